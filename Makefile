@@ -1,0 +1,70 @@
+# Rahmenwerk: `make run` starts the demo, `make test` runs every test.
+PYTHON ?= python3.12
+VENV ?= .venv
+MANAGE = $(VENV)/bin/python manage.py
+MESSAGES_ARGS = --no-location --no-obsolete -v 0 \
+	--ignore=.venv --ignore=node_modules --ignore=var --ignore=tests --ignore=bench
+UV_VERSION = 0.13.9
+export UV_PYTHON_DOWNLOADS = never
+export UV_PROJECT_ENVIRONMENT = $(VENV)
+
+.PHONY: run test install lint format messages lock bench clean
+
+## run: install, migrate, load the demo data and serve at http://127.0.0.1:8000
+run: export DJANGO_DEBUG ?= true
+run: export DJANGO_HTTPS ?= false
+run: install
+	@mkdir -p var/static
+	$(MANAGE) migrate --no-input
+	$(MANAGE) compilemessages --ignore=.venv --ignore=node_modules -v 0
+	$(MANAGE) collectstatic --no-input -v 0
+	$(MANAGE) load_demo
+	@if [ -n "$$REDIS_URL" ]; then \
+		echo "REDIS_URL ist gesetzt: ein Celery-Worker läuft mit."; \
+		$(VENV)/bin/celery -A config worker -l info -Q celery,pdf & \
+		trap "kill $$! 2>/dev/null" EXIT INT TERM; \
+		$(MANAGE) runserver 127.0.0.1:8000; \
+	else \
+		echo "Aufgaben laufen ohne Worker direkt im Webprozess (REDIS_URL nicht gesetzt)."; \
+		$(MANAGE) runserver 127.0.0.1:8000; \
+	fi
+
+## test: the whole suite (PostgreSQL, Redis and a real worker when DATABASE_URL and REDIS_URL are set)
+test: export DJANGO_SECRET_KEY ?= test-only-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz
+test: export DJANGO_HTTPS ?= false
+test: export DJANGO_STATIC_MANIFEST ?= false
+test: install
+	@mkdir -p var/static
+	$(MANAGE) compilemessages --ignore=.venv --ignore=node_modules -v 0
+	$(VENV)/bin/pytest $(PYTEST_ARGS)
+
+install: $(VENV)/bin/uv
+	$(VENV)/bin/uv sync --locked --inexact --quiet
+
+$(VENV)/bin/uv:
+	@command -v $(PYTHON) >/dev/null || { echo "$(PYTHON) fehlt: Rahmenwerk braucht Python 3.12 oder neuer."; exit 1; }
+	@command -v msgfmt >/dev/null || { echo "msgfmt fehlt: bitte 'apt-get install gettext'."; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: install
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+## messages: collect new German source texts into the English catalogue
+messages: install
+	DJANGO_DEBUG=true $(MANAGE) makemessages -l en $(MESSAGES_ARGS)
+
+lock:
+	$(VENV)/bin/uv lock
+
+bench: install
+	DJANGO_DEBUG=false DJANGO_SECRET_KEY=bench DJANGO_HTTPS=false DJANGO_STATIC_MANIFEST=false \
+		$(VENV)/bin/python bench/jobcenter_list.py
+
+clean:
+	rm -rf $(VENV) var

@@ -1,0 +1,17 @@
+from django.contrib import admin
+from django.urls import include, path
+from django.views.i18n import set_language
+
+from jobcenters.views import public_home
+
+urlpatterns = [
+    path("", public_home, name="public-home"),
+    path("", include("accounts.urls")),
+    path("vereinbarungen/", include("agreements.urls")),
+    path("jobcenter/", include("jobcenters.urls")),
+    path("sprache/", set_language, name="set_language"),
+    path("admin/", admin.site.urls),
+]
+
+admin.site.site_header = "Rahmenwerk – Verwaltung"
+admin.site.site_title = "Rahmenwerk"
