@@ -1,0 +1,107 @@
+"""Who may see and change what: the one place that decides it.
+
+For every kind of object there is one pair of functions:
+
+- ``visible_<kind>s(user, queryset=None)`` narrows a queryset to the rows the user may see;
+- ``get_<kind>_for_user(user, pk, *, write=False)`` loads one row or raises ``Http404``
+  when the user may not see it, and ``PermissionDenied`` (403) when ``write`` is asked
+  for an object the user may see but not change;
+- ``can_change_<kind>(user, obj)`` for templates that offer the change.
+
+The rules, by role (see ``accounts.models.Role``):
+
+============================  ==================================  ============================
+role                          sees                                changes
+============================  ==================================  ============================
+administrator (superuser)     everything                          everything
+ministry staff                everything of their state           their state's jobcenters
+partner reader (directorate)  everything of their state           nothing
+association staff             their member jobcenters             nothing
+jobcenter manager             their own jobcenter                 their own jobcenter
+the public                    published agreements                nothing
+============================  ==================================  ============================
+
+Views, exports and tasks load objects only through this module. This is the one module
+that imports models of every app, so it imports them inside the functions.
+"""
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q
+from django.shortcuts import get_object_or_404
+
+from accounts.models import Role
+
+
+def _organisation(user):
+    if not user.is_authenticated or user.organisation_id is None:
+        return None
+    return user.organisation
+
+
+def is_state_wide(user):
+    """Ministry staff and partner readers see everything of their organisation's state."""
+    return user.is_authenticated and user.role in (Role.MINISTRY_STAFF, Role.PARTNER_READER)
+
+
+# Jobcenters
+
+
+def visible_jobcenters(user, queryset=None):
+    from jobcenters.models import Jobcenter
+
+    jobcenters = Jobcenter.objects.all() if queryset is None else queryset
+    if not user.is_authenticated:
+        # The public sees jobcenters only through published accessions.
+        return jobcenters.none()
+    if user.is_superuser:
+        return jobcenters
+    organisation = _organisation(user)
+    if organisation is None:
+        return jobcenters.none()
+    if is_state_wide(user):
+        return jobcenters.filter(state=organisation.state)
+    if user.role == Role.ASSOCIATION_STAFF:
+        return jobcenters.of_association(organisation)
+    if user.role == Role.JOBCENTER_MANAGER:
+        return jobcenters.filter(pk=organisation.pk)
+    return jobcenters.none()
+
+
+def can_change_jobcenter(user, jobcenter):
+    if not user.is_authenticated:
+        return False
+    if user.is_superuser:
+        return True
+    if user.role == Role.MINISTRY_STAFF:
+        return _organisation(user).state == jobcenter.state
+    if user.role == Role.JOBCENTER_MANAGER:
+        return user.organisation_id == jobcenter.pk
+    return False
+
+
+def get_jobcenter_for_user(user, pk, *, write=False):
+    jobcenter = get_object_or_404(visible_jobcenters(user), pk=pk)
+    if write and not can_change_jobcenter(user, jobcenter):
+        raise PermissionDenied
+    return jobcenter
+
+
+# Agreements
+
+
+def visible_agreements(user, queryset=None):
+    from agreements.models import FrameworkAgreement
+
+    agreements = FrameworkAgreement.objects.all() if queryset is None else queryset
+    if user.is_authenticated and user.is_superuser:
+        return agreements
+    organisation = _organisation(user)
+    if organisation is None:
+        return agreements.filter(is_published=True)
+    # Unpublished agreements (being set up) are seen by the members of their state.
+    return agreements.filter(Q(is_published=True) | Q(state=organisation.state))
+
+
+def get_agreement_for_user(user, pk):
+    """Agreements are set up by administrators in the admin; on the site they are read-only."""
+    return get_object_or_404(visible_agreements(user), pk=pk)

@@ -1,0 +1,63 @@
+from django import forms
+from django.contrib.auth import forms as auth_forms
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import AccessibilityFeedback
+
+
+class LoginForm(auth_forms.AuthenticationForm):
+    error_messages = {
+        "invalid_login": _(
+            "Benutzername oder Passwort stimmen nicht. Bitte achten Sie auf Groß- und "
+            "Kleinschreibung."
+        ),
+        "inactive": _("Dieses Konto ist gesperrt."),
+    }
+
+    def __init__(self, request=None, *args, **kwargs):
+        super().__init__(request, *args, **kwargs)
+        self.fields["username"].widget.attrs["autocomplete"] = "username"
+
+    def clean(self):
+        # Shown at the password field, so that screen readers announce it there.
+        try:
+            return super().clean()
+        except forms.ValidationError as error:
+            self.add_error("password", error)
+            return self.cleaned_data
+
+
+class PasswordResetForm(auth_forms.PasswordResetForm):
+    def send_mail(
+        self,
+        subject_template_name,
+        email_template_name,
+        context,
+        from_email,
+        to_email,
+        html_email_template_name=None,
+    ):
+        """Render the e-mail here and leave sending it to a worker."""
+        from django.template.loader import render_to_string
+
+        from accounts.tasks import send_email
+
+        subject = "".join(render_to_string(subject_template_name, context).splitlines())
+        body = render_to_string(email_template_name, context)
+        send_email.delay(subject, body, [to_email])
+
+
+class SetPasswordForm(auth_forms.SetPasswordForm):
+    pass
+
+
+class AccessibilityFeedbackForm(forms.ModelForm):
+    class Meta:
+        model = AccessibilityFeedback
+        fields = ["name", "email", "page", "message"]
+        widgets = {"message": forms.Textarea(attrs={"rows": 6})}
+        help_texts = {
+            "email": _("Wenn Sie eine Antwort wünschen."),
+            "page": _("Zum Beispiel die Adresse oder der Titel der Seite."),
+        }
+        error_messages = {"message": {"required": _("Bitte beschreiben Sie die Barriere.")}}

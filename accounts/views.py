@@ -1,0 +1,47 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from accounts import access
+from accounts.forms import AccessibilityFeedbackForm
+from accounts.models import Role
+from accounts.services import feedback_submit
+
+PAGES = {"leichte_sprache", "gebaerdensprache", "impressum", "datenschutz"}
+
+
+@login_required
+def home(request):
+    """The start page after login: what this user's role comes here to do."""
+    user = request.user
+    jobcenters = access.visible_jobcenters(user)
+    context = {
+        "agreements": access.visible_agreements(user).order_by("short_title"),
+        "jobcenter_count": jobcenters.count(),
+        "own_jobcenter": (
+            jobcenters.with_association().first() if user.role == Role.JOBCENTER_MANAGER else None
+        ),
+        "can_change": user.role in (Role.MINISTRY_STAFF, Role.JOBCENTER_MANAGER),
+    }
+    return render(request, "accounts/home.html", context)
+
+
+def page(request, name):
+    if name not in PAGES:
+        raise Http404
+    return render(request, f"pages/{name}.html")
+
+
+def accessibility(request):
+    """The accessibility statement with its feedback form (§ 12b BGG)."""
+    form = AccessibilityFeedbackForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        feedback_submit(**form.cleaned_data)
+        messages.success(
+            request,
+            _("Vielen Dank. Ihre Rückmeldung ist eingegangen und wurde an uns weitergeleitet."),
+        )
+        return redirect("accessibility")
+    return render(request, "pages/barrierefreiheit.html", {"form": form})
