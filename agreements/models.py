@@ -1,0 +1,120 @@
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Organisation, State
+
+
+class FrameworkAgreementQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """The agreements this user may see (decided in ``accounts.access``)."""
+        from accounts import access
+
+        return access.visible_agreements(user, self)
+
+
+class FrameworkAgreement(models.Model):
+    """An agreement signed by several parties, e.g. the NRW "Rahmenvereinbarung Inklusion".
+
+    Nothing here is NRW-only: a state, its parties, its action fields (or none) and
+    its term are all data.
+    """
+
+    title = models.CharField(_("Titel"), max_length=300)
+    short_title = models.CharField(_("Kurztitel"), max_length=80)
+    state = models.CharField(_("Bundesland"), max_length=2, choices=State.choices)
+    parties = models.ManyToManyField(
+        Organisation, related_name="agreements", verbose_name=_("Vertragspartner")
+    )
+    signed_on = models.DateField(_("unterzeichnet am"), null=True, blank=True)
+    in_force_from = models.DateField(_("in Kraft seit"))
+    initial_term_months = models.PositiveSmallIntegerField(
+        _("Erste Laufzeit (Monate)"),
+        null=True,
+        blank=True,
+        help_text=_("Leer lassen, wenn die Vereinbarung unbefristet gilt."),
+    )
+    renewal_months = models.PositiveSmallIntegerField(
+        _("Verlängerung um (Monate)"),
+        null=True,
+        blank=True,
+        help_text=_("Verlängert sich die Vereinbarung, wenn sie nicht gekündigt wird?"),
+    )
+    notice_months = models.PositiveSmallIntegerField(
+        _("Kündigungsfrist (Monate vor Ablauf)"), null=True, blank=True
+    )
+    description = models.TextField(_("Beschreibung"), blank=True)
+    is_published = models.BooleanField(
+        _("öffentlich sichtbar"),
+        default=True,
+        help_text=_("Veröffentlichte Vereinbarungen sieht jede Besucherin und jeder Besucher."),
+    )
+
+    objects = FrameworkAgreementQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("Vereinbarung")
+        verbose_name_plural = _("Vereinbarungen")
+        ordering = ["state", "-in_force_from", "short_title"]
+        constraints = [
+            models.UniqueConstraint(fields=["state", "title"], name="agreement_unique_title"),
+            models.UniqueConstraint(
+                fields=["state", "short_title"], name="agreement_unique_short_title"
+            ),
+            models.CheckConstraint(
+                condition=Q(state__in=State.values), name="agreement_state_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(signed_on__isnull=True) | Q(signed_on__lte=F("in_force_from")),
+                name="agreement_signed_before_in_force",
+            ),
+            models.CheckConstraint(
+                condition=Q(initial_term_months__isnull=True) | Q(initial_term_months__gt=0),
+                name="agreement_term_positive",
+            ),
+            models.CheckConstraint(
+                condition=Q(renewal_months__isnull=True)
+                | Q(renewal_months__gt=0, initial_term_months__isnull=False),
+                name="agreement_renewal_needs_term",
+            ),
+            models.CheckConstraint(
+                condition=Q(notice_months__isnull=True)
+                | Q(notice_months__gt=0, initial_term_months__isnull=False),
+                name="agreement_notice_needs_term",
+            ),
+        ]
+
+    def __str__(self):
+        return self.short_title
+
+    def get_absolute_url(self):
+        return reverse("agreements:detail", args=[self.pk])
+
+
+class ActionField(models.Model):
+    """One numbered field of action (Handlungsfeld) of an agreement."""
+
+    agreement = models.ForeignKey(
+        FrameworkAgreement,
+        on_delete=models.CASCADE,
+        related_name="action_fields",
+        verbose_name=_("Vereinbarung"),
+    )
+    number = models.PositiveSmallIntegerField(_("Nummer"))
+    title = models.CharField(_("Titel"), max_length=300)
+    description = models.TextField(_("Beschreibung"), blank=True)
+
+    class Meta:
+        verbose_name = _("Handlungsfeld")
+        verbose_name_plural = _("Handlungsfelder")
+        ordering = ["agreement", "number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["agreement", "number"], name="action_field_unique_number"
+            ),
+            models.CheckConstraint(condition=Q(number__gte=1), name="action_field_number_positive"),
+        ]
+
+    def __str__(self):
+        return f"{self.number}. {self.title}"

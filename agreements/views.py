@@ -1,0 +1,28 @@
+from django.db.models import Count, Prefetch
+from django.shortcuts import render
+from django.utils import timezone
+
+from accounts import access
+from accounts.models import AuditEvent, Organisation
+from agreements.services import agreement_term
+
+
+def agreement_list(request):
+    agreements = (
+        access.visible_agreements(request.user)
+        .annotate(action_field_count=Count("action_fields"))
+        .prefetch_related(Prefetch("parties", queryset=Organisation.objects.order_by("name")))
+    )
+    return render(request, "agreements/agreement_list.html", {"agreements": agreements})
+
+
+def agreement_detail(request, pk):
+    agreement = access.get_agreement_for_user(request.user, pk)
+    context = {
+        "agreement": agreement,
+        "parties": agreement.parties.order_by("kind", "name"),
+        "action_fields": agreement.action_fields.all(),
+        "term": agreement_term(agreement, on=timezone.localdate()),
+        "history": AuditEvent.objects.for_object(agreement)[:50],
+    }
+    return render(request, "agreements/agreement_detail.html", context)
