@@ -1,0 +1,88 @@
+from django import forms
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Organisation, OrganisationKind, RegionKind
+from jobcenters.models import Jobcenter, JobcenterForm
+from jobcenters.services import CONTACT_FIELDS
+
+
+class JobcenterFilterForm(forms.Form):
+    """The filters and sorting of the jobcenter list (read from the query string)."""
+
+    SORTS = {
+        "name": "name",
+        "-name": "-name",
+        "region": "region",
+        "-region": "-region",
+        "form": "form",
+        "-form": "-form",
+        "region_kind": "region_kind",
+        "-region_kind": "-region_kind",
+        "association": "association_name",
+        "-association": "-association_name",
+    }
+
+    q = forms.CharField(label=_("Name oder Region enthält"), required=False, max_length=100)
+    association = forms.ModelChoiceField(
+        label=_("Kommunaler Spitzenverband"),
+        queryset=Organisation.objects.none(),
+        required=False,
+        empty_label=_("alle"),
+    )
+    form = forms.ChoiceField(
+        label=_("Form"), choices=[("", _("alle")), *JobcenterForm.choices], required=False
+    )
+    region_kind = forms.ChoiceField(
+        label=_("Gebietsart"), choices=[("", _("alle")), *RegionKind.choices], required=False
+    )
+    sort = forms.ChoiceField(
+        label=_("Sortierung"), choices=[(key, key) for key in SORTS], required=False
+    )
+
+    def __init__(self, *args, jobcenters, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Offer only the associations that have members among the visible jobcenters.
+        self.fields["association"].queryset = Organisation.objects.filter(
+            kind=OrganisationKind.MUNICIPAL_ASSOCIATION,
+            state__in=jobcenters.values("state"),
+            member_region_kind__in=jobcenters.values("region_kind"),
+        ).order_by("state", "name")
+
+    def filter(self, jobcenters):
+        if not self.is_valid():
+            return jobcenters.none()
+        data = self.cleaned_data
+        if data["q"]:
+            jobcenters = jobcenters.filter(
+                Q(name__icontains=data["q"]) | Q(region__icontains=data["q"])
+            )
+        if data["association"]:
+            jobcenters = jobcenters.of_association(data["association"])
+        if data["form"]:
+            jobcenters = jobcenters.filter(form=data["form"])
+        if data["region_kind"]:
+            jobcenters = jobcenters.filter(region_kind=data["region_kind"])
+        return jobcenters.order_by(self.SORTS[data["sort"] or "name"], "pk")
+
+
+class JobcenterContactForm(forms.ModelForm):
+    reason = forms.CharField(
+        label=_("Anlass der Änderung"),
+        required=False,
+        max_length=500,
+        help_text=_("Erscheint im Verlauf, zum Beispiel „Umzug zum 01.04.“."),
+    )
+
+    class Meta:
+        model = Jobcenter
+        fields = CONTACT_FIELDS
+        error_messages = {
+            "postal_code": {"invalid": _("Bitte geben Sie eine fünfstellige Postleitzahl an.")},
+        }
+
+    def clean_postal_code(self):
+        postal_code = self.cleaned_data["postal_code"].strip()
+        if postal_code and not (len(postal_code) == 5 and postal_code.isdigit()):
+            raise forms.ValidationError(_("Bitte geben Sie eine fünfstellige Postleitzahl an."))
+        return postal_code

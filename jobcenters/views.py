@@ -1,0 +1,91 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.models import AnonymousUser
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from accounts import access
+from accounts.models import AuditEvent
+from jobcenters.forms import JobcenterContactForm, JobcenterFilterForm
+from jobcenters.models import AccessionStatus
+from jobcenters.services import jobcenter_update
+
+PAGE_SIZE = 50
+
+
+def public_home(request):
+    """What the agreements are and how many jobcenters joined each, for everybody."""
+    agreements = (
+        access.visible_agreements(AnonymousUser())
+        .annotate(
+            action_field_count=Count("action_fields", distinct=True),
+            joined_count=Count(
+                "accessions",
+                filter=Q(accessions__status=AccessionStatus.ACCEPTED),
+                distinct=True,
+            ),
+        )
+        .order_by("state", "short_title")
+    )
+    return render(request, "jobcenters/public_home.html", {"agreements": agreements})
+
+
+@login_required
+def jobcenter_list(request):
+    jobcenters = access.visible_jobcenters(request.user).with_association()
+    filters = JobcenterFilterForm(request.GET, jobcenters=jobcenters)
+    jobcenters = filters.filter(jobcenters)
+    page = Paginator(jobcenters, PAGE_SIZE).get_page(request.GET.get("seite"))
+    query = request.GET.copy()
+    query.pop("seite", None)
+    return render(
+        request,
+        "jobcenters/jobcenter_list.html",
+        {
+            "filters": filters,
+            "page": page,
+            "sort": request.GET.get("sort", "name"),
+            "query": query.urlencode(),
+            "query_without_sort": _without(query, "sort"),
+        },
+    )
+
+
+def _without(query, key):
+    query = query.copy()
+    query.pop(key, None)
+    return query.urlencode()
+
+
+@login_required
+def jobcenter_detail(request, pk):
+    jobcenter = access.get_jobcenter_for_user(request.user, pk)
+    context = {
+        "jobcenter": jobcenter,
+        "association": jobcenter.association,
+        "can_change": access.can_change_jobcenter(request.user, jobcenter),
+        "history": AuditEvent.objects.for_object(jobcenter)[:50],
+    }
+    return render(request, "jobcenters/jobcenter_detail.html", context)
+
+
+@login_required
+def jobcenter_edit(request, pk):
+    jobcenter = access.get_jobcenter_for_user(request.user, pk, write=True)
+    form = JobcenterContactForm(request.POST or None, instance=jobcenter)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        changes = jobcenter_update(
+            jobcenter=jobcenter,
+            user=request.user,
+            data=data,
+            reason=data["reason"],
+        )
+        if changes:
+            messages.success(request, _("Die Kontaktdaten wurden gespeichert."))
+        else:
+            messages.info(request, _("Es gab nichts zu ändern."))
+        return redirect(jobcenter)
+    return render(request, "jobcenters/jobcenter_edit.html", {"jobcenter": jobcenter, "form": form})
