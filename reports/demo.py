@@ -1,0 +1,298 @@
+"""Demo data: NRW as in the seed documents. Loading it twice changes nothing."""
+
+import datetime
+from pathlib import Path
+
+from django.db import transaction
+from django.db.models import Q
+
+from accounts.models import Organisation, OrganisationKind, RegionKind, Role, State, User
+from agreements.models import ActionField, FrameworkAgreement
+from jobcenters.models import Accession, AccessionStatus, Jobcenter
+from jobcenters.services import jobcenters_import
+
+DEMO_PASSWORD = "rahmenwerk-demo"  # noqa: S105 (demo data only, never loaded in production)
+
+NRW_JOBCENTERS_CSV = Path(__file__).resolve().parent.parent / "jobcenters/data/nrw_jobcenters.csv"
+
+ORGANISATIONS = [
+    {
+        "name": "Ministerium für Arbeit, Gesundheit und Soziales des Landes Nordrhein-Westfalen",
+        "short_name": "MAGS NRW",
+        "kind": OrganisationKind.MINISTRY,
+        "state": State.NW,
+        "street": "Fürstenwall 25",
+        "postal_code": "40219",
+        "city": "Düsseldorf",
+    },
+    {
+        "name": "Regionaldirektion Nordrhein-Westfalen der Bundesagentur für Arbeit",
+        "short_name": "Regionaldirektion NRW",
+        "kind": OrganisationKind.REGIONAL_DIRECTORATE,
+        "state": State.NW,
+        "street": "Josef-Gockeln-Straße 7",
+        "postal_code": "40474",
+        "city": "Düsseldorf",
+    },
+    {
+        "name": "Landkreistag Nordrhein-Westfalen",
+        "short_name": "Landkreistag NRW",
+        "kind": OrganisationKind.MUNICIPAL_ASSOCIATION,
+        "member_region_kind": RegionKind.KREIS,
+        "state": State.NW,
+        "street": "Kavalleriestraße 8",
+        "postal_code": "40213",
+        "city": "Düsseldorf",
+        "phone": "+49 211 300491-0",
+    },
+    {
+        "name": "Städtetag Nordrhein-Westfalen",
+        "short_name": "Städtetag NRW",
+        "kind": OrganisationKind.MUNICIPAL_ASSOCIATION,
+        "member_region_kind": RegionKind.KREISFREIE_STADT,
+        "state": State.NW,
+        "street": "Gereonstraße 18–32",
+        "postal_code": "50670",
+        "city": "Köln",
+    },
+    # The parties of the JobCenterJugend agreement (seed 003).
+    {"name": "Arbeitsamt Hamm", "kind": OrganisationKind.OTHER, "state": State.NW},
+    {"name": "Kreis Unna", "kind": OrganisationKind.OTHER, "state": State.NW},
+    {"name": "Stadt Kamen", "kind": OrganisationKind.OTHER, "state": State.NW},
+    {"name": "Stadt Unna", "kind": OrganisationKind.OTHER, "state": State.NW},
+    {"name": "Werkstatt im Kreis Unna GmbH", "kind": OrganisationKind.OTHER, "state": State.NW},
+    # Hessen (seed 004): the same pattern in another state.
+    {
+        "name": "Hessisches Ministerium für Soziales und Integration",
+        "short_name": "HMSI",
+        "kind": OrganisationKind.MINISTRY,
+        "state": State.HE,
+    },
+    {
+        "name": "Regionaldirektion Hessen der Bundesagentur für Arbeit",
+        "short_name": "Regionaldirektion Hessen",
+        "kind": OrganisationKind.REGIONAL_DIRECTORATE,
+        "state": State.HE,
+    },
+    {
+        "name": "Hessischer Landkreistag",
+        "kind": OrganisationKind.MUNICIPAL_ASSOCIATION,
+        "member_region_kind": RegionKind.KREIS,
+        "state": State.HE,
+    },
+    {
+        "name": "Hessischer Städtetag",
+        "kind": OrganisationKind.MUNICIPAL_ASSOCIATION,
+        "member_region_kind": RegionKind.KREISFREIE_STADT,
+        "state": State.HE,
+    },
+]
+
+NRW_ACTION_FIELDS = [
+    "Inklusion als Aufgabe für die gesamte Organisation und Führungsaufgabe",
+    "Weiterentwicklung der Zugänglichkeit",
+    "Weitere Stärkung der Beratungskompetenz der Mitarbeiterinnen und Mitarbeiter der Jobcenter",
+    "Gewinnung der Arbeitgeber",
+    "Chancen verbessern für junge Menschen mit Beeinträchtigungen",
+    "Weiterentwicklung der Netzwerkarbeit",
+]
+
+AGREEMENTS = [
+    {
+        "short_title": "Rahmenvereinbarung Inklusion NRW",
+        "title": (
+            "SGB II-Rahmenvereinbarung zur Verbesserung der beruflichen Integration von "
+            "arbeitsuchenden Menschen mit Beeinträchtigungen in der Grundsicherung für "
+            "Arbeitsuchende"
+        ),
+        "state": State.NW,
+        "signed_on": datetime.date(2018, 1, 31),
+        "in_force_from": datetime.date(2018, 1, 31),
+        "description": (
+            "Im Januar 2018 von MAGS NRW, Regionaldirektion NRW, Städtetag NRW und "
+            "Landkreistag NRW unterzeichnet. Ziel ist die Verbesserung der Arbeitsmarktchancen "
+            "beeinträchtigter Menschen in NRW, die Leistungen der Grundsicherung für "
+            "Arbeitsuchende beziehen. Jobcenter treten nach Abstimmung mit ihren Trägern bei "
+            "und werden Teil der Landesinitiative „NRW inklusiv“."
+        ),
+        "parties": [
+            "Ministerium für Arbeit, Gesundheit und Soziales des Landes Nordrhein-Westfalen",
+            "Regionaldirektion Nordrhein-Westfalen der Bundesagentur für Arbeit",
+            "Städtetag Nordrhein-Westfalen",
+            "Landkreistag Nordrhein-Westfalen",
+        ],
+        "action_fields": NRW_ACTION_FIELDS,
+    },
+    {
+        "short_title": "JobCenterJugend Kamen und Unna",
+        "title": (
+            "Vereinbarung über die Einrichtung und den Betrieb von gemeinsamen Anlaufstellen "
+            "in Kamen und Unna mit der Bezeichnung JobCenterJugend"
+        ),
+        "state": State.NW,
+        "signed_on": None,
+        "in_force_from": datetime.date(2004, 4, 1),
+        "initial_term_months": 12,
+        "renewal_months": 12,
+        "notice_months": 3,
+        "description": (
+            "Gemeinsame Anlaufstellen von Arbeitsamt und Sozialhilfeträger für arbeitslose "
+            "Jugendliche und junge Erwachsene unter 25 Jahren in Kamen (Bahnhofstr. 26) und "
+            "Unna (Nordring 14). Gilt zunächst ein Jahr und verlängert sich um jeweils ein "
+            "Jahr, wenn sie nicht spätestens drei Monate vor Ablauf gekündigt wird."
+        ),
+        "parties": [
+            "Arbeitsamt Hamm",
+            "Kreis Unna",
+            "Stadt Kamen",
+            "Stadt Unna",
+            "Werkstatt im Kreis Unna GmbH",
+        ],
+        "action_fields": [],
+    },
+    {
+        "short_title": "Kooperationsvereinbarung Arbeitsmarkt Hessen",
+        "title": (
+            "Kooperationsvereinbarung zur Zusammenarbeit von Jobcentern, Agenturen für Arbeit "
+            "und Kommunen in der Arbeitsmarkt- und Beschäftigungspolitik in Hessen"
+        ),
+        "state": State.HE,
+        "signed_on": datetime.date(2016, 1, 26),
+        "in_force_from": datetime.date(2016, 1, 26),
+        "description": (
+            "Auf Initiative des Hessischen Arbeitsministers von der Regionaldirektion Hessen, "
+            "dem Hessischen Landkreistag und dem Hessischen Städtetag unterzeichnet."
+        ),
+        "parties": [
+            "Hessisches Ministerium für Soziales und Integration",
+            "Regionaldirektion Hessen der Bundesagentur für Arbeit",
+            "Hessischer Landkreistag",
+            "Hessischer Städtetag",
+        ],
+        "action_fields": [
+            "Arbeitsmarktbüros für Geflüchtete",
+            "Integration von Schwerbehinderten und Rehabilitanden",
+            "Jugendberufsagenturen",
+            "Gemeinsame Bildungsziel- und Maßnahmeplanung",
+        ],
+    },
+]
+
+# username, organisation name (None for the administrator), role, first and last name
+USERS = [
+    ("ministerium", "MAGS NRW", Role.MINISTRY_STAFF, "Miriam", "Beispiel"),
+    ("regionaldirektion", "Regionaldirektion NRW", Role.PARTNER_READER, "Rainer", "Muster"),
+    ("landkreistag", "Landkreistag NRW", Role.ASSOCIATION_STAFF, "Lena", "Probe"),
+    ("staedtetag", "Städtetag NRW", Role.ASSOCIATION_STAFF, "Stefan", "Demo"),
+    ("jobcenter-duesseldorf", "Jobcenter Düsseldorf", Role.JOBCENTER_MANAGER, "Jana", "Test"),
+    (
+        "jobcenter-steinfurt",
+        "Jobcenter Kreis Steinfurt",
+        Role.JOBCENTER_MANAGER,
+        "Jonas",
+        "Vorlage",
+    ),
+    ("admin", None, "", "Ada", "Admin"),
+]
+
+
+@transaction.atomic
+def load_demo():
+    """Create or bring up to date the demo organisations, jobcenters, agreements and users."""
+    for data in ORGANISATIONS:
+        data = dict(data)
+        Organisation.objects.update_or_create(
+            state=data.pop("state"), name=data.pop("name"), defaults=data
+        )
+    jobcenters_import(data=NRW_JOBCENTERS_CSV.read_bytes(), actor=None, default_state=State.NW)
+    for data in AGREEMENTS:
+        _load_agreement(dict(data))
+    for username, organisation, role, first_name, last_name in USERS:
+        _load_user(username, organisation, role, first_name, last_name)
+    _load_accessions()
+
+
+def _load_agreement(data):
+    parties = data.pop("parties")
+    action_fields = data.pop("action_fields")
+    agreement, _created = FrameworkAgreement.objects.update_or_create(
+        state=data.pop("state"), short_title=data.pop("short_title"), defaults=data
+    )
+    agreement.parties.set(Organisation.objects.filter(state=agreement.state, name__in=parties))
+    for number, title in enumerate(action_fields, start=1):
+        ActionField.objects.update_or_create(
+            agreement=agreement, number=number, defaults={"title": title}
+        )
+
+
+# NRW as it was: Düsseldorf joined first, 47 of 53 had joined by the end of 2019.
+FIRST_ACCESSIONS = {
+    "Jobcenter Düsseldorf": datetime.date(2018, 3, 20),
+    "Jobcenter Bochum": datetime.date(2018, 5, 14),
+    "Jobcenter Hagen": datetime.date(2018, 6, 12),
+}
+OPEN_ACCESSIONS = {
+    "Jobcenter Kreis Olpe": AccessionStatus.SUBMITTED,
+    "Jobcenter Remscheid": AccessionStatus.SUBMITTED,
+    "Jobcenter Kreis Höxter": AccessionStatus.SUBMITTED,
+    "Jobcenter Solingen": AccessionStatus.RETURNED,
+    "Jobcenter Kreis Steinfurt": AccessionStatus.DRAFT,
+}
+NOT_STARTED = {"Jobcenter Kreis Gütersloh"}
+
+
+def _load_accessions():
+    agreement = FrameworkAgreement.objects.get(
+        state=State.NW, short_title="Rahmenvereinbarung Inklusion NRW"
+    )
+    jobcenters = Jobcenter.objects.filter(state=State.NW).exclude(name__in=NOT_STARTED)
+    later = [
+        jc
+        for jc in jobcenters
+        if jc.name not in FIRST_ACCESSIONS and jc.name not in OPEN_ACCESSIONS
+    ]
+    joined_on = dict(FIRST_ACCESSIONS)
+    for index, jobcenter in enumerate(later):
+        # Spread over July 2018 to December 2019, about every twelve days.
+        joined_on[jobcenter.name] = datetime.date(2018, 7, 2) + datetime.timedelta(days=12 * index)
+    for jobcenter in jobcenters:
+        status = OPEN_ACCESSIONS.get(jobcenter.name, AccessionStatus.ACCEPTED)
+        Accession.objects.get_or_create(
+            jobcenter=jobcenter,
+            agreement=agreement,
+            defaults={
+                "status": status,
+                "joined_on": joined_on.get(jobcenter.name),
+                "public_listing": status == AccessionStatus.ACCEPTED,
+            },
+        )
+
+
+def _load_user(username, organisation_name, role, first_name, last_name):
+    organisation = None
+    if organisation_name:
+        organisation = Organisation.objects.get(
+            Q(short_name=organisation_name) | Q(name=organisation_name)
+        )
+    if User.objects.filter(username=username).exists():
+        return
+    user = User(
+        username=username,
+        email=f"{username}@rahmenwerk.invalid",
+        first_name=first_name,
+        last_name=last_name,
+        organisation=organisation,
+        role=role,
+        is_staff=organisation is None,
+        is_superuser=organisation is None,
+    )
+    user.set_password(DEMO_PASSWORD)
+    user.save()
+
+
+def demo_logins():
+    """The demo logins as (username, organisation, role), to print after loading."""
+    return [
+        (username, organisation or "–", str(role.label) if role else "Administrator")
+        for username, organisation, role, _first, _last in USERS
+    ]
