@@ -1,0 +1,51 @@
+"""Every page, opened by every kind of user: the status the access rules promise.
+
+The table is ``tests/pages.py``. An owner, a colleague of another organisation, an
+association of the other kind, an outsider of another state and an anonymous visitor
+are all among ``USERS``.
+"""
+
+import pytest
+from django.urls import reverse
+
+from tests.pages import LOGIN, OK, PAGES, USERS
+
+FORMS = [page for page in PAGES if page.invalid_post]
+
+
+def _client_for(client, users, user_kind):
+    if user_kind != "anonymous":
+        client.force_login(getattr(users, user_kind))
+    return client
+
+
+def _assert_status(response, expected):
+    if expected == LOGIN:
+        assert response.status_code == 302
+        assert response.url.startswith(reverse("login"))
+    else:
+        assert response.status_code == expected
+
+
+@pytest.mark.parametrize("user_kind", USERS)
+@pytest.mark.parametrize("page", PAGES, ids=lambda page: page.id)
+def test_get_answers_as_the_rules_say(client, users, page, user_kind):
+    response = _client_for(client, users, user_kind).get(page.url())
+    _assert_status(response, page.expect[user_kind])
+
+
+@pytest.mark.parametrize("user_kind", USERS)
+@pytest.mark.parametrize("page", FORMS, ids=lambda page: page.id)
+def test_post_answers_as_the_rules_say(client, users, page, user_kind):
+    response = _client_for(client, users, user_kind).post(page.url(), page.invalid_post)
+    _assert_status(response, page.expect[user_kind])
+
+
+@pytest.mark.parametrize("page", FORMS, ids=lambda page: page.id)
+def test_invalid_post_shows_the_form_with_errors_at_the_fields(client, users, page):
+    user_kind = next(kind for kind in USERS if page.expect[kind] == OK)
+    response = _client_for(client, users, user_kind).post(page.url(), page.invalid_post)
+    assert response.status_code == OK
+    content = response.content.decode()
+    assert 'class="alert alert-danger error-summary"' in content
+    assert 'aria-invalid="true"' in content

@@ -1,0 +1,44 @@
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from agreements.services import agreement_term
+from tests import factories
+
+
+def test_the_agreement_page_shows_parties_action_fields_term_and_notice_deadline(client, nrw):
+    agreement = factories.AgreementFactory(yearly=True, short_title="JobCenterJugend")
+    agreement.parties.add(nrw.ministry)
+    factories.ActionFieldFactory(agreement=agreement, number=1, title="Gewinnung der Arbeitgeber")
+    term = agreement_term(agreement, on=timezone.localdate())
+
+    response = client.get(reverse("agreements:detail", args=[agreement.pk]))
+
+    content = response.content.decode()
+    assert "MAGS NRW" in content
+    assert "Gewinnung der Arbeitgeber" in content
+    assert f"{term.current_end:%d.%m.%Y}" in content
+    assert f"{term.notice_deadline:%d.%m.%Y}" in content
+    assert "verlängert sich jeweils um 12 Monate" in content
+
+
+def test_an_agreement_without_term_says_it_is_open_ended(client, nrw):
+    response = client.get(reverse("agreements:detail", args=[nrw.agreement.pk]))
+
+    content = response.content.decode()
+    assert "unbefristet" in content
+    assert "Nächste Kündigungsfrist" in content
+
+
+@pytest.mark.parametrize("count", [2, 16])
+def test_the_agreement_list_runs_the_same_queries_for_2_and_16_agreements(
+    client, nrw, count, django_assert_num_queries
+):
+    for _number in range(count):
+        agreement = factories.AgreementFactory()
+        agreement.parties.add(nrw.ministry, nrw.staedtetag)
+        factories.ActionFieldFactory(agreement=agreement)
+    # agreements with their action field count; their parties.
+    with django_assert_num_queries(2):
+        response = client.get(reverse("agreements:list"))
+    assert len(response.context["agreements"]) == count + 1

@@ -1,0 +1,185 @@
+"""Headless Chromium (Debian's) driven by Playwright against pytest-django's live server.
+
+The demo data (``reports.demo.load_demo``) takes several seconds to load, mostly password
+hashing, and ``transactional_db`` empties the database after every test. So the demo
+world is built once per session: loaded, one browser context per demo user kind logged in
+through the real login form, then the database, sessions included, is kept as a snapshot.
+Each test gets the snapshot back before it runs, so the logged-in contexts stay valid.
+"""
+
+import os
+import shutil
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+from django.apps import apps
+from django.core import serializers
+from django.core.management import call_command
+from django.core.management.color import no_style
+from django.db import connection, transaction
+from django.test import override_settings
+from django.urls import reverse
+
+from tests.pages import DEMO_LOGINS
+
+# Playwright's sync API runs an event loop in this thread; Django would refuse the
+# database calls the tests make beside it.
+os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-gpu",
+]
+AXE_JS = Path(__file__).resolve().parents[2] / "node_modules/axe-core/axe.min.js"
+VIEWPORT = {"width": 1280, "height": 900}
+DEMO_PASSWORD = "rahmenwerk-demo"  # reports.demo.DEMO_PASSWORD
+USER_KINDS = ["anonymous", *DEMO_LOGINS]
+# The demo passwords are hashed once for the session, the logins are checked in every
+# test: both sides need the same (fast, test-only) hasher.
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def skip_or_fail(reason):
+    """Skip on a developer machine; on CI (``CI=true``) a missing tool is a failure."""
+    if os.environ.get("CI", "").strip().lower() == "true":
+        pytest.fail(f"{reason} (CI=true: browser tests must run)", pytrace=False)
+    pytest.skip(reason)
+
+
+def require_chromium():
+    if not (Path(CHROMIUM).is_file() or shutil.which(CHROMIUM)):
+        skip_or_fail(f"Chromium not found at {CHROMIUM}: apt-get install chromium")
+
+
+def require_axe():
+    if not AXE_JS.is_file():
+        skip_or_fail(f"{AXE_JS} missing: run `npm ci` in the project directory")
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """One Chromium for the whole session."""
+    require_chromium()
+    from playwright.sync_api import Error, sync_playwright
+
+    playwright = sync_playwright().start()
+    try:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    except Error as error:
+        playwright.stop()
+        skip_or_fail(f"Chromium does not start: {error}")
+    yield browser
+    browser.close()
+    playwright.stop()
+
+
+@pytest.fixture(scope="session")
+def axe_source():
+    require_axe()
+    return AXE_JS.read_text(encoding="utf-8")
+
+
+def new_context(browser):
+    return browser.new_context(viewport=VIEWPORT, locale="de-DE")
+
+
+def login(page, base_url, username, password=DEMO_PASSWORD):
+    """Sign in through the login form, as a person would."""
+    page.goto(base_url + reverse("login"))
+    page.locator("main form [name=username]").fill(username)
+    page.locator("main form [name=password]").fill(password)
+    with page.expect_navigation():
+        page.locator("main form [type=submit]").click()
+    if page.locator("main form [name=password]").count():
+        raise AssertionError(f"login as {username} failed: still on {page.url}")
+
+
+# The snapshot: every row except content types and permissions, which the flush after
+# each test recreates (with new keys; natural keys find them again).
+_NOT_SNAPSHOT = {"contenttypes.contenttype", "auth.permission"}
+
+
+def _snapshot():
+    objects = []
+    for model in apps.get_models():
+        if model._meta.label_lower in _NOT_SNAPSHOT or model._meta.proxy:
+            continue
+        objects.extend(model._base_manager.order_by("pk"))
+    return serializers.serialize("json", objects, use_natural_foreign_keys=True)
+
+
+def _restore(data):
+    deferred = []
+    with transaction.atomic(), connection.constraint_checks_disabled():
+        for obj in serializers.deserialize("json", data, handle_forward_references=True):
+            obj.save()
+            if obj.deferred_fields:
+                deferred.append(obj)
+        for obj in deferred:
+            obj.save_deferred_fields()
+        # Rows came back with their keys: new rows (a login's access log, say) must not
+        # be handed a key the snapshot already uses.
+        sql = connection.ops.sequence_reset_sql(no_style(), apps.get_models())
+        with connection.cursor() as cursor:
+            for statement in sql:
+                cursor.execute(statement)
+
+
+@dataclass
+class DemoWorld:
+    base_url: str
+    snapshot: str
+    contexts: dict = field(default_factory=dict)  # user kind -> logged-in browser context
+
+    def context(self, user_kind):
+        return self.contexts[user_kind]
+
+
+@pytest.fixture(scope="session")
+def demo_world(browser, live_server, django_db_setup, django_db_blocker):
+    """The demo data and a context per user kind, logged in once, as a database snapshot."""
+    from reports.demo import load_demo
+
+    world = DemoWorld(base_url=live_server.url, snapshot="")
+    with django_db_blocker.unblock(), override_settings(PASSWORD_HASHERS=PASSWORD_HASHERS):
+        load_demo()
+        for user_kind in USER_KINDS:
+            context = new_context(browser)
+            if user_kind != "anonymous":
+                page = context.new_page()
+                login(page, live_server.url, DEMO_LOGINS[user_kind])
+                page.close()
+            world.contexts[user_kind] = context
+        world.snapshot = _snapshot()
+        call_command("flush", interactive=False, verbosity=0)
+    yield world
+    for context in world.contexts.values():
+        context.close()
+
+
+@pytest.fixture
+def demo(demo_world, live_server, transactional_db, settings):
+    """The demo data in the (committed) test database, with the logins of ``demo_world``."""
+    settings.PASSWORD_HASHERS = PASSWORD_HASHERS
+    _restore(demo_world.snapshot)
+    return demo_world
+
+
+def pytest_terminal_summary(terminalreporter):
+    passed = terminalreporter.stats.get("passed", [])
+    failed = terminalreporter.stats.get("failed", [])
+    checks = {}
+    for report in (*passed, *failed):
+        name = report.nodeid.rsplit("::", 1)[-1].split("[", 1)[0]
+        if report.when == "call" and "tests/browser/test_axe.py" in report.nodeid:
+            checks[name] = checks.get(name, 0) + 1
+    if checks:
+        terminalreporter.write_line(
+            "axe sweep: "
+            + ", ".join(f"{count} × {name}" for name, count in sorted(checks.items()))
+            + " (page × user kind)"
+        )

@@ -1,0 +1,172 @@
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+from django.conf import settings
+from django.db import connection
+
+from config.celery import app as celery_app
+from tests import factories
+
+
+@pytest.fixture
+def password():
+    return factories.PASSWORD
+
+
+@pytest.fixture
+def nrw(db):
+    """A small NRW: ministry, directorate, both associations, a city and a Kreis jobcenter."""
+
+    class World:
+        ministry = factories.OrganisationFactory(ministry=True, name="MAGS NRW")
+        directorate = factories.OrganisationFactory(directorate=True, name="RD NRW")
+        landkreistag = factories.OrganisationFactory(landkreistag=True, name="Landkreistag NRW")
+        staedtetag = factories.OrganisationFactory(staedtetag=True, name="Städtetag NRW")
+        city_jobcenter = factories.JobcenterFactory(name="Jobcenter Düsseldorf")
+        kreis_jobcenter = factories.JobcenterFactory(kreis=True, name="Jobcenter Kreis Steinfurt")
+        agreement = factories.AgreementFactory(short_title="Rahmenvereinbarung Inklusion NRW")
+
+    return World
+
+
+@pytest.fixture
+def hessen(db):
+    """Another state, for the 'outsider' side of every access rule."""
+
+    class World:
+        ministry = factories.OrganisationFactory(ministry=True, state="HE", name="HMSI")
+        landkreistag = factories.OrganisationFactory(landkreistag=True, state="HE")
+        staedtetag = factories.OrganisationFactory(staedtetag=True, state="HE")
+        city_jobcenter = factories.JobcenterFactory(state="HE", name="Jobcenter Kassel")
+        kreis_jobcenter = factories.JobcenterFactory(
+            state="HE", kreis=True, name="Jobcenter Werra-Meißner-Kreis"
+        )
+        agreement = factories.AgreementFactory(
+            state="HE", short_title="Entwurf Hessen", unpublished=True
+        )
+
+    return World
+
+
+@pytest.fixture
+def users(nrw, hessen):
+    """One user of every role, in NRW, plus outsiders from Hessen."""
+
+    class Users:
+        ministry = factories.UserFactory(organisation=nrw.ministry, role="ministry_staff")
+        directorate = factories.UserFactory(organisation=nrw.directorate, role="partner_reader")
+        landkreistag = factories.UserFactory(
+            organisation=nrw.landkreistag, role="association_staff"
+        )
+        staedtetag = factories.UserFactory(organisation=nrw.staedtetag, role="association_staff")
+        city_manager = factories.UserFactory(
+            organisation=nrw.city_jobcenter, role="jobcenter_manager"
+        )
+        kreis_manager = factories.UserFactory(
+            organisation=nrw.kreis_jobcenter, role="jobcenter_manager"
+        )
+        hessen_ministry = factories.UserFactory(organisation=hessen.ministry, role="ministry_staff")
+        hessen_manager = factories.UserFactory(
+            organisation=hessen.city_jobcenter, role="jobcenter_manager"
+        )
+        admin = factories.UserFactory(admin=True)
+
+    return Users
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hasher(settings):
+    # The production hasher is slow on purpose; tests log in hundreds of times.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def _needs_service(reason):
+    """Skip where a service is missing; in CI (CI=true) a missing service is a failure."""
+    if os.environ.get("CI") == "true":
+        pytest.fail(f"CI needs this service: {reason}")
+    pytest.skip(reason)
+
+
+@pytest.fixture(autouse=True)
+def celery_eager(request):
+    """Tasks run in-process, except in tests marked ``worker``, which use the real one."""
+    eager = "worker" not in request.keywords
+    previous = celery_app.conf.task_always_eager
+    celery_app.conf.task_always_eager = eager
+    yield
+    celery_app.conf.task_always_eager = previous
+
+
+@pytest.fixture
+def celery_worker(transactional_db, tmp_path):
+    """A real Celery worker process, on Redis, against the test database.
+
+    It sends e-mail to files in ``worker.mail_dir``. Data the worker should see must be
+    committed, hence ``transactional_db``.
+    """
+    if not settings.REDIS_URL:
+        _needs_service("REDIS_URL is not set")
+    database = connection.settings_dict
+    if connection.vendor != "postgresql":
+        _needs_service("the worker needs PostgreSQL (DATABASE_URL) to share the test database")
+    mail_dir = tmp_path / "mail"
+    log = tmp_path / "worker.log"
+    env = {
+        **os.environ,
+        "DATABASE_URL": (
+            f"postgres://{database['USER']}:{database['PASSWORD']}@{database['HOST']}:"
+            f"{database['PORT'] or 5432}/{database['NAME']}"
+        ),
+        "DJANGO_EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
+        "EMAIL_FILE_PATH": str(mail_dir),
+    }
+    celery_app.control.purge()
+    with log.open("w") as output:
+        process = subprocess.Popen(
+            [
+                str(Path(sys.executable).parent / "celery"),
+                "-A",
+                "config",
+                "worker",
+                "--pool=solo",
+                "--queues=celery,pdf",
+                "--without-gossip",
+                "--without-mingle",
+                "--loglevel=INFO",
+                f"--hostname=test-{os.getpid()}@%h",
+            ],
+            cwd=settings.BASE_DIR,
+            env=env,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+        )
+    try:
+        _wait_for(lambda: "ready." in log.read_text() or process.poll() is not None, 60)
+        if process.poll() is not None:
+            pytest.fail(f"The worker did not start:\n{log.read_text()}")
+        yield SimpleNamespace(process=process, mail_dir=mail_dir, log=log)
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+def _wait_for(condition, seconds):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.2)
+    return False
+
+
+@pytest.fixture
+def wait_for():
+    return _wait_for

@@ -1,0 +1,143 @@
+"""Factories for test data. Traits name the states an object can be in."""
+
+import datetime
+
+import factory
+from factory.django import DjangoModelFactory
+
+from accounts.models import Organisation, OrganisationKind, RegionKind, Role, State, User
+from agreements.models import ActionField, FrameworkAgreement
+from jobcenters.models import Accession, AccessionStatus, Jobcenter, JobcenterForm
+
+PASSWORD = "a-long-test-password"
+
+
+class OrganisationFactory(DjangoModelFactory):
+    class Meta:
+        model = Organisation
+        django_get_or_create = ("state", "name")
+
+    name = factory.Sequence(lambda n: f"Organisation {n}")
+    kind = OrganisationKind.OTHER
+    state = State.NW
+
+    class Params:
+        ministry = factory.Trait(
+            kind=OrganisationKind.MINISTRY, name=factory.Sequence(lambda n: f"Ministerium {n}")
+        )
+        directorate = factory.Trait(
+            kind=OrganisationKind.REGIONAL_DIRECTORATE,
+            name=factory.Sequence(lambda n: f"Regionaldirektion {n}"),
+        )
+        landkreistag = factory.Trait(
+            kind=OrganisationKind.MUNICIPAL_ASSOCIATION,
+            member_region_kind=RegionKind.KREIS,
+            name=factory.LazyAttribute(lambda o: f"Landkreistag {o.state}"),
+        )
+        staedtetag = factory.Trait(
+            kind=OrganisationKind.MUNICIPAL_ASSOCIATION,
+            member_region_kind=RegionKind.KREISFREIE_STADT,
+            name=factory.LazyAttribute(lambda o: f"Städtetag {o.state}"),
+        )
+
+
+class JobcenterFactory(DjangoModelFactory):
+    class Meta:
+        model = Jobcenter
+
+    name = factory.Sequence(lambda n: f"Jobcenter Stadt {n:04d}")
+    state = State.NW
+    form = JobcenterForm.GE
+    region = factory.LazyAttribute(lambda o: o.name.removeprefix("Jobcenter "))
+    region_kind = RegionKind.KREISFREIE_STADT
+
+    class Params:
+        kreis = factory.Trait(
+            region_kind=RegionKind.KREIS,
+            name=factory.Sequence(lambda n: f"Jobcenter Kreis {n:04d}"),
+        )
+        zkt = factory.Trait(form=JobcenterForm.ZKT)
+
+
+class UserFactory(DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    email = factory.LazyAttribute(lambda o: f"{o.username}@example.org")
+    first_name = "Erika"
+    last_name = "Mustermann"
+    password = factory.PostGenerationMethodCall("set_password", PASSWORD)
+
+    class Params:
+        ministry = factory.Trait(
+            organisation=factory.SubFactory(OrganisationFactory, ministry=True),
+            role=Role.MINISTRY_STAFF,
+        )
+        directorate = factory.Trait(
+            organisation=factory.SubFactory(OrganisationFactory, directorate=True),
+            role=Role.PARTNER_READER,
+        )
+        landkreistag = factory.Trait(
+            organisation=factory.SubFactory(OrganisationFactory, landkreistag=True),
+            role=Role.ASSOCIATION_STAFF,
+        )
+        staedtetag = factory.Trait(
+            organisation=factory.SubFactory(OrganisationFactory, staedtetag=True),
+            role=Role.ASSOCIATION_STAFF,
+        )
+        manager = factory.Trait(
+            organisation=factory.SubFactory(JobcenterFactory), role=Role.JOBCENTER_MANAGER
+        )
+        admin = factory.Trait(is_staff=True, is_superuser=True)
+
+    @factory.post_generation
+    def saved(obj, create, extracted, **kwargs):
+        if create:
+            obj.save()
+
+
+class AgreementFactory(DjangoModelFactory):
+    class Meta:
+        model = FrameworkAgreement
+
+    title = factory.Sequence(lambda n: f"Rahmenvereinbarung Nummer {n}")
+    short_title = factory.Sequence(lambda n: f"Vereinbarung {n}")
+    state = State.NW
+    signed_on = datetime.date(2018, 1, 31)
+    in_force_from = datetime.date(2018, 1, 31)
+
+    class Params:
+        unpublished = factory.Trait(is_published=False)
+        yearly = factory.Trait(
+            in_force_from=datetime.date(2004, 4, 1),
+            signed_on=None,
+            initial_term_months=12,
+            renewal_months=12,
+            notice_months=3,
+        )
+
+
+class ActionFieldFactory(DjangoModelFactory):
+    class Meta:
+        model = ActionField
+
+    agreement = factory.SubFactory(AgreementFactory)
+    number = factory.Sequence(lambda n: n + 1)
+    title = factory.Sequence(lambda n: f"Handlungsfeld {n}")
+
+
+class AccessionFactory(DjangoModelFactory):
+    class Meta:
+        model = Accession
+
+    jobcenter = factory.SubFactory(JobcenterFactory)
+    agreement = factory.SubFactory(AgreementFactory)
+
+    class Params:
+        joined = factory.Trait(
+            status=AccessionStatus.ACCEPTED,
+            joined_on=datetime.date(2018, 3, 20),
+            public_listing=True,
+        )

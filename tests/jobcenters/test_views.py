@@ -1,0 +1,221 @@
+import pytest
+from django.urls import reverse
+
+from accounts.models import AuditEvent
+from jobcenters.models import Jobcenter
+from tests import factories
+
+LIST = reverse("jobcenters:list")
+
+
+def _names(response):
+    return [jobcenter.name for jobcenter in response.context["page"]]
+
+
+@pytest.fixture
+def ministry_client(client, users):
+    client.force_login(users.ministry)
+    return client
+
+
+def test_ministry_sees_every_jobcenter_of_its_state_with_association(ministry_client, nrw):
+    response = ministry_client.get(LIST)
+
+    assert _names(response) == ["Jobcenter Düsseldorf", "Jobcenter Kreis Steinfurt"]
+    assert [jc.association_name for jc in response.context["page"]] == [
+        "Städtetag NRW",
+        "Landkreistag NRW",
+    ]
+
+
+def test_association_sees_only_its_members(client, users):
+    client.force_login(users.landkreistag)
+
+    assert _names(client.get(LIST)) == ["Jobcenter Kreis Steinfurt"]
+
+
+def test_manager_sees_only_their_own_jobcenter(client, users):
+    client.force_login(users.city_manager)
+
+    assert _names(client.get(LIST)) == ["Jobcenter Düsseldorf"]
+
+
+def test_list_filters_by_association(ministry_client, nrw):
+    response = ministry_client.get(LIST, {"association": nrw.staedtetag.pk})
+
+    assert _names(response) == ["Jobcenter Düsseldorf"]
+
+
+def test_list_filters_by_form_and_region_kind(ministry_client, nrw):
+    factories.JobcenterFactory(name="Jobcenter Kreis Borken", kreis=True, zkt=True)
+
+    response = ministry_client.get(LIST, {"form": "zkT", "region_kind": "kreis"})
+
+    assert _names(response) == ["Jobcenter Kreis Borken"]
+
+
+def test_list_searches_name_and_region(ministry_client, nrw):
+    assert _names(ministry_client.get(LIST, {"q": "steinf"})) == ["Jobcenter Kreis Steinfurt"]
+
+
+def test_list_sorts_descending(ministry_client, nrw):
+    response = ministry_client.get(LIST, {"sort": "-name"})
+
+    assert _names(response) == ["Jobcenter Kreis Steinfurt", "Jobcenter Düsseldorf"]
+    assert 'aria-sort="descending"' in response.content.decode()
+
+
+def test_list_sorts_by_association(ministry_client, nrw):
+    response = ministry_client.get(LIST, {"sort": "association"})
+
+    assert _names(response) == ["Jobcenter Kreis Steinfurt", "Jobcenter Düsseldorf"]
+
+
+def test_an_unknown_sort_shows_an_error_instead_of_failing(ministry_client, nrw):
+    response = ministry_client.get(LIST, {"sort": "password"})
+
+    assert response.status_code == 200
+    assert _names(response) == []
+    assert "error-summary" in response.content.decode()
+
+
+def test_an_association_filter_of_another_state_is_refused(ministry_client, nrw, hessen):
+    response = ministry_client.get(LIST, {"association": hessen.landkreistag.pk})
+
+    assert response.status_code == 200
+    assert _names(response) == []
+    assert response.context["filters"].errors["association"]
+
+
+def test_list_is_paginated_and_keeps_the_filters_in_page_links(ministry_client, nrw):
+    for number in range(60):
+        factories.JobcenterFactory(name=f"Jobcenter Kreis Test {number:02d}", kreis=True)
+
+    response = ministry_client.get(LIST, {"region_kind": "kreis", "seite": 2})
+
+    assert response.context["page"].number == 2
+    assert len(response.context["page"]) == 11
+    assert "?region_kind=kreis&amp;seite=1" in response.content.decode()
+
+
+def _make_jobcenters(count):
+    for number in range(count):
+        factories.JobcenterFactory(
+            name=f"Jobcenter Massentest {number:04d}", kreis=bool(number % 2), zkt=bool(number % 3)
+        )
+
+
+@pytest.mark.parametrize("count", [10, 400])
+def test_list_runs_the_same_queries_for_10_and_400_jobcenters(
+    ministry_client, nrw, count, django_assert_num_queries
+):
+    _make_jobcenters(count)
+    # session, user, organisation; association choices; count; page rows (with the
+    # association as a subquery); nothing per row.
+    with django_assert_num_queries(6):
+        response = ministry_client.get(LIST, {"sort": "association", "form": "gE"})
+    assert response.status_code == 200
+
+
+def test_detail_shows_registry_data_and_association(ministry_client, nrw):
+    response = ministry_client.get(reverse("jobcenters:detail", args=[nrw.city_jobcenter.pk]))
+
+    content = response.content.decode()
+    assert "Städtetag NRW" in content
+    assert "gemeinsame Einrichtung (gE)" in content
+    assert "Kontaktdaten bearbeiten" in content
+
+
+def test_detail_offers_no_edit_to_readers(client, users, nrw):
+    client.force_login(users.directorate)
+
+    response = client.get(reverse("jobcenters:detail", args=[nrw.city_jobcenter.pk]))
+
+    assert "Kontaktdaten bearbeiten" not in response.content.decode()
+
+
+CONTACT = {
+    "street": "Grafenberger Allee 300",
+    "postal_code": "40237",
+    "city": "Düsseldorf",
+    "email": "jobcenter@example.org",
+    "phone": "0211 123456",
+    "website": "https://jobcenter.example.org",
+    "reason": "Umzug",
+}
+
+
+def test_manager_changes_contact_data_and_it_appears_in_the_history(client, users, nrw):
+    client.force_login(users.city_manager)
+    url = reverse("jobcenters:edit", args=[nrw.city_jobcenter.pk])
+
+    response = client.post(url, CONTACT, follow=True)
+
+    jobcenter = Jobcenter.objects.get(pk=nrw.city_jobcenter.pk)
+    assert jobcenter.street == "Grafenberger Allee 300"
+    event = AuditEvent.objects.for_object(jobcenter).get()
+    assert event.actor == users.city_manager
+    assert event.reason == "Umzug"
+    assert event.changes["postal_code"] == ["", "40237"]
+    content = response.content.decode()
+    assert "Kontaktdaten geändert" in content
+    assert "Postleitzahl: „“ → „40237“" in content
+
+
+def test_saving_without_changes_records_no_event(client, users, nrw):
+    client.force_login(users.city_manager)
+    url = reverse("jobcenters:edit", args=[nrw.city_jobcenter.pk])
+    client.post(url, CONTACT)
+
+    client.post(url, CONTACT)
+
+    assert AuditEvent.objects.for_object(nrw.city_jobcenter).count() == 1
+
+
+def test_invalid_contact_data_keeps_what_was_typed_and_names_the_field(client, users, nrw):
+    client.force_login(users.city_manager)
+    url = reverse("jobcenters:edit", args=[nrw.city_jobcenter.pk])
+
+    response = client.post(url, {**CONTACT, "postal_code": "4023"})
+
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert "Bitte geben Sie eine fünfstellige Postleitzahl an." in content
+    assert 'value="Grafenberger Allee 300"' in content
+    assert 'aria-describedby="id_postal_code_error"' in content
+    assert Jobcenter.objects.get(pk=nrw.city_jobcenter.pk).street == ""
+
+
+@pytest.mark.parametrize(
+    ("user_kind", "status"),
+    [("directorate", 403), ("staedtetag", 403), ("kreis_manager", 404), ("hessen_ministry", 404)],
+)
+def test_a_forbidden_post_changes_nothing(client, users, nrw, user_kind, status):
+    client.force_login(getattr(users, user_kind))
+
+    response = client.post(reverse("jobcenters:edit", args=[nrw.city_jobcenter.pk]), CONTACT)
+
+    assert response.status_code == status
+    assert Jobcenter.objects.get(pk=nrw.city_jobcenter.pk).street == ""
+    assert not AuditEvent.objects.exists()
+
+
+def test_the_public_start_page_counts_the_jobcenters_that_joined(client, nrw):
+    factories.AccessionFactory(jobcenter=nrw.city_jobcenter, agreement=nrw.agreement, joined=True)
+    factories.AccessionFactory(jobcenter=nrw.kreis_jobcenter, agreement=nrw.agreement)
+
+    response = client.get(reverse("public-home"))
+
+    [agreement] = response.context["agreements"]
+    assert agreement.joined_count == 1
+
+
+def test_the_public_start_page_runs_the_same_queries_for_many_accessions(
+    client, nrw, django_assert_num_queries
+):
+    for _number in range(30):
+        factories.AccessionFactory(agreement=nrw.agreement, joined=True)
+    factories.AgreementFactory()
+
+    with django_assert_num_queries(1):
+        client.get(reverse("public-home"))

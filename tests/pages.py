@@ -1,0 +1,203 @@
+"""Every page of the project, who may open it, and how to show its form with errors.
+
+One table drives the access matrix (``tests/access``) and the accessibility sweep
+(``tests/browser``); ``tests/test_url_coverage.py`` fails when a URL pattern is missing
+here, so no page can slip past either.
+
+Objects are found by names that both the test world (``tests/conftest.py``) and the
+demo data (``reports/demo.py``) use. Users are named by their part:
+
+- ``anonymous``; ``admin``;
+- ``ministry`` (MAGS NRW), ``directorate`` (Regionaldirektion NRW, read-only);
+- ``landkreistag`` (members: Kreise, e.g. Steinfurt), ``staedtetag`` (members: cities,
+  e.g. Düsseldorf);
+- ``city_manager`` (Jobcenter Düsseldorf), ``kreis_manager`` (Jobcenter Kreis Steinfurt);
+- ``hessen_ministry`` (ministry staff of another state: the outsider).
+"""
+
+from dataclasses import dataclass, field
+
+from django.urls import reverse
+
+USERS = [
+    "anonymous",
+    "admin",
+    "ministry",
+    "directorate",
+    "landkreistag",
+    "staedtetag",
+    "city_manager",
+    "kreis_manager",
+    "hessen_ministry",
+]
+
+# The demo login of each part, for the browser sweep.
+DEMO_LOGINS = {
+    "admin": "admin",
+    "ministry": "ministerium",
+    "directorate": "regionaldirektion",
+    "landkreistag": "landkreistag",
+    "staedtetag": "staedtetag",
+    "city_manager": "jobcenter-duesseldorf",
+    "kreis_manager": "jobcenter-steinfurt",
+}
+
+CITY_JOBCENTER = "Jobcenter Düsseldorf"
+KREIS_JOBCENTER = "Jobcenter Kreis Steinfurt"
+NRW_AGREEMENT = "Rahmenvereinbarung Inklusion NRW"
+HESSEN_DRAFT_AGREEMENT = "Entwurf Hessen"
+
+LOGIN = "login"  # a 302 to the login page
+OK = 200
+FORBIDDEN = 403
+NOT_FOUND = 404
+
+
+def _jobcenter(name):
+    from jobcenters.models import Jobcenter
+
+    return {"pk": Jobcenter.objects.get(name=name).pk}
+
+
+def _agreement(short_title):
+    from agreements.models import FrameworkAgreement
+
+    return {"pk": FrameworkAgreement.objects.get(short_title=short_title).pk}
+
+
+def everyone(status=OK):
+    return dict.fromkeys(USERS, status)
+
+
+def signed_in(status=OK):
+    return {**everyone(status), "anonymous": LOGIN}
+
+
+@dataclass(frozen=True)
+class Page:
+    """One page as one user kind opens it: what the URL is and what each user gets."""
+
+    url_name: str
+    expect: dict
+    label: str = ""
+    kwargs: object = None  # callable returning the URL kwargs, run against the database
+    invalid_post: dict = field(default_factory=dict)  # data that shows the form with errors
+    in_demo: bool = True  # False where the demo data has no such object
+    note: str = ""
+
+    @property
+    def id(self):
+        return self.label or self.url_name
+
+    def url(self):
+        return reverse(self.url_name, kwargs=self.kwargs() if self.kwargs else None)
+
+
+PAGES = [
+    Page("public-home", everyone()),
+    Page("agreements:list", everyone()),
+    Page(
+        "agreements:detail",
+        everyone(),
+        label="agreements:detail (published)",
+        kwargs=lambda: _agreement(NRW_AGREEMENT),
+    ),
+    Page(
+        "agreements:detail",
+        {
+            **everyone(NOT_FOUND),
+            "admin": OK,
+            "hessen_ministry": OK,
+        },
+        label="agreements:detail (unpublished, Hessen)",
+        kwargs=lambda: _agreement(HESSEN_DRAFT_AGREEMENT),
+        in_demo=False,
+    ),
+    Page("easy-language", everyone()),
+    Page("sign-language", everyone()),
+    Page("imprint", everyone()),
+    Page("privacy", everyone()),
+    Page(
+        "accessibility",
+        everyone(),
+        invalid_post={"email": "keine-adresse", "message": ""},
+    ),
+    Page(
+        "login",
+        # Signed-in users are sent on to their start page.
+        {**everyone(302), "anonymous": OK},
+        invalid_post={"username": "niemand", "password": "falsch"},
+    ),
+    Page(
+        "password_reset",
+        everyone(),
+        invalid_post={"email": "keine-adresse"},
+    ),
+    Page("password_reset_done", everyone()),
+    Page(
+        "password_reset_confirm",
+        everyone(),
+        kwargs=lambda: {"uidb64": "MQ", "token": "abgelaufen-0000"},
+        note="an invalid link shows a page that says so",
+    ),
+    Page("password_reset_complete", everyone()),
+    Page("home", signed_in()),
+    Page(
+        "jobcenters:list",
+        {**signed_in(), "hessen_ministry": OK},
+    ),
+    Page(
+        "jobcenters:detail",
+        {
+            "anonymous": LOGIN,
+            "admin": OK,
+            "ministry": OK,
+            "directorate": OK,
+            "landkreistag": NOT_FOUND,
+            "staedtetag": OK,
+            "city_manager": OK,
+            "kreis_manager": NOT_FOUND,
+            "hessen_ministry": NOT_FOUND,
+        },
+        label="jobcenters:detail (city)",
+        kwargs=lambda: _jobcenter(CITY_JOBCENTER),
+    ),
+    Page(
+        "jobcenters:detail",
+        {
+            "anonymous": LOGIN,
+            "admin": OK,
+            "ministry": OK,
+            "directorate": OK,
+            "landkreistag": OK,
+            "staedtetag": NOT_FOUND,
+            "city_manager": NOT_FOUND,
+            "kreis_manager": OK,
+            "hessen_ministry": NOT_FOUND,
+        },
+        label="jobcenters:detail (Kreis)",
+        kwargs=lambda: _jobcenter(KREIS_JOBCENTER),
+    ),
+    Page(
+        "jobcenters:edit",
+        {
+            "anonymous": LOGIN,
+            "admin": OK,
+            "ministry": OK,
+            "directorate": FORBIDDEN,
+            "landkreistag": NOT_FOUND,
+            "staedtetag": FORBIDDEN,
+            "city_manager": OK,
+            "kreis_manager": NOT_FOUND,
+            "hessen_ministry": NOT_FOUND,
+        },
+        kwargs=lambda: _jobcenter(CITY_JOBCENTER),
+        invalid_post={"postal_code": "4021", "email": "kein-at-zeichen", "website": "irgendwas"},
+    ),
+]
+
+# URL patterns that are no page of their own, with the test that covers each.
+NOT_PAGES = {
+    "logout": "POST only; tests/accounts/test_login.py",
+    "set_language": "POST only, redirects; tests/accounts/test_language.py",
+}

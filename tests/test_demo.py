@@ -1,0 +1,89 @@
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.urls import reverse
+
+from accounts.models import AuditEvent, Organisation, User
+from agreements.models import ActionField, FrameworkAgreement
+from jobcenters.models import Accession, Jobcenter
+
+
+def _counts():
+    return [
+        model.objects.count()
+        for model in (
+            Organisation,
+            Jobcenter,
+            User,
+            FrameworkAgreement,
+            ActionField,
+            AuditEvent,
+            Accession,
+        )
+    ]
+
+
+def test_demo_data_has_nrw_as_in_the_seed_documents(db):
+    call_command("load_demo", "--force")
+
+    assert Jobcenter.objects.filter(state="NW").count() == 53
+    assert Jobcenter.objects.filter(form="gE").count() == 35
+    nrw = FrameworkAgreement.objects.get(short_title="Rahmenvereinbarung Inklusion NRW")
+    assert nrw.action_fields.count() == 6
+    assert nrw.action_fields.get(number=4).title == "Gewinnung der Arbeitgeber"
+    assert sorted(p.short_name for p in nrw.parties.all()) == [
+        "Landkreistag NRW",
+        "MAGS NRW",
+        "Regionaldirektion NRW",
+        "Städtetag NRW",
+    ]
+    youth = FrameworkAgreement.objects.get(short_title="JobCenterJugend Kamen und Unna")
+    assert (youth.initial_term_months, youth.renewal_months, youth.notice_months) == (12, 12, 3)
+
+
+def test_loading_the_demo_twice_changes_nothing(db):
+    call_command("load_demo", "--force")
+    before = _counts()
+
+    call_command("load_demo", "--force")
+
+    assert _counts() == before
+
+
+@pytest.mark.parametrize(
+    "username",
+    [
+        "ministerium",
+        "regionaldirektion",
+        "landkreistag",
+        "staedtetag",
+        "jobcenter-duesseldorf",
+        "jobcenter-steinfurt",
+        "admin",
+    ],
+)
+def test_every_demo_login_works(client, db, username):
+    call_command("load_demo", "--force")
+
+    response = client.post(reverse("login"), {"username": username, "password": "rahmenwerk-demo"})
+
+    assert response.status_code == 302
+    assert response.url == reverse("home")
+
+
+def test_demo_data_is_refused_outside_debug_without_force(db, settings):
+    settings.DEBUG = False
+
+    with pytest.raises(CommandError):
+        call_command("load_demo")
+
+
+def test_demo_nrw_has_47_of_53_joined_and_steinfurt_in_draft(db):
+    call_command("load_demo", "--force")
+
+    accessions = Accession.objects.filter(agreement__short_title="Rahmenvereinbarung Inklusion NRW")
+    assert accessions.filter(status="accepted").count() == 47
+    assert accessions.get(jobcenter__name="Jobcenter Kreis Steinfurt").status == "draft"
+    first = accessions.filter(status="accepted").order_by("joined_on").first()
+    assert first.jobcenter.name == "Jobcenter Düsseldorf"
+    assert accessions.filter(status="accepted").latest("joined_on").joined_on.year == 2019

@@ -1,0 +1,69 @@
+"""The English catalogue is complete: every German source text has a translation."""
+
+from pathlib import Path
+
+from django.conf import settings
+from django.test import Client
+from django.urls import reverse
+from django.utils import translation
+
+PO_FILE = Path(settings.BASE_DIR) / "locale/en/LC_MESSAGES/django.po"
+
+
+def po_entries():
+    """(msgid, msgstrs, flags) of each entry, read with the standard library only."""
+    entries, current, field = [], None, None
+    for line in [*PO_FILE.read_text(encoding="utf-8").splitlines(), ""]:
+        if not line.strip():
+            if current:
+                entries.append(current)
+            current, field = None, None
+            continue
+        current = current or {"msgid": "", "msgstr": {}, "flags": ""}
+        if line.startswith("#,"):
+            current["flags"] += line
+        elif line.startswith("#"):
+            continue
+        elif line.startswith("msgid "):
+            field = "msgid"
+            current["msgid"] = line[7:-1]
+        elif line.startswith("msgid_plural "):
+            field = None
+        elif line.startswith("msgstr"):
+            field = line.split(" ", 1)[0]
+            current["msgstr"][field] = line.split(" ", 1)[1][1:-1]
+        elif line.startswith('"') and field:
+            if field == "msgid":
+                current["msgid"] += line[1:-1]
+            else:
+                current["msgstr"][field] += line[1:-1]
+    return [entry for entry in entries if entry["msgid"]]
+
+
+def test_the_english_catalogue_has_entries():
+    assert len(po_entries()) > 200
+
+
+def test_every_english_entry_is_translated():
+    untranslated = [
+        entry["msgid"]
+        for entry in po_entries()
+        if not all(entry["msgstr"].values()) or "fuzzy" in entry["flags"]
+    ]
+    assert untranslated == []
+
+
+def test_the_site_title_is_translated():
+    with translation.override("en"):
+        assert translation.gettext("Rahmenvereinbarungen Inklusion") == (
+            "Inclusion framework agreements"
+        )
+
+
+def test_the_login_page_is_english_for_an_english_cookie(db):
+    client = Client()
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    html = client.get(reverse("login")).content.decode()
+    assert '<html lang="en">' in html
+    assert "Log in" in html
+    assert "Anmelden" not in html
