@@ -105,3 +105,77 @@ def visible_agreements(user, queryset=None):
 def get_agreement_for_user(user, pk):
     """Agreements are set up by administrators in the admin; on the site they are read-only."""
     return get_object_or_404(visible_agreements(user), pk=pk)
+
+
+# Accessions
+
+
+def visible_accessions(user, queryset=None):
+    """Ministry staff and the directorate see their state's agreements; others follow jobcenters."""
+    from jobcenters.models import Accession
+
+    accessions = Accession.objects.all() if queryset is None else queryset
+    if not user.is_authenticated:
+        return accessions.none()
+    if user.is_superuser:
+        return accessions
+    organisation = _organisation(user)
+    if organisation is None:
+        return accessions.none()
+    if is_state_wide(user):
+        return accessions.filter(agreement__state=organisation.state)
+    return accessions.filter(jobcenter__in=visible_jobcenters(user).values("pk"))
+
+
+def can_edit_accession(user, accession):
+    """Only the jobcenter's own managers fill in its form, while it is in their hands."""
+    return (
+        user.is_authenticated
+        and user.role == Role.JOBCENTER_MANAGER
+        and user.organisation_id == accession.jobcenter_id
+        and accession.is_editable
+    )
+
+
+def can_review_accession(user, accession):
+    """Ministry staff of the agreement's state decide on accessions (accept, return, withdraw)."""
+    if not user.is_authenticated:
+        return False
+    if user.is_superuser:
+        return True
+    return (
+        user.role == Role.MINISTRY_STAFF and _organisation(user).state == accession.agreement.state
+    )
+
+
+def can_see_review_queue(user):
+    """The queue of submitted accessions is the ministry's (and the directorate's, to read)."""
+    return user.is_authenticated and (user.is_superuser or is_state_wide(user))
+
+
+def can_start_accession(user, jobcenter):
+    """A jobcenter's managers start its accessions."""
+    return (
+        user.is_authenticated
+        and user.role == Role.JOBCENTER_MANAGER
+        and user.organisation_id == jobcenter.pk
+    )
+
+
+ACCESSION_ACTIONS = {"edit": can_edit_accession, "review": can_review_accession}
+
+
+def get_accession_for_user(user, pk, *, action=None):
+    """Load a visible accession (else 404); with ``action`` ("edit", "review") also allowed (403).
+
+    The services lock the row again and check its state: this is the check for the page.
+    """
+    from jobcenters.models import Accession
+
+    accessions = visible_accessions(
+        user, Accession.objects.select_related("jobcenter", "agreement")
+    )
+    accession = get_object_or_404(accessions, pk=pk)
+    if action is not None and not ACCESSION_ACTIONS[action](user, accession):
+        raise PermissionDenied
+    return accession

@@ -8,6 +8,7 @@ from accounts import access
 from accounts.forms import AccessibilityFeedbackForm
 from accounts.models import Role
 from accounts.services import feedback_submit
+from jobcenters.models import AccessionStatus
 
 PAGES = {"leichte_sprache", "gebaerdensprache", "impressum", "datenschutz"}
 
@@ -24,6 +25,9 @@ def home(request):
             jobcenters.with_association().first() if user.role == Role.JOBCENTER_MANAGER else None
         ),
         "can_change": user.role in (Role.MINISTRY_STAFF, Role.JOBCENTER_MANAGER),
+        "waiting_count": access.visible_accessions(user)
+        .filter(status=AccessionStatus.SUBMITTED)
+        .count(),
     }
     return render(request, "accounts/home.html", context)
 

@@ -9,6 +9,7 @@ urlpatterns = [
     path("", include("accounts.urls")),
     path("vereinbarungen/", include("agreements.urls")),
     path("jobcenter/", include("jobcenters.urls")),
+    path("beitritte/", include("jobcenters.accession_urls")),
     path("sprache/", set_language, name="set_language"),
     path("admin/", admin.site.urls),
 ]

@@ -1,10 +1,13 @@
 from django import forms
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organisation, OrganisationKind, RegionKind
-from jobcenters.models import Jobcenter, JobcenterForm
-from jobcenters.services import CONTACT_FIELDS
+from agreements.models import ActionField
+from jobcenters.models import Accession, Jobcenter, JobcenterForm
+from jobcenters.services import CONTACT_FIELDS, FORM_FIELDS
+from jobcenters.uploads import SignedPdfField
 
 
 class JobcenterFilterForm(forms.Form):
@@ -86,3 +89,124 @@ class JobcenterContactForm(forms.ModelForm):
         if postal_code and not (len(postal_code) == 5 and postal_code.isdigit()):
             raise forms.ValidationError(_("Bitte geben Sie eine fünfstellige Postleitzahl an."))
         return postal_code
+
+
+class AccessionForm(forms.ModelForm):
+    """The accession form (Beitrittsformular) as filled in; drafts may be partial."""
+
+    signed_form = SignedPdfField(required=False)
+
+    class Meta:
+        model = Accession
+        fields = FORM_FIELDS
+        widgets = {"carriers_agreed_on": forms.DateInput(attrs={"inputmode": "numeric"})}
+        error_messages = {
+            "contact_email": {"invalid": _("Bitte geben Sie eine gültige E-Mail-Adresse an.")},
+            "carriers_agreed_on": {
+                "invalid": _("Bitte geben Sie das Datum als TT.MM.JJJJ an, z. B. 12.03.2018.")
+            },
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["public_listing"].label = _(
+            "Wir sind einverstanden, öffentlich als Mitglied der Vereinbarung genannt zu werden."
+        )
+        self.fields["public_listing"].help_text = ""
+        self.fields["signed_form"].help_text = _(
+            "Laden Sie das Formular herunter, lassen Sie es unterschreiben und laden Sie den "
+            "Scan hier hoch: ein PDF ohne Kennwortschutz, höchstens 10 MB."
+        )
+
+    def clean_postal_code(self):
+        postal_code = self.cleaned_data["postal_code"].strip()
+        if postal_code and not (len(postal_code) == 5 and postal_code.isdigit()):
+            raise forms.ValidationError(_("Bitte geben Sie eine fünfstellige Postleitzahl an."))
+        return postal_code
+
+    def clean_carriers_agreed_on(self):
+        agreed_on = self.cleaned_data["carriers_agreed_on"]
+        if agreed_on and agreed_on > timezone.localdate():
+            raise forms.ValidationError(_("Das Datum darf nicht in der Zukunft liegen."))
+        return agreed_on
+
+
+class PlannedMeasureForm(forms.Form):
+    """One planned measure; a row left empty is no measure."""
+
+    action_field = forms.ModelChoiceField(
+        label=_("Handlungsfeld"), queryset=ActionField.objects.none(), required=False
+    )
+    title = forms.CharField(label=_("Titel der Maßnahme"), max_length=200, required=False)
+
+    def __init__(self, *args, action_fields, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["action_field"].queryset = action_fields
+        self.fields["action_field"].empty_label = _("bitte wählen")
+        number = (self.prefix or "").rsplit("-", 1)[-1]
+        if number.isdigit():
+            # Each row has labels of its own, so that a screen reader tells them apart.
+            row = int(number) + 1
+            self.fields["action_field"].label = _("Handlungsfeld der Maßnahme %(row)s") % {
+                "row": row
+            }
+            self.fields["title"].label = _("Titel der Maßnahme %(row)s") % {"row": row}
+
+    def clean(self):
+        data = super().clean()
+        if data.get("title") and not data.get("action_field"):
+            self.add_error("action_field", _("Bitte wählen Sie das Handlungsfeld der Maßnahme."))
+        if data.get("action_field") and not data.get("title"):
+            self.add_error("title", _("Bitte geben Sie der Maßnahme einen Titel."))
+        return data
+
+
+class BasePlannedMeasureFormSet(forms.BaseFormSet):
+    def measures(self):
+        """``(action_field, title)`` of the rows that were filled in."""
+        return [
+            (form.cleaned_data["action_field"], form.cleaned_data["title"].strip())
+            for form in self.forms
+            if form.cleaned_data.get("action_field") and form.cleaned_data.get("title")
+        ]
+
+
+PlannedMeasureFormSet = forms.formset_factory(
+    PlannedMeasureForm, formset=BasePlannedMeasureFormSet, extra=2, max_num=30, absolute_max=30
+)
+
+
+class AccessionAcceptForm(forms.Form):
+    joined_on = forms.DateField(
+        label=_("Beigetreten am"),
+        help_text=_("TT.MM.JJJJ; heute, wenn nichts anderes gilt."),
+        error_messages={
+            "required": _("Bitte geben Sie das Beitrittsdatum an."),
+            "invalid": _("Bitte geben Sie das Datum als TT.MM.JJJJ an, z. B. 12.03.2018."),
+        },
+    )
+
+
+class AccessionReturnForm(forms.Form):
+    reasons = forms.CharField(
+        label=_("Gründe der Rückgabe"),
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_("Das Jobcenter liest diese Gründe und überarbeitet danach sein Formular."),
+        error_messages={"required": _("Bitte nennen Sie die Gründe der Rückgabe.")},
+    )
+
+
+class AccessionWithdrawForm(forms.Form):
+    withdrawn_on = forms.DateField(
+        label=_("Ausgetreten am"),
+        help_text=_("TT.MM.JJJJ"),
+        error_messages={
+            "required": _("Bitte geben Sie das Austrittsdatum an."),
+            "invalid": _("Bitte geben Sie das Datum als TT.MM.JJJJ an, z. B. 12.03.2018."),
+        },
+    )
+    reason = forms.CharField(
+        label=_("Grund des Austritts"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"required": _("Bitte nennen Sie den Grund des Austritts.")},
+    )

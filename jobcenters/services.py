@@ -1,16 +1,18 @@
-"""Writes on the jobcenter registry. Each is one transaction with its audit events."""
+"""Writes on the jobcenter registry and on accessions, each with its audit events."""
 
 import csv
 import io
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from accounts.models import Organisation, OrganisationKind, RegionKind, State
+from accounts.models import AuditEvent, Organisation, OrganisationKind, RegionKind, State
 from accounts.services import changed_fields, record_event
-from jobcenters.models import Jobcenter, JobcenterForm
+from jobcenters.models import Accession, AccessionStatus, Jobcenter, JobcenterForm, PlannedMeasure
 
 CONTACT_FIELDS = ["street", "postal_code", "city", "email", "phone", "website"]
 
@@ -222,3 +224,276 @@ def _clean_row(row, default_state, associations):
                 for field, msgs in error.message_dict.items()
             ]
     return errors, values
+
+
+# Accessions: the state machine. Every change of state goes through ``_transition``.
+
+TRANSITIONS = {
+    "submit": ([AccessionStatus.DRAFT, AccessionStatus.RETURNED], AccessionStatus.SUBMITTED),
+    "accept": ([AccessionStatus.SUBMITTED], AccessionStatus.ACCEPTED),
+    "return": ([AccessionStatus.SUBMITTED], AccessionStatus.RETURNED),
+    "withdraw": ([AccessionStatus.ACCEPTED], AccessionStatus.WITHDRAWN),
+}
+
+# What the accession form must hold before it can be submitted.
+FORM_FIELDS = [
+    "jobcenter_name",
+    "street",
+    "postal_code",
+    "city",
+    "management_name",
+    "contact_name",
+    "contact_function",
+    "contact_email",
+    "contact_phone",
+    "carriers_agreed_on",
+    "public_listing",
+]
+REQUIRED_FOR_SUBMIT = [field for field in FORM_FIELDS if field != "public_listing"]
+
+
+class AccessionStateError(Exception):
+    """A change of state that the accession's current state does not allow; says why in German."""
+
+
+def _locked(accession):
+    return (
+        Accession.objects.select_for_update(of=("self",))
+        .select_related("jobcenter", "agreement")
+        .get(pk=accession.pk)
+    )
+
+
+def _check_transition(accession, transition):
+    allowed, _target = TRANSITIONS[transition]
+    if accession.status in allowed:
+        return
+    last = AuditEvent.objects.for_object(accession).select_related("actor").first()
+    message = _("Der Beitritt ist inzwischen „%(status)s“.") % {
+        "status": accession.get_status_display()
+    }
+    if last is not None:
+        message += " " + _("Zuletzt: %(summary)s, von %(actor)s am %(when)s.") % {
+            "summary": last.summary,
+            "actor": last.actor.get_full_name() or last.actor.username if last.actor else "—",
+            "when": date_format(timezone.localtime(last.created_at), "d.m.Y, H:i"),
+        }
+    raise AccessionStateError(message)
+
+
+def _notify(accession, event):
+    from jobcenters.tasks import send_accession_email
+
+    transaction.on_commit(lambda: send_accession_email.delay(accession.pk, event))
+
+
+@transaction.atomic
+def accession_start(*, jobcenter, agreement, user):
+    """Open a draft accession of ``jobcenter`` to ``agreement``, prefilled from the registry."""
+    if agreement.state != jobcenter.state or not agreement.is_published:
+        raise ValidationError(_("Dieses Jobcenter kann dieser Vereinbarung nicht beitreten."))
+    if Accession.objects.open().filter(jobcenter=jobcenter, agreement=agreement).exists():
+        raise ValidationError(_("Für diese Vereinbarung gibt es schon einen offenen Beitritt."))
+    accession = Accession(
+        jobcenter=jobcenter,
+        agreement=agreement,
+        jobcenter_name=jobcenter.name,
+        street=jobcenter.street,
+        postal_code=jobcenter.postal_code,
+        city=jobcenter.city,
+        contact_email=jobcenter.email,
+        contact_phone=jobcenter.phone,
+    )
+    try:
+        # The database constraint decides when two starts race each other.
+        with transaction.atomic():
+            accession.save()
+    except IntegrityError:
+        raise ValidationError(
+            _("Für diese Vereinbarung gibt es schon einen offenen Beitritt.")
+        ) from None
+    record_event(
+        actor=user, obj=accession, action="accession_started", summary=_("Beitritt begonnen")
+    )
+    return accession
+
+
+@transaction.atomic
+def accession_save(*, accession, user, data, planned_measures, signed_form=None):
+    """Save the accession form as a draft; the form may still be incomplete.
+
+    ``planned_measures`` is a list of ``(action_field, title)``; it replaces the earlier
+    list. ``signed_form``, when given, is an already checked upload (``uploads``).
+    """
+    current = _locked(accession)
+    if not current.is_editable:
+        raise AccessionStateError(
+            _("Der Beitritt ist „%(status)s“ und kann nicht mehr geändert werden.")
+            % {"status": current.get_status_display()}
+        )
+    changes = changed_fields(current, {field: data[field] for field in FORM_FIELDS})
+    measures = [(action_field.pk, title) for action_field, title in planned_measures]
+    before = list(current.planned_measures.values_list("action_field_id", "title"))
+    if measures != before:
+        current.planned_measures.all().delete()
+        PlannedMeasure.objects.bulk_create(
+            PlannedMeasure(accession=current, action_field_id=field_id, title=title)
+            for field_id, title in measures
+        )
+        changes["planned_measures"] = [len(before), len(measures)]
+    if signed_form is not None:
+        _store_signed_form(current, signed_form)
+        changes["signed_form"] = ["", _("neu hochgeladen")]
+    if not changes:
+        return current
+    current.save()
+    record_event(
+        actor=user,
+        obj=current,
+        action="accession_saved",
+        summary=_("Beitrittsformular gespeichert"),
+        changes=changes,
+    )
+    return current
+
+
+@transaction.atomic
+def accession_attach_signed_form(*, accession, user, signed_form):
+    """Store a checked signed form on an editable accession, without touching the rest."""
+    current = _locked(accession)
+    if not current.is_editable:
+        raise AccessionStateError(
+            _("Der Beitritt ist „%(status)s“ und kann nicht mehr geändert werden.")
+            % {"status": current.get_status_display()}
+        )
+    _store_signed_form(current, signed_form)
+    current.save(update_fields=["signed_form", "signed_form_uploaded_at", "updated_at"])
+    record_event(
+        actor=user,
+        obj=current,
+        action="accession_signed_form",
+        summary=_("unterschriebenes Formular hochgeladen"),
+    )
+    return current
+
+
+def _store_signed_form(accession, signed_form):
+    old_file = accession.signed_form.name
+    accession.signed_form.save(signed_form.name, signed_form, save=False)
+    accession.signed_form_uploaded_at = timezone.now()
+    if old_file:
+        # The replaced file goes only once the new one is committed.
+        storage = accession.signed_form.storage
+        transaction.on_commit(lambda: storage.delete(old_file))
+
+
+def accession_missing(accession):
+    """``{field: message}`` of what the form still lacks for submitting it."""
+    missing = {
+        field: _("Bitte ausfüllen: das braucht das Beitrittsformular.")
+        for field in REQUIRED_FOR_SUBMIT
+        if getattr(accession, field) in ("", None)
+    }
+    if not accession.planned_measures.exists():
+        missing["planned_measures"] = _("Bitte nennen Sie mindestens eine geplante Maßnahme.")
+    if not accession.signed_form:
+        missing["signed_form"] = _(
+            "Bitte laden Sie das unterschriebene Beitrittsformular als PDF hoch."
+        )
+    return missing
+
+
+@transaction.atomic
+def accession_submit(*, accession, user):
+    """Send the complete, signed accession form to the ministry for review."""
+    current = _locked(accession)
+    _check_transition(current, "submit")
+    missing = accession_missing(current)
+    if missing:
+        raise ValidationError(missing)
+    resubmitted = current.status == AccessionStatus.RETURNED
+    current.status = AccessionStatus.SUBMITTED
+    current.submitted_at = timezone.now()
+    current.save(update_fields=["status", "submitted_at", "updated_at"])
+    record_event(
+        actor=user,
+        obj=current,
+        action="accession_submitted",
+        summary=_("erneut eingereicht") if resubmitted else _("eingereicht"),
+    )
+    _notify(current, "submitted")
+    return current
+
+
+@transaction.atomic
+def accession_accept(*, accession, user, joined_on):
+    """Accept a submitted accession: the jobcenter joined on ``joined_on`` (not in the future)."""
+    current = _locked(accession)
+    _check_transition(current, "accept")
+    if joined_on > timezone.localdate():
+        raise ValidationError(
+            {"joined_on": _("Das Beitrittsdatum darf nicht in der Zukunft liegen.")}
+        )
+    current.status = AccessionStatus.ACCEPTED
+    current.joined_on = joined_on
+    current.return_reasons = ""
+    current.save(update_fields=["status", "joined_on", "return_reasons", "updated_at"])
+    record_event(
+        actor=user,
+        obj=current,
+        action="accession_accepted",
+        summary=_("angenommen: beigetreten am %(date)s")
+        % {"date": date_format(joined_on, "d.m.Y")},
+    )
+    _notify(current, "accepted")
+    return current
+
+
+@transaction.atomic
+def accession_return(*, accession, user, reasons):
+    """Return a submitted accession to the jobcenter, with the reasons it must address."""
+    current = _locked(accession)
+    _check_transition(current, "return")
+    if not reasons.strip():
+        raise ValidationError({"reasons": _("Bitte nennen Sie die Gründe der Rückgabe.")})
+    current.status = AccessionStatus.RETURNED
+    current.return_reasons = reasons.strip()
+    current.save(update_fields=["status", "return_reasons", "updated_at"])
+    record_event(
+        actor=user,
+        obj=current,
+        action="accession_returned",
+        summary=_("zurückgegeben"),
+        reason=current.return_reasons,
+    )
+    _notify(current, "returned")
+    return current
+
+
+@transaction.atomic
+def accession_withdraw(*, accession, user, withdrawn_on, reason):
+    """End an accepted accession: the jobcenter left the agreement on ``withdrawn_on``."""
+    current = _locked(accession)
+    _check_transition(current, "withdraw")
+    errors = {}
+    if withdrawn_on > timezone.localdate():
+        errors["withdrawn_on"] = _("Das Austrittsdatum darf nicht in der Zukunft liegen.")
+    elif withdrawn_on < current.joined_on:
+        errors["withdrawn_on"] = _("Das Austrittsdatum liegt vor dem Beitritt am %(date)s.") % {
+            "date": date_format(current.joined_on, "d.m.Y")
+        }
+    if not reason.strip():
+        errors["reason"] = _("Bitte nennen Sie den Grund des Austritts.")
+    if errors:
+        raise ValidationError(errors)
+    current.status = AccessionStatus.WITHDRAWN
+    current.withdrawn_on = withdrawn_on
+    current.save(update_fields=["status", "withdrawn_on", "updated_at"])
+    record_event(
+        actor=user,
+        obj=current,
+        action="accession_withdrawn",
+        summary=_("ausgetreten am %(date)s") % {"date": date_format(withdrawn_on, "d.m.Y")},
+        reason=reason.strip(),
+    )
+    return current

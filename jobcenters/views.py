@@ -62,10 +62,22 @@ def _without(query, key):
 @login_required
 def jobcenter_detail(request, pk):
     jobcenter = access.get_jobcenter_for_user(request.user, pk)
+    accessions = {
+        accession.agreement_id: accession
+        for accession in access.visible_accessions(request.user)
+        .filter(jobcenter=jobcenter)
+        # The newest per agreement wins: an open one is always newer than a withdrawn one.
+        .order_by("created_at")
+    }
+    agreements = access.visible_agreements(request.user).filter(
+        state=jobcenter.state, is_published=True
+    )
     context = {
         "jobcenter": jobcenter,
         "association": jobcenter.association,
         "can_change": access.can_change_jobcenter(request.user, jobcenter),
+        "can_start": access.can_start_accession(request.user, jobcenter),
+        "agreement_rows": [(agreement, accessions.get(agreement.pk)) for agreement in agreements],
         "history": AuditEvent.objects.for_object(jobcenter)[:50],
     }
     return render(request, "jobcenters/jobcenter_detail.html", context)

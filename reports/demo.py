@@ -1,14 +1,18 @@
 """Demo data: NRW as in the seed documents. Loading it twice changes nothing."""
 
 import datetime
+import io
 from pathlib import Path
 
+import pikepdf
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Q
+from django.utils import timezone
 
 from accounts.models import Organisation, OrganisationKind, RegionKind, Role, State, User
 from agreements.models import ActionField, FrameworkAgreement
-from jobcenters.models import Accession, AccessionStatus, Jobcenter
+from jobcenters.models import Accession, AccessionStatus, Jobcenter, PlannedMeasure
 from jobcenters.services import jobcenters_import
 
 DEMO_PASSWORD = "rahmenwerk-demo"  # noqa: S105 (demo data only, never loaded in production)
@@ -231,20 +235,41 @@ FIRST_ACCESSIONS = {
     "Jobcenter Bochum": datetime.date(2018, 5, 14),
     "Jobcenter Hagen": datetime.date(2018, 6, 12),
 }
+# Open accessions: (state, days before the demo is loaded that it was submitted).
 OPEN_ACCESSIONS = {
-    "Jobcenter Kreis Olpe": AccessionStatus.SUBMITTED,
-    "Jobcenter Remscheid": AccessionStatus.SUBMITTED,
-    "Jobcenter Kreis Höxter": AccessionStatus.SUBMITTED,
-    "Jobcenter Solingen": AccessionStatus.RETURNED,
-    "Jobcenter Kreis Steinfurt": AccessionStatus.DRAFT,
+    "Jobcenter Kreis Olpe": (AccessionStatus.SUBMITTED, 23),
+    "Jobcenter Remscheid": (AccessionStatus.SUBMITTED, 9),
+    "Jobcenter Kreis Höxter": (AccessionStatus.SUBMITTED, 2),
+    "Jobcenter Solingen": (AccessionStatus.RETURNED, 30),
+    "Jobcenter Kreis Steinfurt": (AccessionStatus.DRAFT, None),
 }
 NOT_STARTED = {"Jobcenter Kreis Gütersloh"}
+RETURN_REASONS = (
+    "Das hochgeladene Formular ist nicht unterschrieben. Bitte laden Sie die "
+    "unterschriebene Fassung hoch und nennen Sie das Datum des Trägerbeschlusses."
+)
+# Planned measures named on joining (from the G.I.B. reader): jobcenter -> (HF, title).
+PLANNED_MEASURES = {
+    "Jobcenter Düsseldorf": [
+        (2, "Barrierefreier Eingangsbereich"),
+        (1, "„Hinschauen, statt wegschauen!“ – Inklusionstag"),
+    ],
+    "Jobcenter Bochum": [
+        (3, "Schulung aller Integrationsfachkräfte zu psychischen und Suchterkrankungen"),
+        (2, "Barrierefreiheit aller sieben Standorte"),
+    ],
+    "Jobcenter Hagen": [(4, "Stellenakquise für schwerbehinderte Menschen")],
+    "Jobcenter Dortmund": [(1, "Jobcenter Dortmund als inklusiver Arbeitgeber")],
+    "Jobcenter Kreis Steinfurt": [(3, "Individuelle Stabilisierung von Gesundheit & Arbeit")],
+}
+DEFAULT_PLANNED_MEASURE = (3, "Schulung der Integrationsfachkräfte zu Rehabilitation")
 
 
 def _load_accessions():
     agreement = FrameworkAgreement.objects.get(
         state=State.NW, short_title="Rahmenvereinbarung Inklusion NRW"
     )
+    action_fields = {field.number: field for field in agreement.action_fields.all()}
     jobcenters = Jobcenter.objects.filter(state=State.NW).exclude(name__in=NOT_STARTED)
     later = [
         jc
@@ -255,17 +280,68 @@ def _load_accessions():
     for index, jobcenter in enumerate(later):
         # Spread over July 2018 to December 2019, about every twelve days.
         joined_on[jobcenter.name] = datetime.date(2018, 7, 2) + datetime.timedelta(days=12 * index)
+    now = timezone.now()
     for jobcenter in jobcenters:
-        status = OPEN_ACCESSIONS.get(jobcenter.name, AccessionStatus.ACCEPTED)
-        Accession.objects.get_or_create(
+        if Accession.objects.filter(jobcenter=jobcenter, agreement=agreement).exists():
+            continue
+        status, days_ago = OPEN_ACCESSIONS.get(jobcenter.name, (AccessionStatus.ACCEPTED, None))
+        accession = Accession(
             jobcenter=jobcenter,
             agreement=agreement,
-            defaults={
-                "status": status,
-                "joined_on": joined_on.get(jobcenter.name),
-                "public_listing": status == AccessionStatus.ACCEPTED,
-            },
+            status=status,
+            jobcenter_name=jobcenter.name,
+            street=jobcenter.street,
+            postal_code=jobcenter.postal_code,
+            city=jobcenter.city,
+            contact_email=jobcenter.email,
+            contact_phone=jobcenter.phone,
+            public_listing=status != AccessionStatus.DRAFT,
         )
+        if status != AccessionStatus.DRAFT:
+            # Placeholder people, never real names (see shared/data/README).
+            accession.management_name = "Geschäftsführung " + jobcenter.region
+            accession.contact_name = "Ansprechperson Inklusion"
+            accession.contact_function = "Inklusionsbeauftragte"
+        if status == AccessionStatus.ACCEPTED:
+            accession.joined_on = joined_on[jobcenter.name]
+            accession.carriers_agreed_on = accession.joined_on - datetime.timedelta(days=21)
+            accession.submitted_at = _at(accession.joined_on - datetime.timedelta(days=7))
+        elif days_ago is not None:
+            accession.submitted_at = now - datetime.timedelta(days=days_ago)
+            accession.carriers_agreed_on = timezone.localdate() - datetime.timedelta(days=40)
+        if status == AccessionStatus.RETURNED:
+            accession.return_reasons = RETURN_REASONS
+        if status != AccessionStatus.DRAFT:
+            accession.signed_form.save("demo.pdf", ContentFile(_signed_form_pdf()), save=False)
+            accession.signed_form_uploaded_at = accession.submitted_at
+        accession.save()
+        for number, title in PLANNED_MEASURES.get(jobcenter.name, [DEFAULT_PLANNED_MEASURE]):
+            PlannedMeasure.objects.create(
+                accession=accession, action_field=action_fields[number], title=title
+            )
+
+
+def _at(day):
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(10, 0)))
+
+
+def _signed_form_pdf():
+    """A one-page stand-in for a scanned, signed accession form."""
+    pdf = pikepdf.new()
+    page = pdf.add_blank_page(page_size=(595, 842))
+    page.Resources = pikepdf.Dictionary(
+        Font=pikepdf.Dictionary(
+            F1=pikepdf.Dictionary(
+                Type=pikepdf.Name.Font, Subtype=pikepdf.Name.Type1, BaseFont=pikepdf.Name.Helvetica
+            )
+        )
+    )
+    page.Contents = pdf.make_stream(
+        rb"BT /F1 18 Tf 72 760 Td (Beitrittsformular - unterschrieben \(Demo\)) Tj ET"
+    )
+    buffer = io.BytesIO()
+    pdf.save(buffer)
+    return buffer.getvalue()
 
 
 def _load_user(username, organisation_name, role, first_name, last_name):

@@ -54,6 +54,26 @@ def hessen(db):
 
 
 @pytest.fixture
+def accession_world(nrw):
+    """The accessions the demo also has: Düsseldorf joined, Steinfurt in draft, Olpe submitted."""
+
+    class World:
+        action_field = factories.ActionFieldFactory(agreement=nrw.agreement, number=1)
+        olpe = factories.JobcenterFactory(kreis=True, name="Jobcenter Kreis Olpe")
+        joined = factories.AccessionFactory(
+            jobcenter=nrw.city_jobcenter, agreement=nrw.agreement, joined=True
+        )
+        draft = factories.AccessionFactory(jobcenter=nrw.kreis_jobcenter, agreement=nrw.agreement)
+        submitted = factories.AccessionFactory(
+            jobcenter=olpe, agreement=nrw.agreement, submitted=True
+        )
+
+    for accession in (World.joined, World.submitted):
+        factories.PlannedMeasureFactory(accession=accession, action_field=World.action_field)
+    return World
+
+
+@pytest.fixture
 def users(nrw, hessen):
     """One user of every role, in NRW, plus outsiders from Hessen."""
 
@@ -77,6 +97,19 @@ def users(nrw, hessen):
         admin = factories.UserFactory(admin=True)
 
     return Users
+
+
+@pytest.fixture(autouse=True)
+def private_media(settings, tmp_path):
+    """Uploads of a test go to its own folder, never to the project's var/private."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": tmp_path / "private", "base_url": None},
+        },
+    }
+    return tmp_path / "private"
 
 
 @pytest.fixture(autouse=True)

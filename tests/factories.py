@@ -1,15 +1,29 @@
 """Factories for test data. Traits name the states an object can be in."""
 
 import datetime
+import functools
+import io
 
 import factory
+import pikepdf
+from django.utils import timezone
 from factory.django import DjangoModelFactory
 
 from accounts.models import Organisation, OrganisationKind, RegionKind, Role, State, User
 from agreements.models import ActionField, FrameworkAgreement
-from jobcenters.models import Accession, AccessionStatus, Jobcenter, JobcenterForm
+from jobcenters.models import Accession, AccessionStatus, Jobcenter, JobcenterForm, PlannedMeasure
 
 PASSWORD = "a-long-test-password"
+
+
+@functools.cache
+def minimal_pdf():
+    """A plain one-page PDF, as a scanner would produce it."""
+    pdf = pikepdf.new()
+    pdf.add_blank_page(page_size=(595, 842))
+    buffer = io.BytesIO()
+    pdf.save(buffer)
+    return buffer.getvalue()
 
 
 class OrganisationFactory(DjangoModelFactory):
@@ -133,11 +147,51 @@ class AccessionFactory(DjangoModelFactory):
         model = Accession
 
     jobcenter = factory.SubFactory(JobcenterFactory)
-    agreement = factory.SubFactory(AgreementFactory)
+    agreement = factory.SubFactory(
+        AgreementFactory, state=factory.SelfAttribute("..jobcenter.state")
+    )
 
     class Params:
+        # Every field of the accession form filled in and the signed PDF uploaded.
+        complete = factory.Trait(
+            jobcenter_name=factory.SelfAttribute("jobcenter.name"),
+            street="Musterstraße 1",
+            postal_code="40210",
+            city="Düsseldorf",
+            management_name="Dr. Erika Beispiel",
+            contact_name="Max Muster",
+            contact_function="Inklusionsbeauftragter",
+            contact_email="inklusion@jobcenter.example",
+            contact_phone="0211 123456",
+            carriers_agreed_on=datetime.date(2018, 3, 1),
+            signed_form=factory.django.FileField(filename="signed.pdf", data=minimal_pdf()),
+            signed_form_uploaded_at=factory.LazyFunction(timezone.now),
+        )
+        submitted = factory.Trait(
+            complete=True,
+            status=AccessionStatus.SUBMITTED,
+            submitted_at=factory.LazyFunction(timezone.now),
+        )
+        returned = factory.Trait(
+            complete=True,
+            status=AccessionStatus.RETURNED,
+            submitted_at=factory.LazyFunction(timezone.now),
+            return_reasons="Die Unterschrift fehlt.",
+        )
         joined = factory.Trait(
+            complete=True,
             status=AccessionStatus.ACCEPTED,
             joined_on=datetime.date(2018, 3, 20),
             public_listing=True,
         )
+
+
+class PlannedMeasureFactory(DjangoModelFactory):
+    class Meta:
+        model = PlannedMeasure
+
+    accession = factory.SubFactory(AccessionFactory)
+    action_field = factory.SubFactory(
+        ActionFieldFactory, agreement=factory.SelfAttribute("..accession.agreement")
+    )
+    title = factory.Sequence(lambda n: f"Geplante Maßnahme {n}")

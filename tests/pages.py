@@ -42,8 +42,9 @@ DEMO_LOGINS = {
     "kreis_manager": "jobcenter-steinfurt",
 }
 
-CITY_JOBCENTER = "Jobcenter Düsseldorf"
-KREIS_JOBCENTER = "Jobcenter Kreis Steinfurt"
+CITY_JOBCENTER = "Jobcenter Düsseldorf"  # joined (accession accepted)
+KREIS_JOBCENTER = "Jobcenter Kreis Steinfurt"  # accession in draft
+SUBMITTED_JOBCENTER = "Jobcenter Kreis Olpe"  # accession submitted, a Kreis
 NRW_AGREEMENT = "Rahmenvereinbarung Inklusion NRW"
 HESSEN_DRAFT_AGREEMENT = "Entwurf Hessen"
 
@@ -63,6 +64,15 @@ def _agreement(short_title):
     from agreements.models import FrameworkAgreement
 
     return {"pk": FrameworkAgreement.objects.get(short_title=short_title).pk}
+
+
+def _accession(jobcenter_name):
+    from jobcenters.models import Accession
+
+    accession = Accession.objects.open().get(
+        jobcenter__name=jobcenter_name, agreement__short_title=NRW_AGREEMENT
+    )
+    return {"pk": accession.pk}
 
 
 def everyone(status=OK):
@@ -196,8 +206,119 @@ PAGES = [
     ),
 ]
 
+# Who may decide on the submitted accession of a Kreis jobcenter (accept or return).
+DECIDE_SUBMITTED = {
+    "anonymous": LOGIN,
+    "admin": OK,
+    "ministry": OK,
+    "directorate": FORBIDDEN,
+    "landkreistag": FORBIDDEN,
+    "staedtetag": NOT_FOUND,
+    "city_manager": NOT_FOUND,
+    "kreis_manager": NOT_FOUND,
+    "hessen_ministry": NOT_FOUND,
+}
+
+PAGES += [
+    Page(
+        "accessions:queue",
+        {
+            **signed_in(FORBIDDEN),
+            "admin": OK,
+            "ministry": OK,
+            "directorate": OK,
+            "hessen_ministry": OK,
+        },
+    ),
+    Page(
+        "accessions:detail",
+        {
+            "anonymous": LOGIN,
+            "admin": OK,
+            "ministry": OK,
+            "directorate": OK,
+            "landkreistag": NOT_FOUND,
+            "staedtetag": OK,
+            "city_manager": OK,
+            "kreis_manager": NOT_FOUND,
+            "hessen_ministry": NOT_FOUND,
+        },
+        label="accessions:detail (city, joined)",
+        kwargs=lambda: _accession(CITY_JOBCENTER),
+    ),
+    Page(
+        "accessions:detail",
+        {
+            "anonymous": LOGIN,
+            "admin": OK,
+            "ministry": OK,
+            "directorate": OK,
+            "landkreistag": OK,
+            "staedtetag": NOT_FOUND,
+            "city_manager": NOT_FOUND,
+            "kreis_manager": OK,
+            "hessen_ministry": NOT_FOUND,
+        },
+        label="accessions:detail (Kreis, draft)",
+        kwargs=lambda: _accession(KREIS_JOBCENTER),
+    ),
+    Page(
+        "accessions:edit",
+        {
+            "anonymous": LOGIN,
+            "admin": FORBIDDEN,
+            "ministry": FORBIDDEN,
+            "directorate": FORBIDDEN,
+            "landkreistag": FORBIDDEN,
+            "staedtetag": NOT_FOUND,
+            "city_manager": NOT_FOUND,
+            "kreis_manager": OK,
+            "hessen_ministry": NOT_FOUND,
+        },
+        kwargs=lambda: _accession(KREIS_JOBCENTER),
+        invalid_post={
+            "postal_code": "4856",
+            "contact_email": "kein-at-zeichen",
+            "carriers_agreed_on": "31.02.2018",
+            "massnahmen-TOTAL_FORMS": "3",
+            "massnahmen-INITIAL_FORMS": "0",
+            "massnahmen-0-title": "Ein Titel ohne Handlungsfeld",
+        },
+    ),
+    Page(
+        "accessions:accept",
+        DECIDE_SUBMITTED,
+        kwargs=lambda: _accession(SUBMITTED_JOBCENTER),
+        invalid_post={"joined_on": "31.02.2018"},
+    ),
+    Page(
+        "accessions:return",
+        DECIDE_SUBMITTED,
+        kwargs=lambda: _accession(SUBMITTED_JOBCENTER),
+        invalid_post={"reasons": ""},
+    ),
+    Page(
+        "accessions:withdraw",
+        {
+            "anonymous": LOGIN,
+            "admin": OK,
+            "ministry": OK,
+            "directorate": FORBIDDEN,
+            "landkreistag": NOT_FOUND,
+            "staedtetag": FORBIDDEN,
+            "city_manager": FORBIDDEN,
+            "kreis_manager": NOT_FOUND,
+            "hessen_ministry": NOT_FOUND,
+        },
+        kwargs=lambda: _accession(CITY_JOBCENTER),
+        invalid_post={"withdrawn_on": "", "reason": ""},
+    ),
+]
+
 # URL patterns that are no page of their own, with the test that covers each.
 NOT_PAGES = {
+    "accessions:start": "POST only, redirects; tests/jobcenters/test_accession_views.py",
+    "accessions:signed-form": "a PDF download; tests/jobcenters/test_accession_views.py",
     "logout": "POST only; tests/accounts/test_login.py",
     "set_language": "POST only, redirects; tests/accounts/test_language.py",
 }

@@ -12,6 +12,8 @@ from tests.pages import LOGIN, OK, PAGES, USERS
 
 FORMS = [page for page in PAGES if page.invalid_post]
 
+pytestmark = pytest.mark.usefixtures("accession_world")
+
 
 def _client_for(client, users, user_kind):
     if user_kind != "anonymous":

@@ -1,0 +1,16 @@
+from django.urls import path
+
+from jobcenters import accession_views as views
+
+app_name = "accessions"
+
+urlpatterns = [
+    path("pruefen/", views.review_queue, name="queue"),
+    path("neu/<int:jobcenter_pk>/<int:agreement_pk>/", views.accession_start, name="start"),
+    path("<int:pk>/", views.accession_detail, name="detail"),
+    path("<int:pk>/bearbeiten/", views.accession_edit, name="edit"),
+    path("<int:pk>/unterschrieben.pdf", views.signed_form_download, name="signed-form"),
+    path("<int:pk>/annehmen/", views.accession_accept, name="accept"),
+    path("<int:pk>/zurueckgeben/", views.accession_return, name="return"),
+    path("<int:pk>/austritt/", views.accession_withdraw, name="withdraw"),
+]
