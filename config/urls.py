@@ -2,12 +2,14 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.i18n import set_language
 
-from jobcenters.views import public_home
+from jobcenters.views import agreement_members, public_home
 
 urlpatterns = [
     path("", public_home, name="public-home"),
     path("", include("accounts.urls")),
     path("vereinbarungen/", include("agreements.urls")),
+    # Lives with the jobcenters: the agreements app knows no jobcenter.
+    path("vereinbarungen/<int:pk>/mitglieder/", agreement_members, name="agreement-members"),
     path("jobcenter/", include("jobcenters.urls")),
     path("beitritte/", include("jobcenters.accession_urls")),
     path("sprache/", set_language, name="set_language"),

@@ -10,6 +10,7 @@ urlpatterns = [
     path("<int:pk>/", views.accession_detail, name="detail"),
     path("<int:pk>/bearbeiten/", views.accession_edit, name="edit"),
     path("<int:pk>/unterschrieben.pdf", views.signed_form_download, name="signed-form"),
+    path("<int:pk>/beitrittserklaerung.pdf", views.accession_form_pdf, name="form-pdf"),
     path("<int:pk>/annehmen/", views.accession_accept, name="accept"),
     path("<int:pk>/zurueckgeben/", views.accession_return, name="return"),
     path("<int:pk>/austritt/", views.accession_withdraw, name="withdraw"),

@@ -243,3 +243,25 @@ def _decision_page(request, accession, form, decision):
         return redirect(accession)
     context = {"accession": accession, "form": form, "heading": heading, "button": button}
     return render(request, "jobcenters/accession_decision.html", context)
+
+
+@login_required
+def accession_form_pdf(request, pk):
+    """The accession form as a pre-filled PDF to sign (PDF/UA-1), to whoever sees the accession.
+
+    Imported here so that WeasyPrint loads only when somebody asks for a PDF.
+    """
+    from django.http import HttpResponse
+    from django.utils.http import content_disposition_header
+
+    from jobcenters import accession_pdf
+
+    accession = access.get_accession_for_user(request.user, pk)
+    response = HttpResponse(accession_pdf.render_form(accession), content_type="application/pdf")
+    response["Content-Disposition"] = content_disposition_header(
+        as_attachment=True, filename=accession_pdf.form_filename(accession)
+    )
+    response["Content-Security-Policy"] = "sandbox; default-src 'none'"
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response

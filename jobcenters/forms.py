@@ -91,6 +91,14 @@ class JobcenterContactForm(forms.ModelForm):
         return postal_code
 
 
+# Dates are typed the German way in either language (the help texts say TT.MM.JJJJ).
+DATE_INPUT_FORMATS = ["%d.%m.%Y", "%d.%m.%y", "%Y-%m-%d"]
+
+
+def german_date_widget():
+    return forms.DateInput(format="%d.%m.%Y", attrs={"inputmode": "numeric"})
+
+
 class AccessionForm(forms.ModelForm):
     """The accession form (Beitrittsformular) as filled in; drafts may be partial."""
 
@@ -99,7 +107,7 @@ class AccessionForm(forms.ModelForm):
     class Meta:
         model = Accession
         fields = FORM_FIELDS
-        widgets = {"carriers_agreed_on": forms.DateInput(attrs={"inputmode": "numeric"})}
+        widgets = {"carriers_agreed_on": german_date_widget()}
         error_messages = {
             "contact_email": {"invalid": _("Bitte geben Sie eine gültige E-Mail-Adresse an.")},
             "carriers_agreed_on": {
@@ -113,6 +121,7 @@ class AccessionForm(forms.ModelForm):
             "Wir sind einverstanden, öffentlich als Mitglied der Vereinbarung genannt zu werden."
         )
         self.fields["public_listing"].help_text = ""
+        self.fields["carriers_agreed_on"].input_formats = DATE_INPUT_FORMATS
         self.fields["signed_form"].help_text = _(
             "Laden Sie das Formular herunter, lassen Sie es unterschreiben und laden Sie den "
             "Scan hier hoch: ein PDF ohne Kennwortschutz, höchstens 10 MB."
@@ -179,6 +188,8 @@ PlannedMeasureFormSet = forms.formset_factory(
 class AccessionAcceptForm(forms.Form):
     joined_on = forms.DateField(
         label=_("Beigetreten am"),
+        input_formats=DATE_INPUT_FORMATS,
+        widget=german_date_widget(),
         help_text=_("TT.MM.JJJJ; heute, wenn nichts anderes gilt."),
         error_messages={
             "required": _("Bitte geben Sie das Beitrittsdatum an."),
@@ -199,6 +210,8 @@ class AccessionReturnForm(forms.Form):
 class AccessionWithdrawForm(forms.Form):
     withdrawn_on = forms.DateField(
         label=_("Ausgetreten am"),
+        input_formats=DATE_INPUT_FORMATS,
+        widget=german_date_widget(),
         help_text=_("TT.MM.JJJJ"),
         error_messages={
             "required": _("Bitte geben Sie das Austrittsdatum an."),

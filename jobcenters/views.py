@@ -7,9 +7,9 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from accounts import access
-from accounts.models import AuditEvent
+from accounts.models import AuditEvent, RegionKind
 from jobcenters.forms import JobcenterContactForm, JobcenterFilterForm
-from jobcenters.models import AccessionStatus
+from jobcenters.models import Accession, AccessionStatus, Jobcenter
 from jobcenters.services import jobcenter_update
 
 PAGE_SIZE = 50
@@ -101,3 +101,33 @@ def jobcenter_edit(request, pk):
             messages.info(request, _("Es gab nichts zu ändern."))
         return redirect(jobcenter)
     return render(request, "jobcenters/jobcenter_edit.html", {"jobcenter": jobcenter, "form": form})
+
+
+def agreement_members(request, pk):
+    """Public: the jobcenters that joined an agreement and agreed to be named, by region kind."""
+    agreement = access.get_agreement_for_user(AnonymousUser(), pk)
+    jobcenters = Jobcenter.objects.filter(state=agreement.state)
+    joined = Q(accessions__agreement=agreement, accessions__status=AccessionStatus.ACCEPTED)
+    by_region_kind = list(
+        jobcenters.values("region_kind")
+        .annotate(
+            total=Count("pk", distinct=True), joined=Count("pk", filter=joined, distinct=True)
+        )
+        .order_by("region_kind")
+    )
+    for row in by_region_kind:
+        row["label"] = RegionKind(row["region_kind"]).label
+    members = (
+        Accession.objects.publicly_listed()
+        .filter(agreement=agreement)
+        .select_related("jobcenter")
+        .order_by("jobcenter__region", "pk")
+    )
+    context = {
+        "agreement": agreement,
+        "members": members,
+        "by_region_kind": by_region_kind,
+        "joined_count": sum(row["joined"] for row in by_region_kind),
+        "total_count": sum(row["total"] for row in by_region_kind),
+    }
+    return render(request, "jobcenters/agreement_members.html", context)

@@ -10,7 +10,16 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from accounts.models import Organisation, OrganisationKind, RegionKind, Role, State, User
+from accounts.models import (
+    AuditEvent,
+    Organisation,
+    OrganisationKind,
+    RegionKind,
+    Role,
+    State,
+    User,
+)
+from accounts.services import record_event
 from agreements.models import ActionField, FrameworkAgreement
 from jobcenters.models import Accession, AccessionStatus, Jobcenter, PlannedMeasure
 from jobcenters.services import jobcenters_import
@@ -281,6 +290,7 @@ def _load_accessions():
         # Spread over July 2018 to December 2019, about every twelve days.
         joined_on[jobcenter.name] = datetime.date(2018, 7, 2) + datetime.timedelta(days=12 * index)
     now = timezone.now()
+    reviewer = User.objects.filter(username="ministerium").first()
     for jobcenter in jobcenters:
         if Accession.objects.filter(jobcenter=jobcenter, agreement=agreement).exists():
             continue
@@ -319,6 +329,25 @@ def _load_accessions():
             PlannedMeasure.objects.create(
                 accession=accession, action_field=action_fields[number], title=title
             )
+        _load_timeline(accession, reviewer)
+
+
+def _load_timeline(accession, reviewer):
+    """The audit events the accession would have collected, at the dates it took its steps."""
+    steps = []
+    if accession.submitted_at:
+        steps.append((accession.submitted_at, None, "accession_submitted", "eingereicht", ""))
+    if accession.status == AccessionStatus.RETURNED:
+        returned_at = accession.submitted_at + datetime.timedelta(days=5)
+        steps.append((returned_at, reviewer, "accession_returned", "zurückgegeben", RETURN_REASONS))
+    if accession.joined_on:
+        summary = f"angenommen: beigetreten am {accession.joined_on:%d.%m.%Y}"
+        steps.append((_at(accession.joined_on), reviewer, "accession_accepted", summary, ""))
+    for when, actor, action, summary, reason in steps:
+        event = record_event(
+            actor=actor, obj=accession, action=action, summary=summary, reason=reason
+        )
+        AuditEvent.objects.filter(pk=event.pk).update(created_at=when)
 
 
 def _at(day):

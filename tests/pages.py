@@ -221,6 +221,18 @@ DECIDE_SUBMITTED = {
 
 PAGES += [
     Page(
+        "agreement-members",
+        {**everyone(), "hessen_ministry": OK},
+        kwargs=lambda: _agreement(NRW_AGREEMENT),
+    ),
+    Page(
+        "agreement-members",
+        {**everyone(NOT_FOUND), "admin": NOT_FOUND},
+        label="agreement-members (unpublished)",
+        kwargs=lambda: _agreement(HESSEN_DRAFT_AGREEMENT),
+        in_demo=False,
+    ),
+    Page(
         "accessions:queue",
         {
             **signed_in(FORBIDDEN),
@@ -319,6 +331,7 @@ PAGES += [
 NOT_PAGES = {
     "accessions:start": "POST only, redirects; tests/jobcenters/test_accession_views.py",
     "accessions:signed-form": "a PDF download; tests/jobcenters/test_accession_views.py",
+    "accessions:form-pdf": "a PDF download; tests/jobcenters/test_accession_pdf.py",
     "logout": "POST only; tests/accounts/test_login.py",
     "set_language": "POST only, redirects; tests/accounts/test_language.py",
 }

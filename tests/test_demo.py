@@ -87,3 +87,16 @@ def test_demo_nrw_has_47_of_53_joined_and_steinfurt_in_draft(db):
     first = accessions.filter(status="accepted").order_by("joined_on").first()
     assert first.jobcenter.name == "Jobcenter Düsseldorf"
     assert accessions.filter(status="accepted").latest("joined_on").joined_on.year == 2019
+
+
+def test_demo_accessions_are_signed_and_have_their_timeline(db):
+    call_command("load_demo", "--force")
+
+    accessions = Accession.objects.exclude(status="draft")
+    assert accessions.count() == 51
+    assert not accessions.filter(signed_form="").exists()
+    solingen = Accession.objects.get(jobcenter__name="Jobcenter Solingen")
+    assert solingen.status == "returned"
+    assert solingen.return_reasons
+    history = [event.action for event in AuditEvent.objects.for_object(solingen)]
+    assert history == ["accession_returned", "accession_submitted"]

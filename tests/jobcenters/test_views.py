@@ -219,3 +219,43 @@ def test_the_public_start_page_runs_the_same_queries_for_many_accessions(
 
     with django_assert_num_queries(1):
         client.get(reverse("public-home"))
+
+
+def _members_url(agreement):
+    return reverse("agreement-members", args=[agreement.pk])
+
+
+def test_the_public_member_page_lists_joined_jobcenters_that_consented(client, nrw):
+    factories.AccessionFactory(jobcenter=nrw.city_jobcenter, agreement=nrw.agreement, joined=True)
+    factories.AccessionFactory(
+        jobcenter=nrw.kreis_jobcenter, agreement=nrw.agreement, joined=True, public_listing=False
+    )
+
+    response = client.get(_members_url(nrw.agreement))
+
+    assert [a.jobcenter.name for a in response.context["members"]] == ["Jobcenter Düsseldorf"]
+    assert "2 von 2 Jobcentern sind beigetreten." in response.text
+    assert "20.03.2018" in response.text
+
+
+def test_the_public_member_page_counts_by_region_kind(client, nrw):
+    factories.AccessionFactory(jobcenter=nrw.city_jobcenter, agreement=nrw.agreement, joined=True)
+    factories.AccessionFactory(jobcenter=nrw.kreis_jobcenter, agreement=nrw.agreement)
+
+    rows = client.get(_members_url(nrw.agreement)).context["by_region_kind"]
+
+    assert [(row["region_kind"], row["joined"], row["total"]) for row in rows] == [
+        ("kreis", 0, 1),
+        ("kreisfreie_stadt", 1, 1),
+    ]
+
+
+@pytest.mark.parametrize("count", [2, 40])
+def test_the_public_member_page_runs_the_same_queries_for_any_length(
+    client, nrw, count, django_assert_num_queries
+):
+    for _number in range(count):
+        factories.AccessionFactory(agreement=nrw.agreement, joined=True)
+    # agreement; counts by region kind; the listed members with their jobcenters.
+    with django_assert_num_queries(3):
+        assert client.get(_members_url(nrw.agreement)).status_code == 200

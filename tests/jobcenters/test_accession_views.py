@@ -1,0 +1,370 @@
+"""The accession pages: the jobcenter fills in, uploads and submits; the ministry decides."""
+
+import datetime
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.services import record_event
+from jobcenters.models import Accession, AccessionStatus
+from tests import factories
+
+
+def _edit_data(accession, **changes):
+    """The edit form as the browser sends it: every field, three measure rows."""
+    data = {
+        "jobcenter_name": accession.jobcenter.name,
+        "street": "Am Bonneshof 35",
+        "postal_code": "48565",
+        "city": "Steinfurt",
+        "management_name": "Dr. Erika Beispiel",
+        "contact_name": "Max Muster",
+        "contact_function": "Inklusionsbeauftragter",
+        "contact_email": "inklusion@jobcenter.example",
+        "contact_phone": "02551 690",
+        "carriers_agreed_on": "01.03.2018",
+        "public_listing": "on",
+        "massnahmen-TOTAL_FORMS": "3",
+        "massnahmen-INITIAL_FORMS": "0",
+        "massnahmen-MIN_NUM_FORMS": "0",
+        "massnahmen-MAX_NUM_FORMS": "30",
+        "massnahmen-0-action_field": str(
+            factories.ActionFieldFactory(agreement=accession.agreement).pk
+        ),
+        "massnahmen-0-title": "Schulung der Integrationsfachkräfte",
+        "action": "save",
+    }
+    data.update(changes)
+    return data
+
+
+def _pdf(name="scan.pdf"):
+    return SimpleUploadedFile(name, factories.minimal_pdf(), content_type="application/pdf")
+
+
+@pytest.fixture
+def draft(accession_world):
+    return accession_world.draft
+
+
+@pytest.fixture
+def manager_client(client, users):
+    client.force_login(users.kreis_manager)
+    return client
+
+
+@pytest.fixture
+def ministry_client(client, users):
+    client.force_login(users.ministry)
+    return client
+
+
+# Starting
+
+
+def test_the_manager_starts_an_accession_from_the_jobcenter_page(client, users, nrw):
+    client.force_login(users.city_manager)
+    url = reverse("accessions:start", args=[nrw.city_jobcenter.pk, nrw.agreement.pk])
+
+    response = client.post(url)
+
+    accession = Accession.objects.get(jobcenter=nrw.city_jobcenter)
+    assert response.url == reverse("accessions:edit", args=[accession.pk])
+    assert accession.status == AccessionStatus.DRAFT
+
+
+@pytest.mark.parametrize(
+    ("user_kind", "status"),
+    [("kreis_manager", 404), ("hessen_ministry", 404), ("ministry", 403), ("staedtetag", 403)],
+)
+def test_only_the_jobcenter_itself_starts_its_accession(client, users, nrw, user_kind, status):
+    client.force_login(getattr(users, user_kind))
+    url = reverse("accessions:start", args=[nrw.city_jobcenter.pk, nrw.agreement.pk])
+
+    assert client.post(url).status_code == status
+    assert not Accession.objects.exists()
+
+
+def test_starting_needs_a_login_and_a_post(client, users, nrw):
+    url = reverse("accessions:start", args=[nrw.city_jobcenter.pk, nrw.agreement.pk])
+
+    assert client.post(url).url.startswith(reverse("login"))
+    client.force_login(users.city_manager)
+    assert client.get(url).status_code == 405
+
+
+def test_a_second_start_is_refused_with_a_message(client, users, accession_world, nrw):
+    client.force_login(users.kreis_manager)
+    url = reverse("accessions:start", args=[nrw.kreis_jobcenter.pk, nrw.agreement.pk])
+
+    response = client.post(url, follow=True)
+
+    assert "schon einen offenen Beitritt" in response.content.decode()
+    assert Accession.objects.filter(jobcenter=nrw.kreis_jobcenter).count() == 1
+
+
+def test_the_jobcenter_page_offers_the_start_only_to_its_manager(client, users, nrw):
+    url = reverse("jobcenters:detail", args=[nrw.city_jobcenter.pk])
+    client.force_login(users.city_manager)
+    assert "Beitritt zu „Rahmenvereinbarung Inklusion NRW“ beginnen" in client.get(url).text
+    client.force_login(users.ministry)
+    assert "beginnen" not in client.get(url).text
+
+
+# Filling in
+
+
+def test_saving_a_draft_keeps_it_a_draft(manager_client, draft):
+    response = manager_client.post(reverse("accessions:edit", args=[draft.pk]), _edit_data(draft))
+
+    draft.refresh_from_db()
+    assert response.url == draft.get_absolute_url()
+    assert draft.status == AccessionStatus.DRAFT
+    assert draft.management_name == "Dr. Erika Beispiel"
+    assert draft.carriers_agreed_on == datetime.date(2018, 3, 1)
+    assert list(draft.planned_measures.values_list("title", flat=True)) == [
+        "Schulung der Integrationsfachkräfte"
+    ]
+
+
+def test_submitting_without_a_signed_form_names_it_at_the_field(manager_client, draft):
+    response = manager_client.post(
+        reverse("accessions:edit", args=[draft.pk]), _edit_data(draft, action="submit")
+    )
+
+    draft.refresh_from_db()
+    assert draft.status == AccessionStatus.DRAFT
+    assert draft.management_name == "Dr. Erika Beispiel"  # saved as a draft all the same
+    assert response.context["form"].errors["signed_form"] == [
+        "Bitte laden Sie das unterschriebene Beitrittsformular als PDF hoch."
+    ]
+
+
+def test_submitting_without_a_measure_names_it_at_the_measures(manager_client, draft):
+    data = _edit_data(
+        draft, action="submit", **{"massnahmen-0-title": "", "massnahmen-0-action_field": ""}
+    )
+    data["signed_form"] = _pdf()
+
+    response = manager_client.post(reverse("accessions:edit", args=[draft.pk]), data)
+
+    assert response.context["formset"].non_form_errors() == [
+        "Bitte nennen Sie mindestens eine geplante Maßnahme."
+    ]
+    assert 'aria-describedby="massnahmen-fehler"' in response.text
+
+
+def test_a_complete_form_with_its_signed_pdf_is_submitted(manager_client, draft, mailoutbox):
+    data = _edit_data(draft, action="submit", signed_form=_pdf())
+
+    response = manager_client.post(reverse("accessions:edit", args=[draft.pk]), data)
+
+    draft.refresh_from_db()
+    assert response.url == draft.get_absolute_url()
+    assert draft.status == AccessionStatus.SUBMITTED
+    assert draft.signed_form.name.startswith("signed-forms/")
+
+
+def test_a_refused_file_is_named_at_the_field_and_the_typing_stays(manager_client, draft):
+    html_as_pdf = SimpleUploadedFile("formular.pdf", b"<html><script>alert(1)</script></html>")
+    data = _edit_data(draft, action="submit", signed_form=html_as_pdf)
+
+    response = manager_client.post(reverse("accessions:edit", args=[draft.pk]), data)
+
+    assert response.status_code == 200
+    assert response.context["form"].errors["signed_form"] == ["Die Datei ist kein PDF."]
+    assert 'value="Dr. Erika Beispiel"' in response.text
+    assert 'value="Schulung der Integrationsfachkräfte"' in response.text
+    draft.refresh_from_db()
+    assert not draft.signed_form
+
+
+def test_a_good_file_is_kept_while_another_field_needs_correcting(manager_client, draft):
+    data = _edit_data(draft, contact_email="kein-at-zeichen", signed_form=_pdf())
+
+    response = manager_client.post(reverse("accessions:edit", args=[draft.pk]), data)
+
+    assert response.context["form"].errors["contact_email"]
+    assert 'value="kein-at-zeichen"' in response.text
+    draft.refresh_from_db()
+    assert draft.signed_form
+
+
+def test_a_submitted_accession_cannot_be_edited(client, users, accession_world):
+    client.force_login(users.kreis_manager)
+    draft = accession_world.draft
+    Accession.objects.filter(pk=draft.pk).update(
+        status=AccessionStatus.SUBMITTED, signed_form="signed-forms/0.pdf"
+    )
+
+    assert client.get(reverse("accessions:edit", args=[draft.pk])).status_code == 403
+
+
+# The signed PDF
+
+
+def test_the_signed_pdf_is_a_sandboxed_download(client, users, accession_world):
+    client.force_login(users.ministry)
+
+    response = client.get(reverse("accessions:signed-form", args=[accession_world.joined.pk]))
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert response["Content-Disposition"].startswith("attachment;")
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert "sandbox" in response["Content-Security-Policy"]
+    assert b"".join(response.streaming_content).startswith(b"%PDF-")
+
+
+@pytest.mark.parametrize(
+    ("user_kind", "status"),
+    [
+        ("city_manager", 200),
+        ("staedtetag", 200),
+        ("kreis_manager", 404),
+        ("landkreistag", 404),
+        ("hessen_ministry", 404),
+    ],
+)
+def test_the_signed_pdf_follows_the_access_rules(client, users, accession_world, user_kind, status):
+    client.force_login(getattr(users, user_kind))
+
+    response = client.get(reverse("accessions:signed-form", args=[accession_world.joined.pk]))
+
+    assert response.status_code == status
+
+
+def test_the_signed_pdf_needs_a_login(client, accession_world):
+    response = client.get(reverse("accessions:signed-form", args=[accession_world.joined.pk]))
+
+    assert response.url.startswith(reverse("login"))
+
+
+def test_no_signed_pdf_yet_is_a_404(manager_client, draft):
+    assert manager_client.get(reverse("accessions:signed-form", args=[draft.pk])).status_code == 404
+
+
+# Review
+
+
+def test_the_queue_lists_the_oldest_first_with_the_days_waiting(ministry_client, nrw):
+    now = timezone.now()
+    for name, days in [("Jobcenter Hamm", 3), ("Jobcenter Bonn", 12)]:
+        factories.AccessionFactory(
+            jobcenter=factories.JobcenterFactory(name=name),
+            agreement=nrw.agreement,
+            submitted=True,
+            submitted_at=now - datetime.timedelta(days=days),
+        )
+
+    response = ministry_client.get(reverse("accessions:queue"))
+
+    rows = [(accession.jobcenter.name, days) for accession, days in response.context["rows"]]
+    assert rows == [("Jobcenter Bonn", 12), ("Jobcenter Hamm", 3)]
+    assert "12 Tagen" in response.text
+
+
+@pytest.mark.parametrize("count", [2, 40])
+def test_the_queue_runs_the_same_queries_for_any_length(
+    ministry_client, nrw, count, django_assert_num_queries
+):
+    for _number in range(count):
+        factories.AccessionFactory(agreement=nrw.agreement, submitted=True)
+    # session, user, organisation; the accessions with jobcenter and agreement.
+    with django_assert_num_queries(4):
+        ministry_client.get(reverse("accessions:queue"))
+
+
+def test_the_accept_form_proposes_today(ministry_client, accession_world):
+    response = ministry_client.get(
+        reverse("accessions:accept", args=[accession_world.submitted.pk])
+    )
+
+    assert response.context["form"].initial["joined_on"] == timezone.localdate()
+
+
+def test_accepting_on_a_future_date_is_refused_at_the_field(ministry_client, accession_world):
+    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
+    url = reverse("accessions:accept", args=[accession_world.submitted.pk])
+
+    response = ministry_client.post(url, {"joined_on": tomorrow.strftime("%d.%m.%Y")})
+
+    assert response.context["form"].errors["joined_on"] == [
+        "Das Beitrittsdatum darf nicht in der Zukunft liegen."
+    ]
+
+
+def test_accepting_records_the_date(ministry_client, accession_world):
+    url = reverse("accessions:accept", args=[accession_world.submitted.pk])
+
+    response = ministry_client.post(url, {"joined_on": "02.11.2026"})
+
+    accession = Accession.objects.get(pk=accession_world.submitted.pk)
+    assert response.url == accession.get_absolute_url()
+    assert accession.status == AccessionStatus.ACCEPTED
+    assert accession.joined_on == datetime.date(2026, 11, 2)
+
+
+def test_returning_shows_the_reasons_to_the_jobcenter(client, users, accession_world):
+    client.force_login(users.ministry)
+    url = reverse("accessions:return", args=[accession_world.submitted.pk])
+    client.post(url, {"reasons": "Die Unterschrift der Geschäftsführung fehlt."})
+
+    olpe_manager = factories.UserFactory(
+        organisation=accession_world.olpe, role="jobcenter_manager"
+    )
+    client.force_login(olpe_manager)
+    response = client.get(accession_world.submitted.get_absolute_url())
+
+    assert "Die Unterschrift der Geschäftsführung fehlt." in response.text
+    assert "bearbeiten und einreichen" in response.text
+
+
+def test_deciding_on_an_accession_decided_meanwhile_says_so(ministry_client, accession_world):
+    url = reverse("accessions:return", args=[accession_world.submitted.pk])
+    ministry_client.post(
+        reverse("accessions:accept", args=[accession_world.submitted.pk]),
+        {"joined_on": "02.11.2026"},
+    )
+
+    response = ministry_client.post(url, {"reasons": "zu spät"}, follow=True)
+
+    assert response.status_code == 200
+    assert "beigetreten" in response.text
+    assert Accession.objects.get(pk=accession_world.submitted.pk).status == "accepted"
+
+
+def test_withdrawing_records_date_and_reason(ministry_client, accession_world):
+    url = reverse("accessions:withdraw", args=[accession_world.joined.pk])
+
+    ministry_client.post(url, {"withdrawn_on": "01.10.2026", "reason": "Neuordnung"})
+
+    accession = Accession.objects.get(pk=accession_world.joined.pk)
+    assert accession.status == AccessionStatus.WITHDRAWN
+    assert accession.withdrawn_on == datetime.date(2026, 10, 1)
+
+
+@pytest.mark.parametrize("count", [1, 25])
+def test_the_accession_page_runs_the_same_queries_for_any_number_of_rows(
+    ministry_client, users, accession_world, count, django_assert_num_queries
+):
+    accession = accession_world.joined
+    for number in range(count):
+        factories.PlannedMeasureFactory(accession=accession)
+        record_event(actor=users.ministry, obj=accession, action="test", summary=f"Nr. {number}")
+    # session, user, organisation; accession; measures; content type and history.
+    with django_assert_num_queries(6):
+        assert ministry_client.get(accession.get_absolute_url()).status_code == 200
+
+
+def test_english_pages_take_german_dates_too(ministry_client, accession_world, settings):
+    ministry_client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    url = reverse("accessions:accept", args=[accession_world.submitted.pk])
+
+    ministry_client.post(url, {"joined_on": "02.11.2026"})
+
+    assert Accession.objects.get(pk=accession_world.submitted.pk).joined_on == datetime.date(
+        2026, 11, 2
+    )
