@@ -2,7 +2,7 @@
 PYTHON ?= python3.12
 VENV ?= .venv
 MANAGE = $(VENV)/bin/python manage.py
-MESSAGES_ARGS = --no-location --no-obsolete --no-fuzzy-matching -v 0 \
+MESSAGES_ARGS = --no-location --no-obsolete -v 0 \
 	--ignore=.venv --ignore=node_modules --ignore=var --ignore=tests --ignore=bench
 UV_VERSION = 0.13.9
 export UV_PYTHON_DOWNLOADS = never
