@@ -25,9 +25,12 @@ def home(request):
             jobcenters.with_association().first() if user.role == Role.JOBCENTER_MANAGER else None
         ),
         "can_change": user.role in (Role.MINISTRY_STAFF, Role.JOBCENTER_MANAGER),
-        "waiting_count": access.visible_accessions(user)
-        .filter(status=AccessionStatus.SUBMITTED)
-        .count(),
+        # Only the ministry's page shows the queue; nobody else pays for counting it.
+        "waiting_count": (
+            access.visible_accessions(user).filter(status=AccessionStatus.SUBMITTED).count()
+            if user.role == Role.MINISTRY_STAFF
+            else None
+        ),
     }
     return render(request, "accounts/home.html", context)
 

@@ -4,9 +4,10 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import F
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
@@ -128,6 +129,11 @@ def signed_form_download(request, pk):
         filename=f"Beitrittsformular-{accession.jobcenter.name}-unterschrieben.pdf",
         content_type="application/pdf",
     )
+    return _private_download(response)
+
+
+def _private_download(response):
+    """A PDF for one user: never sniffed or run as a page, never cached on the way."""
     response["Content-Security-Policy"] = "sandbox; default-src 'none'"
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
@@ -162,7 +168,7 @@ def accession_accept(request, pk):
             request,
             form,
             accession,
-            "accession_accept",
+            "accept",
             {"joined_on": form.cleaned_data["joined_on"]},
             _("Der Beitritt ist angenommen."),
         )
@@ -178,7 +184,7 @@ def accession_return(request, pk):
             request,
             form,
             accession,
-            "accession_return",
+            "return",
             {"reasons": form.cleaned_data["reasons"]},
             _("Der Beitritt ist an das Jobcenter zurückgegeben."),
         )
@@ -194,7 +200,7 @@ def accession_withdraw(request, pk):
             request,
             form,
             accession,
-            "accession_withdraw",
+            "withdraw",
             {
                 "withdrawn_on": form.cleaned_data["withdrawn_on"],
                 "reason": form.cleaned_data["reason"],
@@ -204,9 +210,10 @@ def accession_withdraw(request, pk):
     return _decision_page(request, accession, form, "withdraw")
 
 
-def _decide(request, form, accession, service, arguments, success):
+def _decide(request, form, accession, decision, arguments, success):
+    service = getattr(services, f"accession_{decision}")
     try:
-        getattr(services, service)(accession=accession, user=request.user, **arguments)
+        service(accession=accession, user=request.user, **arguments)
     except services.AccessionStateError as error:
         # Somebody else decided first: say what happened instead of deciding twice.
         messages.error(request, str(error))
@@ -215,26 +222,23 @@ def _decide(request, form, accession, service, arguments, success):
         for field, field_messages in error.message_dict.items():
             for message in field_messages:
                 form.add_error(field, message)
-        return _decision_page(request, accession, form, service.removeprefix("accession_"))
+        return _decision_page(request, accession, form, decision)
     messages.success(request, success)
     return redirect(accession)
 
 
-# decision: (the state it needs, page heading, button)
+# decision: (page heading, button); the states each needs are in services.TRANSITIONS.
 DECISIONS = {
-    "accept": (AccessionStatus.SUBMITTED, _lazy("Beitritt annehmen"), _lazy("Annehmen")),
-    "return": (AccessionStatus.SUBMITTED, _lazy("Beitritt zurückgeben"), _lazy("Zurückgeben")),
-    "withdraw": (
-        AccessionStatus.ACCEPTED,
-        _lazy("Austritt eintragen"),
-        _lazy("Austritt eintragen"),
-    ),
+    "accept": (_lazy("Beitritt annehmen"), _lazy("Annehmen")),
+    "return": (_lazy("Beitritt zurückgeben"), _lazy("Zurückgeben")),
+    "withdraw": (_lazy("Austritt eintragen"), _lazy("Austritt eintragen")),
 }
 
 
 def _decision_page(request, accession, form, decision):
-    status, heading, button = DECISIONS[decision]
-    if accession.status != status:
+    heading, button = DECISIONS[decision]
+    allowed, _target = services.TRANSITIONS[decision]
+    if accession.status not in allowed:
         messages.error(
             request,
             _("Der Beitritt ist „%(status)s“: das ist jetzt nicht möglich.")
@@ -247,13 +251,8 @@ def _decision_page(request, accession, form, decision):
 
 @login_required
 def accession_form_pdf(request, pk):
-    """The accession form as a pre-filled PDF to sign (PDF/UA-1), to whoever sees the accession.
-
-    Imported here so that WeasyPrint loads only when somebody asks for a PDF.
-    """
-    from django.http import HttpResponse
-    from django.utils.http import content_disposition_header
-
+    """The accession form as a pre-filled PDF to sign (PDF/UA-1), to whoever sees the accession."""
+    # Imported here so that WeasyPrint loads only when somebody asks for a PDF.
     from jobcenters import accession_pdf
 
     accession = access.get_accession_for_user(request.user, pk)
@@ -261,7 +260,4 @@ def accession_form_pdf(request, pk):
     response["Content-Disposition"] = content_disposition_header(
         as_attachment=True, filename=accession_pdf.form_filename(accession)
     )
-    response["Content-Security-Policy"] = "sandbox; default-src 'none'"
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return _private_download(response)

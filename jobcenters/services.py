@@ -281,6 +281,14 @@ def _check_transition(accession, transition):
     raise AccessionStateError(message)
 
 
+def _check_editable(accession):
+    if not accession.is_editable:
+        raise AccessionStateError(
+            _("Der Beitritt ist „%(status)s“ und kann nicht mehr geändert werden.")
+            % {"status": accession.get_status_display()}
+        )
+
+
 def _notify(accession, event):
     from jobcenters.tasks import send_accession_email
 
@@ -326,11 +334,7 @@ def accession_save(*, accession, user, data, planned_measures, signed_form=None)
     list. ``signed_form``, when given, is an already checked upload (``uploads``).
     """
     current = _locked(accession)
-    if not current.is_editable:
-        raise AccessionStateError(
-            _("Der Beitritt ist „%(status)s“ und kann nicht mehr geändert werden.")
-            % {"status": current.get_status_display()}
-        )
+    _check_editable(current)
     changes = changed_fields(current, {field: data[field] for field in FORM_FIELDS})
     measures = [(action_field.pk, title) for action_field, title in planned_measures]
     before = list(current.planned_measures.values_list("action_field_id", "title"))
@@ -361,11 +365,7 @@ def accession_save(*, accession, user, data, planned_measures, signed_form=None)
 def accession_attach_signed_form(*, accession, user, signed_form):
     """Store a checked signed form on an editable accession, without touching the rest."""
     current = _locked(accession)
-    if not current.is_editable:
-        raise AccessionStateError(
-            _("Der Beitritt ist „%(status)s“ und kann nicht mehr geändert werden.")
-            % {"status": current.get_status_display()}
-        )
+    _check_editable(current)
     _store_signed_form(current, signed_form)
     current.save(update_fields=["signed_form", "signed_form_uploaded_at", "updated_at"])
     record_event(
