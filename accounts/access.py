@@ -162,6 +162,37 @@ def can_start_accession(user, jobcenter):
     )
 
 
+def can_see_accession_overview(user, agreement):
+    """The standing of every jobcenter with an agreement: for those who follow the agreement.
+
+    Ministry staff and the directorate see their state's jobcenters, association staff
+    their members (``overview_jobcenters``); all of them only read.
+    """
+    if not user.is_authenticated:
+        return False
+    if user.is_superuser:
+        return True
+    organisation = _organisation(user)
+    return (
+        organisation is not None
+        and user.role in (Role.MINISTRY_STAFF, Role.PARTNER_READER, Role.ASSOCIATION_STAFF)
+        and organisation.state == agreement.state
+    )
+
+
+def get_overview_agreement_for_user(user, pk):
+    """The agreement whose accession overview is asked for: 404 unseen, 403 not followed."""
+    agreement = get_agreement_for_user(user, pk)
+    if not can_see_accession_overview(user, agreement):
+        raise PermissionDenied
+    return agreement
+
+
+def overview_jobcenters(user, agreement):
+    """The jobcenters an accession overview of ``agreement`` shows to ``user``."""
+    return visible_jobcenters(user).filter(state=agreement.state)
+
+
 ACCESSION_ACTIONS = {"edit": can_edit_accession, "review": can_review_accession}
 
 

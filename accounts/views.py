@@ -18,17 +18,24 @@ def home(request):
     """The start page after login: what this user's role comes here to do."""
     user = request.user
     jobcenters = access.visible_jobcenters(user)
+    agreements = list(access.visible_agreements(user).order_by("short_title"))
     context = {
-        "agreements": access.visible_agreements(user).order_by("short_title"),
+        "agreements": agreements,
+        # Administrators reach every agreement's overview from its page, not from 16 cards.
+        "overview_agreements": [
+            agreement
+            for agreement in agreements
+            if not user.is_superuser and access.can_see_accession_overview(user, agreement)
+        ],
         "jobcenter_count": jobcenters.count(),
         "own_jobcenter": (
             jobcenters.with_association().first() if user.role == Role.JOBCENTER_MANAGER else None
         ),
         "can_change": user.role in (Role.MINISTRY_STAFF, Role.JOBCENTER_MANAGER),
-        # Only the ministry's page shows the queue; nobody else pays for counting it.
+        # Only the pages with the queue (ministry, directorate) pay for counting it.
         "waiting_count": (
             access.visible_accessions(user).filter(status=AccessionStatus.SUBMITTED).count()
-            if user.role == Role.MINISTRY_STAFF
+            if access.is_state_wide(user)
             else None
         ),
     }

@@ -24,5 +24,6 @@ def agreement_detail(request, pk):
         "action_fields": agreement.action_fields.all(),
         "term": agreement_term(agreement, on=timezone.localdate()),
         "history": AuditEvent.objects.for_object(agreement)[:50],
+        "can_see_overview": access.can_see_accession_overview(request.user, agreement),
     }
     return render(request, "agreements/agreement_detail.html", context)

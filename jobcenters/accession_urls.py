@@ -1,11 +1,30 @@
 from django.urls import path
 
 from jobcenters import accession_views as views
+from jobcenters import overview_views
 
 app_name = "accessions"
 
 urlpatterns = [
     path("pruefen/", views.review_queue, name="queue"),
+    path("stand/<int:agreement_pk>/", overview_views.accession_dashboard, name="dashboard"),
+    path(
+        "stand/<int:agreement_pk>/jobcenter/",
+        overview_views.accession_jobcenters,
+        name="jobcenters",
+    ),
+    path(
+        "stand/<int:agreement_pk>/jobcenter.csv",
+        overview_views.accession_jobcenters_export,
+        {"file_format": "csv"},
+        name="export-csv",
+    ),
+    path(
+        "stand/<int:agreement_pk>/jobcenter.xlsx",
+        overview_views.accession_jobcenters_export,
+        {"file_format": "xlsx"},
+        name="export-xlsx",
+    ),
     path("neu/<int:jobcenter_pk>/<int:agreement_pk>/", views.accession_start, name="start"),
     path("<int:pk>/", views.accession_detail, name="detail"),
     path("<int:pk>/bearbeiten/", views.accession_edit, name="edit"),

@@ -1,11 +1,11 @@
 from django import forms
-from django.db.models import Q
+from django.db.models import Case, F, IntegerField, Q, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organisation, OrganisationKind, RegionKind
 from agreements.models import ActionField
-from jobcenters.models import Accession, Jobcenter, JobcenterForm
+from jobcenters.models import STANDINGS, Accession, Jobcenter, JobcenterForm
 from jobcenters.services import CONTACT_FIELDS, FORM_FIELDS
 from jobcenters.uploads import SignedPdfField
 
@@ -97,6 +97,82 @@ DATE_INPUT_FORMATS = ["%d.%m.%Y", "%d.%m.%y", "%Y-%m-%d"]
 
 def german_date_widget():
     return forms.DateInput(format="%d.%m.%Y", attrs={"inputmode": "numeric"})
+
+
+def german_date_filter(label):
+    """An optional date typed the German way, for filters."""
+    return forms.DateField(
+        label=label,
+        required=False,
+        input_formats=DATE_INPUT_FORMATS,
+        widget=german_date_widget(),
+        help_text=_("TT.MM.JJJJ"),
+        error_messages={
+            "invalid": _("Bitte geben Sie das Datum als TT.MM.JJJJ an, z. B. 12.03.2018.")
+        },
+    )
+
+
+class AccessionFilterForm(JobcenterFilterForm):
+    """The jobcenter list of one agreement: the jobcenter filters plus where each one stands."""
+
+    SORTS = {
+        **JobcenterFilterForm.SORTS,
+        "standing": "standing_order",
+        "-standing": "-standing_order",
+        "joined_on": F("accession_joined_on").asc(nulls_last=True),
+        "-joined_on": F("accession_joined_on").desc(nulls_last=True),
+    }
+
+    standing = forms.ChoiceField(
+        label=_("Stand"), choices=[("", _("alle")), *STANDINGS], required=False
+    )
+    joined_from = german_date_filter(_("beigetreten ab"))
+    joined_to = german_date_filter(_("beigetreten bis"))
+    sort = forms.ChoiceField(
+        label=_("Sortierung"), choices=[(key, key) for key in SORTS], required=False
+    )
+
+    field_order = [
+        "q",
+        "standing",
+        "association",
+        "form",
+        "region_kind",
+        "joined_from",
+        "joined_to",
+    ]
+
+    def clean(self):
+        data = super().clean()
+        joined_from, joined_to = data.get("joined_from"), data.get("joined_to")
+        if joined_from and joined_to and joined_from > joined_to:
+            self.add_error("joined_to", _("Das Ende darf nicht vor dem Anfang liegen."))
+        return data
+
+    def filter(self, jobcenters):
+        """``jobcenters`` annotated ``with_accession``, narrowed and sorted as asked."""
+        jobcenters = super().filter(
+            jobcenters.annotate(
+                standing_order=Case(
+                    *(
+                        When(accession_status=standing, then=Value(index))
+                        for index, (standing, _label) in enumerate(STANDINGS)
+                    ),
+                    output_field=IntegerField(),
+                )
+            )
+        )
+        if not self.is_valid():
+            return jobcenters
+        data = self.cleaned_data
+        if data["standing"]:
+            jobcenters = jobcenters.filter(accession_status=data["standing"])
+        if data["joined_from"]:
+            jobcenters = jobcenters.filter(accession_joined_on__gte=data["joined_from"])
+        if data["joined_to"]:
+            jobcenters = jobcenters.filter(accession_joined_on__lte=data["joined_to"])
+        return jobcenters
 
 
 class AccessionForm(forms.ModelForm):

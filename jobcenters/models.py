@@ -1,5 +1,6 @@
 from django.db import models
-from django.db.models import F, OuterRef, Q, Subquery
+from django.db.models import CharField, F, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -38,6 +39,25 @@ class JobcenterQuerySet(models.QuerySet):
         """The members of a municipal association: its state's jobcenters of its region kind."""
         return self.filter(state=association.state, region_kind=association.member_region_kind)
 
+    def with_accession(self, agreement):
+        """Annotate where each jobcenter stands with ``agreement``: its newest accession.
+
+        ``accession_status`` is ``NOT_STARTED`` for a jobcenter without one. The newest is
+        the current one: a jobcenter starts again only after it withdrew.
+        """
+        newest = Accession.objects.filter(jobcenter=OuterRef("pk"), agreement=agreement).order_by(
+            "-created_at", "-pk"
+        )
+        return self.annotate(
+            accession_id=Subquery(newest.values("pk")[:1]),
+            accession_status=Coalesce(
+                Subquery(newest.values("status")[:1]), Value(NOT_STARTED), output_field=CharField()
+            ),
+            accession_submitted_at=Subquery(newest.values("submitted_at")[:1]),
+            accession_joined_on=Subquery(newest.values("joined_on")[:1]),
+            accession_withdrawn_on=Subquery(newest.values("withdrawn_on")[:1]),
+        )
+
 
 class Jobcenter(Organisation):
     """A jobcenter in the registry: an organisation with its form and the region it serves."""
@@ -70,6 +90,11 @@ class Jobcenter(Organisation):
         return reverse("jobcenters:detail", args=[self.pk])
 
     @property
+    def standing_label(self):
+        """Where the jobcenter stands with an agreement, in words (after ``with_accession``)."""
+        return dict(STANDINGS)[self.accession_status]
+
+    @property
     def association(self):
         """The municipal association this jobcenter's Kreis or city is a member of."""
         return Organisation.objects.filter(
@@ -89,6 +114,17 @@ class AccessionStatus(models.TextChoices):
 
 # The jobcenter edits its form in these states; in the others it is with the ministry or done.
 EDITABLE_STATUSES = [AccessionStatus.DRAFT, AccessionStatus.RETURNED]
+
+# Where a jobcenter stands with an agreement, for overviews: a status, or not started at all.
+NOT_STARTED = "not_started"
+STANDINGS = [
+    (AccessionStatus.ACCEPTED, AccessionStatus.ACCEPTED.label),
+    (AccessionStatus.SUBMITTED, AccessionStatus.SUBMITTED.label),
+    (AccessionStatus.RETURNED, AccessionStatus.RETURNED.label),
+    (AccessionStatus.DRAFT, AccessionStatus.DRAFT.label),
+    (NOT_STARTED, _("nicht begonnen")),
+    (AccessionStatus.WITHDRAWN, AccessionStatus.WITHDRAWN.label),
+]
 
 
 class AccessionQuerySet(models.QuerySet):

@@ -48,12 +48,12 @@ def jobcenter_list(request):
             "page": page,
             "sort": request.GET.get("sort", "name"),
             "query": query.urlencode(),
-            "query_without_sort": _without(query, "sort"),
+            "query_without_sort": query_without(query, "sort"),
         },
     )
 
 
-def _without(query, key):
+def query_without(query, key):
     query = query.copy()
     query.pop(key, None)
     return query.urlencode()

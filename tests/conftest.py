@@ -99,6 +99,12 @@ def users(nrw, hessen):
     return Users
 
 
+@pytest.fixture
+def ministry_client(client, users):
+    client.force_login(users.ministry)
+    return client
+
+
 @pytest.fixture(autouse=True)
 def private_media(settings, tmp_path):
     """Uploads of a test go to its own folder, never to the project's var/private."""

@@ -92,8 +92,14 @@ class Page:
     label: str = ""
     kwargs: object = None  # callable returning the URL kwargs, run against the database
     invalid_post: dict = field(default_factory=dict)  # data that shows the form with errors
+    invalid_query: dict = field(default_factory=dict)  # the same for a form sent by GET
     in_demo: bool = True  # False where the demo data has no such object
     note: str = ""
+
+    @property
+    def invalid_data(self):
+        """What to type into the page's form to see its errors (POST or GET form)."""
+        return self.invalid_post or self.invalid_query
 
     @property
     def id(self):
@@ -327,11 +333,63 @@ PAGES += [
     ),
 ]
 
+# Who follows where the jobcenters stand with the NRW agreement (read-only but the ministry).
+FOLLOW_NRW = {
+    "anonymous": LOGIN,
+    "admin": OK,
+    "ministry": OK,
+    "directorate": OK,
+    "landkreistag": OK,
+    "staedtetag": OK,
+    "city_manager": FORBIDDEN,
+    "kreis_manager": FORBIDDEN,
+    "hessen_ministry": FORBIDDEN,
+}
+# An unpublished agreement of another state is a foreign object to everyone in NRW.
+FOLLOW_HESSEN_DRAFT = {
+    **everyone(NOT_FOUND),
+    "anonymous": LOGIN,
+    "admin": OK,
+    "hessen_ministry": OK,
+}
+
+PAGES += [
+    Page(
+        "accessions:dashboard",
+        FOLLOW_NRW,
+        label="accessions:dashboard (NRW)",
+        kwargs=lambda: {"agreement_pk": _agreement(NRW_AGREEMENT)["pk"]},
+    ),
+    Page(
+        "accessions:dashboard",
+        FOLLOW_HESSEN_DRAFT,
+        label="accessions:dashboard (unpublished, Hessen)",
+        kwargs=lambda: {"agreement_pk": _agreement(HESSEN_DRAFT_AGREEMENT)["pk"]},
+        in_demo=False,
+    ),
+    Page(
+        "accessions:jobcenters",
+        FOLLOW_NRW,
+        label="accessions:jobcenters (NRW)",
+        kwargs=lambda: {"agreement_pk": _agreement(NRW_AGREEMENT)["pk"]},
+        invalid_query={"joined_from": "31.02.2018", "joined_to": "gestern"},
+    ),
+    Page(
+        "accessions:jobcenters",
+        FOLLOW_HESSEN_DRAFT,
+        label="accessions:jobcenters (unpublished, Hessen)",
+        kwargs=lambda: {"agreement_pk": _agreement(HESSEN_DRAFT_AGREEMENT)["pk"]},
+        in_demo=False,
+    ),
+]
+
 # URL patterns that are no page of their own, with the test that covers each.
 NOT_PAGES = {
     "accessions:start": "POST only, redirects; tests/jobcenters/test_accession_views.py",
     "accessions:signed-form": "a PDF download; tests/jobcenters/test_accession_views.py",
     "accessions:form-pdf": "a PDF download; tests/jobcenters/test_accession_pdf.py",
+    "accessions:export-csv": "a download; tests/jobcenters/test_overview_views.py",
+    "accessions:export-xlsx": "a download; tests/jobcenters/test_overview_views.py",
     "logout": "POST only; tests/accounts/test_login.py",
     "set_language": "POST only, redirects; tests/accounts/test_language.py",
 }

@@ -11,6 +11,8 @@ from django.urls import reverse
 from tests.pages import LOGIN, OK, PAGES, USERS
 
 FORMS = [page for page in PAGES if page.invalid_post]
+# Pages with a form that shows errors: sent by POST, or (search forms) by GET.
+ALL_FORMS = [page for page in PAGES if page.invalid_data]
 
 pytestmark = pytest.mark.usefixtures("accession_world")
 
@@ -43,10 +45,14 @@ def test_post_answers_as_the_rules_say(client, users, page, user_kind):
     _assert_status(response, page.expect[user_kind])
 
 
-@pytest.mark.parametrize("page", FORMS, ids=lambda page: page.id)
-def test_invalid_post_shows_the_form_with_errors_at_the_fields(client, users, page):
+@pytest.mark.parametrize("page", ALL_FORMS, ids=lambda page: page.id)
+def test_invalid_data_shows_the_form_with_errors_at_the_fields(client, users, page):
     user_kind = next(kind for kind in USERS if page.expect[kind] == OK)
-    response = _client_for(client, users, user_kind).post(page.url(), page.invalid_post)
+    client = _client_for(client, users, user_kind)
+    if page.invalid_post:
+        response = client.post(page.url(), page.invalid_post)
+    else:
+        response = client.get(page.url(), page.invalid_query)
     assert response.status_code == OK
     content = response.content.decode()
     assert 'class="alert alert-danger error-summary"' in content

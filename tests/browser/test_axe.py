@@ -1,7 +1,8 @@
 """axe-core on every page of ``tests.pages.PAGES`` as every demo user kind who may open it.
 
 The sweep iterates ``PAGES`` itself: a page added there is swept here, as each user kind
-who gets a 200 and (for pages with ``invalid_post``) once more with its form's errors.
+who gets a 200 and (for pages with ``invalid_post`` or ``invalid_query``) once more with
+its form's errors.
 Pages the demo data cannot show (``in_demo=False``) are left out; ``SWEPT_PAGES`` and
 ``NOT_SWEPT`` say which is which.
 """
@@ -22,7 +23,7 @@ CASES = [
     for page in PAGES
     if page.in_demo and page.expect[user_kind] == OK
 ]
-FORM_CASES = [(user_kind, page) for user_kind, page in CASES if page.invalid_post]
+FORM_CASES = [(user_kind, page) for user_kind, page in CASES if page.invalid_data]
 SWEPT_PAGES = [page for page in PAGES if any(page is swept for _kind, swept in CASES)]
 NOT_SWEPT = [page for page in PAGES if page not in SWEPT_PAGES]
 
@@ -120,7 +121,7 @@ def test_form_with_errors_has_no_axe_violations(demo, axe_source, case):
     user_kind, page_entry = case
     page = open_page(demo, user_kind, page_entry)
     try:
-        submit_invalid(page, page_entry.invalid_post)
+        submit_invalid(page, page_entry.invalid_data)
         assert_errors_are_announced(page)
         violations = run_axe(page, axe_source)
         assert not violations, describe(violations, f"{page.url} (form with errors) as {user_kind}")

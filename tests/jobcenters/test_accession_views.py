@@ -55,12 +55,6 @@ def manager_client(client, users):
     return client
 
 
-@pytest.fixture
-def ministry_client(client, users):
-    client.force_login(users.ministry)
-    return client
-
-
 # Starting
 
 

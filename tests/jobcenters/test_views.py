@@ -12,12 +12,6 @@ def _names(response):
     return [jobcenter.name for jobcenter in response.context["page"]]
 
 
-@pytest.fixture
-def ministry_client(client, users):
-    client.force_login(users.ministry)
-    return client
-
-
 def test_ministry_sees_every_jobcenter_of_its_state_with_association(ministry_client, nrw):
     response = ministry_client.get(LIST)
 

@@ -1,0 +1,116 @@
+"""Where the jobcenters stand with an agreement: the dashboard, the list and its exports.
+
+For ministry staff, the directorate and association staff (their members), all read-only.
+"""
+
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
+
+from accounts import access
+from jobcenters.forms import AccessionFilterForm
+from jobcenters.models import STANDINGS
+from jobcenters.overview import accession_overview, bar_chart, membership_course
+from jobcenters.views import PAGE_SIZE, query_without
+from reports.exports import Column, csv_response, export_filename, xlsx_response
+
+
+@login_required
+def accession_dashboard(request, agreement_pk):
+    """Joined x of N, and where the others stand: in all, by association, by form, over time."""
+    agreement = access.get_overview_agreement_for_user(request.user, agreement_pk)
+    jobcenters = access.overview_jobcenters(request.user, agreement)
+    overview = accession_overview(jobcenters, agreement)
+    course = membership_course(
+        access.visible_accessions(request.user).filter(
+            agreement=agreement, jobcenter__in=jobcenters.values("pk")
+        )
+    )
+    context = {
+        "agreement": agreement,
+        "overview": overview,
+        "standings": STANDINGS,
+        "course": course,
+        "chart": bar_chart(course.periods, overview.total.total) if course else None,
+        "members_only": not access.is_state_wide(request.user) and not request.user.is_superuser,
+    }
+    return render(request, "jobcenters/accession_dashboard.html", context)
+
+
+@login_required
+def accession_jobcenters(request, agreement_pk):
+    """Every jobcenter with where it stands: filtered, searched, sorted, paginated."""
+    agreement = access.get_overview_agreement_for_user(request.user, agreement_pk)
+    filters, jobcenters = _filtered(request, agreement)
+    page = Paginator(jobcenters, PAGE_SIZE).get_page(request.GET.get("seite"))
+    query = request.GET.copy()
+    query.pop("seite", None)
+    context = {
+        "agreement": agreement,
+        "filters": filters,
+        "page": page,
+        "sort": request.GET.get("sort", "name"),
+        "query": query.urlencode(),
+        "query_without_sort": query_without(query, "sort"),
+    }
+    return render(request, "jobcenters/accession_jobcenters.html", context)
+
+
+EXPORT_COLUMNS = [
+    Column(_lazy("Jobcenter"), 40),
+    Column(_lazy("Region"), 28),
+    Column(_lazy("Gebietsart"), 16),
+    Column(_lazy("Form"), 8),
+    Column(_lazy("Kommunaler Spitzenverband"), 28),
+    Column(_lazy("Stand"), 16),
+    Column(_lazy("eingereicht am"), 14),
+    Column(_lazy("beigetreten am"), 14),
+    Column(_lazy("ausgetreten am"), 14),
+]
+
+
+@login_required
+def accession_jobcenters_export(request, agreement_pk, file_format):
+    """Exactly the rows the list shows with these filters (all pages), as CSV or XLSX."""
+    agreement = access.get_overview_agreement_for_user(request.user, agreement_pk)
+    filters, jobcenters = _filtered(request, agreement)
+    if not filters.is_valid():
+        # The list names the filter to correct; an export of nothing would hide it.
+        return redirect(
+            f"{reverse('accessions:jobcenters', args=[agreement.pk])}?{request.GET.urlencode()}"
+        )
+    rows = [
+        (
+            jobcenter.name,
+            jobcenter.region,
+            jobcenter.get_region_kind_display(),
+            jobcenter.form,
+            jobcenter.association_name or "",
+            str(jobcenter.standing_label),
+            timezone.localdate(jobcenter.accession_submitted_at)
+            if jobcenter.accession_submitted_at
+            else None,
+            jobcenter.accession_joined_on,
+            jobcenter.accession_withdrawn_on,
+        )
+        for jobcenter in jobcenters
+    ]
+    columns = [Column(str(column.header), column.width) for column in EXPORT_COLUMNS]
+    filename = export_filename(_("Beitritte"), agreement.short_title, extension=file_format)
+    if file_format == "xlsx":
+        return xlsx_response(filename, _("Beitritte"), columns, rows)
+    return csv_response(filename, columns, rows)
+
+
+def _filtered(request, agreement):
+    jobcenters = (
+        access.overview_jobcenters(request.user, agreement)
+        .with_association()
+        .with_accession(agreement)
+    )
+    filters = AccessionFilterForm(request.GET, jobcenters=jobcenters)
+    return filters, filters.filter(jobcenters)

@@ -1,0 +1,97 @@
+"""Tables as CSV and XLSX downloads: German headers, German dates, real dates in XLSX.
+
+A table is a list of ``Column`` and rows of plain values (``str``, ``int``,
+``datetime.date`` or ``None``), so every list of the site can export the rows it shows.
+"""
+
+import csv
+import datetime
+import io
+from dataclasses import dataclass
+
+from django.http import HttpResponse
+from django.utils import timezone
+from django.utils.http import content_disposition_header
+from django.utils.text import slugify
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
+
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+# Spreadsheets run a cell that starts with one of these as a formula (CSV injection).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+@dataclass(frozen=True)
+class Column:
+    header: str
+    width: int = 20  # in characters, for XLSX
+
+
+def export_filename(*parts, extension):
+    """``beitritte-nrw-inklusiv-2026-11-23.csv``: what, of what, as of today."""
+    stem = "-".join(slugify(str(part)) for part in parts if part)
+    return f"{stem}-{timezone.localdate().isoformat()}.{extension}"
+
+
+def csv_response(filename, columns, rows):
+    """A CSV file as German spreadsheets open it: UTF-8 with BOM, semicolons, TT.MM.JJJJ."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
+    writer.writerow([column.header for column in columns])
+    for row in rows:
+        writer.writerow([_csv_value(value) for value in row])
+    response = HttpResponse("\ufeff" + buffer.getvalue(), content_type="text/csv; charset=utf-8")
+    return _attachment(response, filename)
+
+
+def _csv_value(value):
+    if value is None:
+        return ""
+    if isinstance(value, datetime.date):
+        return value.strftime("%d.%m.%Y")
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def xlsx_response(filename, title, columns, rows):
+    """An XLSX workbook: a bold, frozen header row with filters, dates as dates (TT.MM.JJJJ)."""
+    workbook = Workbook(write_only=True)
+    workbook.properties.title = title
+    workbook.properties.language = "de-DE"
+    sheet = workbook.create_sheet(title=title[:31])
+    for index, column in enumerate(columns, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = column.width
+    sheet.freeze_panes = "A2"
+    sheet.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{max(len(rows), 1) + 1}"
+    bold = Font(bold=True)
+    header = []
+    for column in columns:
+        cell = WriteOnlyCell(sheet, value=column.header)
+        cell.font = bold
+        header.append(cell)
+    sheet.append(header)
+    for row in rows:
+        sheet.append([_xlsx_cell(sheet, value) for value in row])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return _attachment(HttpResponse(buffer.getvalue(), content_type=XLSX_TYPE), filename)
+
+
+def _xlsx_cell(sheet, value):
+    cell = WriteOnlyCell(sheet, value=value)
+    if isinstance(value, datetime.date):
+        cell.number_format = "DD.MM.YYYY"
+    elif isinstance(value, str):
+        # Text stays text, even when it starts with "=" (openpyxl would write a formula).
+        cell.data_type = "s"
+    return cell
+
+
+def _attachment(response, filename):
+    response["Content-Disposition"] = content_disposition_header(True, filename)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
