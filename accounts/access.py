@@ -21,6 +21,10 @@ jobcenter manager             their own jobcenter                 their own jobc
 the public                    published agreements                nothing
 ============================  ==================================  ============================
 
+Measures and key figures follow their jobcenter: whoever sees the jobcenter sees them;
+only its own managers write them; ministry staff decide what goes into the public
+catalogue, which everybody reads (``catalogue_measures``).
+
 Views, exports and tasks load objects only through this module. This is the one module
 that imports models of every app, so it imports them inside the functions.
 """
@@ -210,3 +214,84 @@ def get_accession_for_user(user, pk, *, action=None):
     if action is not None and not ACCESSION_ACTIONS[action](user, accession):
         raise PermissionDenied
     return accession
+
+
+# Measures and key figures
+
+
+def visible_measures(user, queryset=None):
+    """Measures follow their jobcenter; published ones are also in the public catalogue."""
+    from measures.models import Measure
+
+    measures = Measure.objects.all() if queryset is None else queryset
+    return measures.filter(jobcenter__in=visible_jobcenters(user).values("pk"))
+
+
+def catalogue_measures(queryset=None):
+    """The public best-practice catalogue: for everybody, signed in or not."""
+    from measures.models import Measure
+
+    measures = Measure.objects.all() if queryset is None else queryset
+    return measures.published()
+
+
+def can_record_measures(user, jobcenter, agreement):
+    """A jobcenter's managers record measures under the agreements it has joined."""
+    from jobcenters.models import AccessionStatus
+
+    return (
+        can_start_accession(user, jobcenter)
+        and jobcenter.accessions.filter(
+            agreement=agreement, status=AccessionStatus.ACCEPTED
+        ).exists()
+    )
+
+
+def can_change_measure(user, measure):
+    """Only the jobcenter's own managers write its measures and their progress."""
+    return (
+        user.is_authenticated
+        and user.role == Role.JOBCENTER_MANAGER
+        and user.organisation_id == measure.jobcenter_id
+    )
+
+
+def can_review_publication(user, measure):
+    """Ministry staff of the measure's state decide what goes into the public catalogue."""
+    if not user.is_authenticated:
+        return False
+    if user.is_superuser:
+        return True
+    return user.role == Role.MINISTRY_STAFF and _organisation(user).state == measure.jobcenter.state
+
+
+def can_see_publication_queue(user):
+    return user.is_authenticated and (user.is_superuser or user.role == Role.MINISTRY_STAFF)
+
+
+MEASURE_ACTIONS = {"change": can_change_measure, "review": can_review_publication}
+
+
+def get_measure_for_user(user, pk, *, action=None):
+    """Load a visible measure (else 404); with ``action`` ("change", "review") allowed (403)."""
+    from measures.models import Measure
+
+    measures = visible_measures(
+        user, Measure.objects.select_related("jobcenter", "agreement", "action_field")
+    )
+    measure = get_object_or_404(measures, pk=pk)
+    if action is not None and not MEASURE_ACTIONS[action](user, measure):
+        raise PermissionDenied
+    return measure
+
+
+def visible_key_figures(user, queryset=None):
+    from measures.models import KeyFigures
+
+    key_figures = KeyFigures.objects.all() if queryset is None else queryset
+    return key_figures.filter(jobcenter__in=visible_jobcenters(user).values("pk"))
+
+
+def can_change_key_figures(user, jobcenter):
+    """A jobcenter's managers report its key figures; everybody else reads them."""
+    return can_start_accession(user, jobcenter)

@@ -12,6 +12,8 @@ urlpatterns = [
     path("vereinbarungen/<int:pk>/mitglieder/", agreement_members, name="agreement-members"),
     path("jobcenter/", include("jobcenters.urls")),
     path("beitritte/", include("jobcenters.accession_urls")),
+    path("massnahmen/", include("measures.urls")),
+    path("katalog/", include("measures.catalogue_urls")),
     path("sprache/", set_language, name="set_language"),
     path("admin/", admin.site.urls),
 ]

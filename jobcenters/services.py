@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from accounts.models import AuditEvent, Organisation, OrganisationKind, RegionKind, State
 from accounts.services import changed_fields, record_event
 from jobcenters.models import Accession, AccessionStatus, Jobcenter, JobcenterForm, PlannedMeasure
+from measures.services import measures_from_accession
 
 CONTACT_FIELDS = ["street", "postal_code", "city", "email", "phone", "website"]
 
@@ -445,6 +446,8 @@ def accession_accept(*, accession, user, joined_on):
         summary=_("angenommen: beigetreten am %(date)s")
         % {"date": date_format(joined_on, "d.m.Y")},
     )
+    # What the jobcenter planned on joining is now on its list of measures.
+    measures_from_accession(accession=current, user=user)
     _notify(current, "accepted")
     return current
 

@@ -70,6 +70,29 @@ def accession_world(nrw):
 
     for accession in (World.joined, World.submitted):
         factories.PlannedMeasureFactory(accession=accession, action_field=World.action_field)
+    # Measures the demo also has: Düsseldorf's internal and published ones, Bochum's proposal.
+    World.city_measure = factories.MeasureFactory(
+        jobcenter=nrw.city_jobcenter,
+        agreement=nrw.agreement,
+        action_field=World.action_field,
+        title="Barrierefreier Eingangsbereich",
+    )
+    World.published_measure = factories.MeasureFactory(
+        jobcenter=nrw.city_jobcenter,
+        agreement=nrw.agreement,
+        action_field=World.action_field,
+        title="„Hinschauen, statt wegschauen!“ – Inklusionstag",
+        published=True,
+    )
+    World.bochum = factories.JobcenterFactory(name="Jobcenter Bochum")
+    World.proposed_measure = factories.MeasureFactory(
+        jobcenter=World.bochum,
+        agreement=nrw.agreement,
+        action_field=World.action_field,
+        title="Netzwerk psychische und Suchterkrankungen",
+        proposed=True,
+    )
+    World.city_key_figures = factories.KeyFiguresFactory(jobcenter=nrw.city_jobcenter, year=2025)
     return World
 
 

@@ -12,6 +12,7 @@ from factory.django import DjangoModelFactory
 from accounts.models import Organisation, OrganisationKind, RegionKind, Role, State, User
 from agreements.models import ActionField, FrameworkAgreement
 from jobcenters.models import Accession, AccessionStatus, Jobcenter, JobcenterForm, PlannedMeasure
+from measures.models import KeyFigures, Measure, MeasureStatus, Publication
 
 PASSWORD = "a-long-test-password"
 
@@ -195,3 +196,43 @@ class PlannedMeasureFactory(DjangoModelFactory):
         ActionFieldFactory, agreement=factory.SelfAttribute("..accession.agreement")
     )
     title = factory.Sequence(lambda n: f"Geplante Maßnahme {n}")
+
+
+class MeasureFactory(DjangoModelFactory):
+    class Meta:
+        model = Measure
+
+    jobcenter = factory.SubFactory(JobcenterFactory)
+    agreement = factory.SubFactory(
+        AgreementFactory, state=factory.SelfAttribute("..jobcenter.state")
+    )
+    action_field = factory.SubFactory(
+        ActionFieldFactory, agreement=factory.SelfAttribute("..agreement")
+    )
+    title = factory.Sequence(lambda n: f"Maßnahme {n}")
+    status = MeasureStatus.RUNNING
+    starts_on = datetime.date(2019, 1, 1)
+    contact_name = "Max Muster"
+    contact_email = "inklusion@jobcenter.example"
+
+    class Params:
+        proposed = factory.Trait(publication=Publication.PROPOSED, contact_consents=True)
+        published = factory.Trait(
+            publication=Publication.PUBLISHED,
+            contact_consents=True,
+            published_on=datetime.date(2020, 2, 1),
+        )
+
+
+class KeyFiguresFactory(DjangoModelFactory):
+    class Meta:
+        model = KeyFigures
+
+    jobcenter = factory.SubFactory(JobcenterFactory)
+    year = 2024
+    severely_disabled = 820
+    equal_status = 280
+    rehabilitants = 300
+    integrations_severely_disabled = 61
+    integrations_equal_status = 24
+    integrations_rehabilitants = 38

@@ -383,6 +383,151 @@ PAGES += [
     ),
 ]
 
+CITY_MEASURE = "Barrierefreier Eingangsbereich"  # Düsseldorf, not in the catalogue
+PUBLISHED_MEASURE = "„Hinschauen, statt wegschauen!“ – Inklusionstag"  # Düsseldorf, published
+PROPOSED_MEASURE = "Netzwerk psychische und Suchterkrankungen"  # Bochum (a city), proposed
+
+
+def _measure(title):
+    from measures.models import Measure
+
+    return {"pk": Measure.objects.get(title=title, agreement__short_title=NRW_AGREEMENT).pk}
+
+
+def _nrw_agreement():
+    return {"agreement_pk": _agreement(NRW_AGREEMENT)["pk"]}
+
+
+# Who may write a measure of Düsseldorf (its own managers only).
+CHANGE_CITY_MEASURE = {
+    "anonymous": LOGIN,
+    "admin": FORBIDDEN,
+    "ministry": FORBIDDEN,
+    "directorate": FORBIDDEN,
+    "landkreistag": NOT_FOUND,
+    "staedtetag": FORBIDDEN,
+    "city_manager": OK,
+    "kreis_manager": NOT_FOUND,
+    "hessen_ministry": NOT_FOUND,
+}
+# Who decides on the catalogue for a city's measure (the ministry).
+REVIEW_CITY_MEASURE = {
+    "anonymous": LOGIN,
+    "admin": OK,
+    "ministry": OK,
+    "directorate": FORBIDDEN,
+    "landkreistag": NOT_FOUND,
+    "staedtetag": FORBIDDEN,
+    "city_manager": NOT_FOUND,  # Bochum's proposal is another jobcenter's
+    "kreis_manager": NOT_FOUND,
+    "hessen_ministry": NOT_FOUND,
+}
+
+PAGES += [
+    Page("measures:list", {**signed_in(), "hessen_ministry": OK}, invalid_query={"year": "1999"}),
+    Page(
+        "measures:create",
+        {
+            **signed_in(FORBIDDEN),
+            "city_manager": OK,  # Düsseldorf joined; Steinfurt's accession is a draft
+        },
+        kwargs=_nrw_agreement,
+        invalid_post={"title": "", "starts_on": "01.05.2019", "ends_on": "31.02.2019"},
+    ),
+    Page(
+        "measures:detail",
+        {
+            "anonymous": LOGIN,
+            "admin": OK,
+            "ministry": OK,
+            "directorate": OK,
+            "landkreistag": NOT_FOUND,
+            "staedtetag": OK,
+            "city_manager": OK,
+            "kreis_manager": NOT_FOUND,
+            "hessen_ministry": NOT_FOUND,
+        },
+        kwargs=lambda: _measure(CITY_MEASURE),
+    ),
+    Page(
+        "measures:edit",
+        CHANGE_CITY_MEASURE,
+        kwargs=lambda: _measure(CITY_MEASURE),
+        invalid_post={"title": "", "contact_email": "kein-at-zeichen"},
+    ),
+    Page(
+        "measures:note",
+        CHANGE_CITY_MEASURE,
+        kwargs=lambda: _measure(CITY_MEASURE),
+        invalid_post={"written_on": "31.02.2019", "text": ""},
+    ),
+    Page(
+        "measures:propose",
+        CHANGE_CITY_MEASURE,
+        kwargs=lambda: _measure(CITY_MEASURE),
+        # The consent box left unticked.
+        invalid_post={"nothing": "ticked"},
+    ),
+    Page(
+        "measures:publish",
+        {**REVIEW_CITY_MEASURE},
+        kwargs=lambda: _measure(PROPOSED_MEASURE),
+    ),
+    Page(
+        "measures:decline",
+        {**REVIEW_CITY_MEASURE},
+        kwargs=lambda: _measure(PROPOSED_MEASURE),
+        invalid_post={"reason": ""},
+    ),
+    Page(
+        "measures:unpublish",
+        {**REVIEW_CITY_MEASURE, "city_manager": FORBIDDEN},
+        kwargs=lambda: _measure(PUBLISHED_MEASURE),
+        invalid_post={"reason": ""},
+    ),
+    Page(
+        "measures:proposals",
+        {**signed_in(FORBIDDEN), "admin": OK, "ministry": OK, "hessen_ministry": OK},
+    ),
+    Page("measures:coverage", FOLLOW_NRW, label="measures:coverage (NRW)", kwargs=_nrw_agreement),
+    Page(
+        "measures:coverage",
+        FOLLOW_HESSEN_DRAFT,
+        label="measures:coverage (unpublished, Hessen)",
+        kwargs=lambda: {"agreement_pk": _agreement(HESSEN_DRAFT_AGREEMENT)["pk"]},
+        in_demo=False,
+    ),
+    Page(
+        "measures:key-figures",
+        {**signed_in(), "hessen_ministry": OK},
+        invalid_query={"year": "1999"},
+    ),
+    Page(
+        "measures:key-figures-new",
+        {**signed_in(FORBIDDEN), "city_manager": OK, "kreis_manager": OK},
+        invalid_post={"year": "2999", "severely_disabled": "-3"},
+    ),
+    Page(
+        "measures:key-figures-edit",
+        CHANGE_CITY_MEASURE,
+        kwargs=lambda: {"jobcenter_pk": _jobcenter(CITY_JOBCENTER)["pk"], "year": 2025},
+        invalid_post={"severely_disabled": "-1"},
+    ),
+    Page("catalogue:list", everyone()),
+    Page(
+        "catalogue:detail",
+        everyone(),
+        label="catalogue:detail (published)",
+        kwargs=lambda: _measure(PUBLISHED_MEASURE),
+    ),
+    Page(
+        "catalogue:detail",
+        everyone(NOT_FOUND),
+        label="catalogue:detail (not published)",
+        kwargs=lambda: _measure(CITY_MEASURE),
+    ),
+]
+
 # URL patterns that are no page of their own, with the test that covers each.
 NOT_PAGES = {
     "accessions:start": "POST only, redirects; tests/jobcenters/test_accession_views.py",
@@ -390,6 +535,10 @@ NOT_PAGES = {
     "accessions:form-pdf": "a PDF download; tests/jobcenters/test_accession_pdf.py",
     "accessions:export-csv": "a download; tests/jobcenters/test_overview_views.py",
     "accessions:export-xlsx": "a download; tests/jobcenters/test_overview_views.py",
+    "measures:export-csv": "a download; tests/measures/test_views.py",
+    "measures:export-xlsx": "a download; tests/measures/test_views.py",
+    "measures:key-figures-export-csv": "a download; tests/measures/test_views.py",
+    "measures:key-figures-export-xlsx": "a download; tests/measures/test_views.py",
     "logout": "POST only; tests/accounts/test_login.py",
     "set_language": "POST only, redirects; tests/accounts/test_language.py",
 }

@@ -14,7 +14,8 @@ from tests import factories
 
 @pytest.fixture
 def world(nrw, accession_world):
-    """accession_world plus a returned city, a withdrawn Kreis and a Kreis not started."""
+    """accession_world (with Bochum, not started) plus a returned city, a withdrawn Kreis and
+    a Kreis not started."""
 
     class World:
         agreement = nrw.agreement
@@ -65,8 +66,8 @@ def test_dashboard_counts_joined_of_all(ministry_client, world):
     response = ministry_client.get(dashboard(world))
 
     total = response.context["overview"].total
-    assert (total.joined, total.total) == (1, 6)
-    assert "1 von 6 Jobcentern sind beigetreten (17 %)." in " ".join(
+    assert (total.joined, total.total) == (1, 7)
+    assert "1 von 7 Jobcentern sind beigetreten (14 %)." in " ".join(
         response.content.decode().split()
     )
 
@@ -82,7 +83,7 @@ def test_dashboard_counts_every_standing(ministry_client, world):
         "submitted": 1,
         "returned": 1,
         "draft": 1,
-        "not_started": 1,
+        "not_started": 2,
         "withdrawn": 1,
     }
 
@@ -94,15 +95,15 @@ def test_dashboard_splits_by_association(ministry_client, world):
         tally.label: (tally.joined, tally.total)
         for tally in response.context["overview"].by_association
     }
-    # Kreise: Steinfurt, Olpe, Höxter, Gütersloh; cities: Düsseldorf, Solingen.
-    assert by_association == {"Landkreistag NRW": (0, 4), "Städtetag NRW": (1, 2)}
+    # Kreise: Steinfurt, Olpe, Höxter, Gütersloh; cities: Düsseldorf, Solingen, Bochum.
+    assert by_association == {"Landkreistag NRW": (0, 4), "Städtetag NRW": (1, 3)}
 
 
 def test_dashboard_splits_by_form(ministry_client, world):
     response = ministry_client.get(dashboard(world))
 
     by_form = {tally.filters["form"]: tally.total for tally in response.context["overview"].by_form}
-    assert by_form == {"gE": 5, "zkT": 1}
+    assert by_form == {"gE": 6, "zkT": 1}
 
 
 def test_dashboard_counts_only_the_members_for_an_association(client, users, world):
@@ -111,7 +112,7 @@ def test_dashboard_counts_only_the_members_for_an_association(client, users, wor
     response = client.get(dashboard(world))
 
     overview = response.context["overview"]
-    assert (overview.total.joined, overview.total.total) == (1, 2)
+    assert (overview.total.joined, overview.total.total) == (1, 3)
     assert [tally.label for tally in overview.by_association] == ["Städtetag NRW"]
     assert "Gezählt sind die Jobcenter Ihrer Mitglieder." in response.content.decode()
 
@@ -174,7 +175,7 @@ def test_dashboard_runs_the_same_queries_for_10_and_400_jobcenters(
     # standing; the joined accessions for the course.
     with django_assert_num_queries(7):
         response = ministry_client.get(dashboard(world))
-    assert response.context["overview"].total.total == count + 6
+    assert response.context["overview"].total.total == count + 7
 
 
 # The list
@@ -189,6 +190,7 @@ def test_list_shows_each_jobcenter_with_its_standing(ministry_client, world):
         ("Jobcenter Kreis Olpe", "eingereicht"),
         ("Jobcenter Solingen", "zurückgegeben"),
         ("Jobcenter Kreis Steinfurt", "Entwurf"),
+        ("Jobcenter Bochum", "nicht begonnen"),
         ("Jobcenter Kreis Gütersloh", "nicht begonnen"),
         ("Jobcenter Kreis Höxter", "ausgetreten"),
     ]
@@ -203,10 +205,13 @@ def test_list_links_the_standing_to_the_accession(ministry_client, world):
 @pytest.mark.parametrize(
     ("query", "expected"),
     [
-        ({"standing": "not_started"}, ["Jobcenter Kreis Gütersloh"]),
+        ({"standing": "not_started"}, ["Jobcenter Bochum", "Jobcenter Kreis Gütersloh"]),
         ({"standing": "draft"}, ["Jobcenter Kreis Steinfurt"]),
         ({"form": "zkT"}, ["Jobcenter Solingen"]),
-        ({"region_kind": "kreisfreie_stadt"}, ["Jobcenter Düsseldorf", "Jobcenter Solingen"]),
+        (
+            {"region_kind": "kreisfreie_stadt"},
+            ["Jobcenter Bochum", "Jobcenter Düsseldorf", "Jobcenter Solingen"],
+        ),
         ({"q": "olpe"}, ["Jobcenter Kreis Olpe"]),
         ({"joined_from": "01.04.2018"}, ["Jobcenter Kreis Höxter"]),
         ({"joined_to": "31.03.2018"}, ["Jobcenter Düsseldorf"]),
@@ -225,7 +230,7 @@ def test_list_filters(ministry_client, world, query, expected):
 def test_list_filters_by_association(ministry_client, world, nrw):
     response = ministry_client.get(jobcenter_list(world), {"association": nrw.staedtetag.pk})
 
-    assert names(response) == ["Jobcenter Düsseldorf", "Jobcenter Solingen"]
+    assert names(response) == ["Jobcenter Bochum", "Jobcenter Düsseldorf", "Jobcenter Solingen"]
 
 
 def test_list_sorts_by_joined_on_with_the_unjoined_last(ministry_client, world):
@@ -345,7 +350,7 @@ def test_xlsx_has_real_dates_and_german_headers(ministry_client, world):
     assert hoexter[7].value.date() == datetime.date(2018, 7, 2)
     assert hoexter[7].number_format == "DD.MM.YYYY"
     assert hoexter[8].value.date() == datetime.date(2019, 1, 15)
-    assert len(rows) == 7
+    assert len(rows) == 8
 
 
 def test_exports_keep_a_formula_as_text(ministry_client, world):
@@ -373,7 +378,11 @@ def test_export_for_an_association_holds_only_its_members(client, users, world):
 
     rows = csv_rows(client.get(export(world, "csv")))[1:]
 
-    assert sorted(row[0] for row in rows) == ["Jobcenter Düsseldorf", "Jobcenter Solingen"]
+    assert sorted(row[0] for row in rows) == [
+        "Jobcenter Bochum",
+        "Jobcenter Düsseldorf",
+        "Jobcenter Solingen",
+    ]
 
 
 @pytest.mark.parametrize("file_format", ["csv", "xlsx"])

@@ -1,0 +1,270 @@
+from django import forms
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Organisation, OrganisationKind
+from agreements.models import ActionField, FrameworkAgreement
+from jobcenters.forms import DATE_INPUT_FORMATS, JobcenterFilterForm, german_date_widget
+from jobcenters.models import Jobcenter
+from measures.models import KEY_FIGURE_FIELDS, KeyFigures, Measure, MeasureStatus
+from measures.services import MEASURE_FIELDS
+
+DATE_INVALID = _("Bitte geben Sie das Datum als TT.MM.JJJJ an, z. B. 12.03.2018.")
+
+
+class MeasureForm(forms.ModelForm):
+    """A measure as its jobcenter records it; action fields are those of its agreement."""
+
+    further_action_fields = forms.ModelMultipleChoiceField(
+        label=_("weitere Handlungsfelder"),
+        queryset=ActionField.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    class Meta:
+        model = Measure
+        fields = MEASURE_FIELDS
+        widgets = {
+            "starts_on": german_date_widget(),
+            "ends_on": german_date_widget(),
+            "description": forms.Textarea(attrs={"rows": 5}),
+        }
+        error_messages = {
+            "title": {"required": _("Bitte geben Sie einen Titel an.")},
+            "action_field": {"required": _("Bitte wählen Sie das Handlungsfeld.")},
+            "contact_email": {"invalid": _("Bitte geben Sie eine gültige E-Mail-Adresse an.")},
+            "starts_on": {"invalid": DATE_INVALID},
+            "ends_on": {"invalid": DATE_INVALID},
+        }
+
+    def __init__(self, *args, agreement, **kwargs):
+        super().__init__(*args, **kwargs)
+        action_fields = ActionField.objects.filter(agreement=agreement)
+        self.fields["action_field"].queryset = action_fields
+        self.fields["action_field"].empty_label = _("bitte wählen")
+        self.fields["further_action_fields"].queryset = action_fields
+        for name in ("starts_on", "ends_on"):
+            self.fields[name].input_formats = DATE_INPUT_FORMATS
+            self.fields[name].help_text = _("TT.MM.JJJJ")
+        if self.instance.pk:
+            self.initial["further_action_fields"] = list(
+                self.instance.further_action_fields.values_list("pk", flat=True)
+            )
+
+    def clean(self):
+        data = super().clean()
+        starts_on, ends_on = data.get("starts_on"), data.get("ends_on")
+        if starts_on and ends_on and ends_on < starts_on:
+            self.add_error("ends_on", _("Das Ende darf nicht vor dem Beginn liegen."))
+        return data
+
+
+class ProgressNoteForm(forms.Form):
+    written_on = forms.DateField(
+        label=_("Datum"),
+        input_formats=DATE_INPUT_FORMATS,
+        widget=german_date_widget(),
+        help_text=_("TT.MM.JJJJ"),
+        error_messages={"invalid": DATE_INVALID, "required": _("Bitte geben Sie das Datum an.")},
+    )
+    text = forms.CharField(
+        label=_("Was ist geschehen?"),
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"required": _("Bitte beschreiben Sie den Fortschritt.")},
+    )
+
+    def clean_written_on(self):
+        written_on = self.cleaned_data["written_on"]
+        if written_on > timezone.localdate():
+            raise forms.ValidationError(_("Das Datum darf nicht in der Zukunft liegen."))
+        return written_on
+
+
+class ProposeForm(forms.Form):
+    contact_consents = forms.BooleanField(
+        label=_("Die Ansprechperson ist einverstanden, im Katalog mit Namen genannt zu werden."),
+        required=True,
+        error_messages={
+            "required": _("Bitte bestätigen Sie, dass die Ansprechperson einverstanden ist.")
+        },
+    )
+
+
+class PublishForm(forms.Form):
+    """Publishing needs nothing but the button."""
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Grund"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Das Jobcenter liest den Grund auf der Seite der Maßnahme."),
+        error_messages={"required": _("Bitte nennen Sie den Grund.")},
+    )
+
+
+class MeasureFilterForm(forms.Form):
+    """The filters of the measures list (read from the query string)."""
+
+    q = forms.CharField(label=_("Suche"), required=False, max_length=100)
+    agreement = forms.ModelChoiceField(
+        label=_("Vereinbarung"),
+        queryset=FrameworkAgreement.objects.none(),
+        required=False,
+        empty_label=_("alle"),
+    )
+    action_field = forms.ModelChoiceField(
+        label=_("Handlungsfeld"),
+        queryset=ActionField.objects.none(),
+        required=False,
+        empty_label=_("alle"),
+    )
+    status = forms.ChoiceField(
+        label=_("Stand"), choices=[("", _("alle")), *MeasureStatus.choices], required=False
+    )
+    jobcenter = forms.ModelChoiceField(
+        label=_("Jobcenter"),
+        queryset=Jobcenter.objects.none(),
+        required=False,
+        empty_label=_("alle"),
+    )
+    association = forms.ModelChoiceField(
+        label=_("Kommunaler Spitzenverband"),
+        queryset=Organisation.objects.none(),
+        required=False,
+        empty_label=_("alle"),
+    )
+    year = forms.IntegerField(
+        label=_("läuft im Jahr"),
+        required=False,
+        min_value=2000,
+        max_value=2100,
+        error_messages={
+            "invalid": _("Bitte geben Sie eine Jahreszahl an, z. B. 2019."),
+            "min_value": _("Bitte geben Sie eine Jahreszahl ab 2000 an."),
+            "max_value": _("Bitte geben Sie eine Jahreszahl bis 2100 an."),
+        },
+    )
+    SORTS = {
+        "title": "title",
+        "-title": "-title",
+        "jobcenter": "jobcenter__name",
+        "-jobcenter": "-jobcenter__name",
+        "status": "status",
+        "-status": "-status",
+        "starts_on": "starts_on",
+        "-starts_on": "-starts_on",
+    }
+    sort = forms.ChoiceField(
+        label=_("Sortierung"), choices=[(key, key) for key in SORTS], required=False
+    )
+
+    def __init__(self, *args, user, jobcenters, agreements, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["agreement"].queryset = agreements
+        self.fields["action_field"].queryset = ActionField.objects.filter(
+            agreement__in=agreements
+        ).select_related("agreement")
+        self.fields["action_field"].label_from_instance = lambda field: (
+            f"{field.agreement.short_title}: {field}"
+        )
+        self.fields["jobcenter"].queryset = jobcenters.only("pk", "name")
+        self.fields["association"].queryset = Organisation.objects.filter(
+            kind=OrganisationKind.MUNICIPAL_ASSOCIATION,
+            state__in=jobcenters.values("state"),
+            member_region_kind__in=jobcenters.values("region_kind"),
+        ).order_by("state", "name")
+
+    def filter(self, measures):
+        if not self.is_valid():
+            return measures.none()
+        data = self.cleaned_data
+        if data["q"]:
+            measures = measures.filter(
+                Q(title__icontains=data["q"])
+                | Q(description__icontains=data["q"])
+                | Q(partners__icontains=data["q"])
+                | Q(jobcenter__name__icontains=data["q"])
+            )
+        if data["agreement"]:
+            measures = measures.filter(agreement=data["agreement"])
+        if data["action_field"]:
+            measures = measures.filter(
+                Q(action_field=data["action_field"]) | Q(further_action_fields=data["action_field"])
+            ).distinct()
+        if data["status"]:
+            measures = measures.filter(status=data["status"])
+        if data["jobcenter"]:
+            measures = measures.filter(jobcenter=data["jobcenter"])
+        if data["association"]:
+            measures = measures.filter(
+                jobcenter__state=data["association"].state,
+                jobcenter__region_kind=data["association"].member_region_kind,
+            )
+        if data["year"]:
+            measures = measures.filter(starts_on__year__lte=data["year"]).filter(
+                Q(ends_on__isnull=True) | Q(ends_on__year__gte=data["year"])
+            )
+        return measures.order_by(self.SORTS[data["sort"] or "title"], "pk")
+
+
+class KeyFiguresForm(forms.ModelForm):
+    class Meta:
+        model = KeyFigures
+        fields = ["year", *KEY_FIGURE_FIELDS]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in KEY_FIGURE_FIELDS:
+            field = self.fields[name]
+            field.widget.attrs["inputmode"] = "numeric"
+            field.error_messages.update(
+                {
+                    "required": _("Bitte geben Sie eine ganze Zahl ab 0 an."),
+                    "invalid": _("Bitte geben Sie eine ganze Zahl ab 0 an."),
+                    "min_value": _("Bitte geben Sie eine ganze Zahl ab 0 an."),
+                }
+            )
+        self.fields["year"].error_messages.update(
+            {
+                "required": _("Bitte geben Sie das Jahr an."),
+                "invalid": _("Bitte geben Sie eine Jahreszahl an, z. B. 2019."),
+            }
+        )
+        if self.instance.pk:
+            self.fields["year"].disabled = True
+
+    def clean_year(self):
+        year = self.cleaned_data["year"]
+        if year < 2000:
+            raise forms.ValidationError(_("Bitte geben Sie eine Jahreszahl ab 2000 an."))
+        if year > timezone.localdate().year:
+            raise forms.ValidationError(_("Kennzahlen gibt es erst, wenn das Jahr begonnen hat."))
+        return year
+
+    def validate_unique(self):
+        # One row per jobcenter and year: the service corrects an existing year instead.
+        pass
+
+
+class KeyFiguresFilterForm(JobcenterFilterForm):
+    """The jobcenter filters plus the year to show."""
+
+    year = forms.IntegerField(
+        label=_("Jahr"),
+        required=False,
+        min_value=2000,
+        max_value=2100,
+        help_text=_("leer: das letzte gemeldete Jahr"),
+        error_messages={
+            "invalid": _("Bitte geben Sie eine Jahreszahl an, z. B. 2019."),
+            "min_value": _("Bitte geben Sie eine Jahreszahl ab 2000 an."),
+            "max_value": _("Bitte geben Sie eine Jahreszahl bis 2100 an."),
+        },
+    )
+
+    field_order = ["year", "q", "association", "form", "region_kind"]

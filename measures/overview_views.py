@@ -1,0 +1,147 @@
+"""Across jobcenters: the coverage matrix of an agreement and the key figures by year."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Max
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from accounts import access
+from accounts.models import Role
+from agreements.models import ActionField
+from jobcenters.forms import JobcenterFilterForm
+from measures import services
+from measures.forms import KeyFiguresFilterForm, KeyFiguresForm
+from measures.models import KEY_FIGURE_FIELDS, KeyFigures
+from measures.overview import coverage_matrix, key_figure_sums_by_year
+from reports.exports import Column, csv_response, export_filename, xlsx_response
+
+
+@login_required
+def coverage(request, agreement_pk):
+    """Jobcenters × action fields of an agreement, measures counted by status."""
+    agreement = access.get_overview_agreement_for_user(request.user, agreement_pk)
+    jobcenters = access.overview_jobcenters(request.user, agreement)
+    filters = JobcenterFilterForm(request.GET, jobcenters=jobcenters)
+    action_fields = list(ActionField.objects.filter(agreement=agreement))
+    matrix = coverage_matrix(filters.filter(jobcenters), agreement, action_fields)
+    context = {
+        "agreement": agreement,
+        "filters": filters,
+        "matrix": matrix,
+        "sort": "name",
+        "covered_cells": list(zip(action_fields, matrix.covered, strict=True)),
+    }
+    return render(request, "measures/coverage.html", context)
+
+
+def _key_figures(request):
+    """The filters, the chosen year (the latest reported by default) and its rows."""
+    user = request.user
+    jobcenters = access.visible_jobcenters(user)
+    filters = KeyFiguresFilterForm(request.GET, jobcenters=jobcenters)
+    figures = access.visible_key_figures(user).filter(
+        jobcenter__in=filters.filter(jobcenters).values("pk")
+    )
+    year = filters.cleaned_data.get("year") if filters.is_valid() else None
+    if year is None:
+        year = figures.aggregate(latest=Max("year"))["latest"]
+    rows = list(figures.filter(year=year).select_related("jobcenter").order_by("jobcenter__name"))
+    return filters, figures, year, rows
+
+
+@login_required
+def key_figures(request):
+    """Key figures of the visible jobcenters: one year in detail, and the sums of every year."""
+    filters, figures, year, rows = _key_figures(request)
+    own = None
+    if request.user.role == Role.JOBCENTER_MANAGER:
+        own = (
+            access.visible_jobcenters(request.user).filter(pk=request.user.organisation_id).first()
+        )
+    query = request.GET.copy()
+    query.pop("year", None)
+    context = {
+        "filters": filters,
+        "year": year,
+        "rows": rows,
+        "sums": {name: sum(getattr(row, name) for row in rows) for name in KEY_FIGURE_FIELDS},
+        "by_year": key_figure_sums_by_year(figures),
+        "fields": [KeyFigures._meta.get_field(name) for name in KEY_FIGURE_FIELDS],
+        "can_enter": own is not None and access.can_change_key_figures(request.user, own),
+        "query": query.urlencode(),
+        "sort": "name",
+    }
+    return render(request, "measures/key_figures.html", context)
+
+
+@login_required
+def key_figures_export(request, file_format):
+    """The rows of the key figures page (its year and filters) as CSV or XLSX."""
+    filters, _figures, year, rows = _key_figures(request)
+    if not filters.is_valid():
+        return redirect(f"{reverse('measures:key-figures')}?{request.GET.urlencode()}")
+    columns = [Column(_("Jobcenter"), 40), Column(_("Jahr"), 8)] + [
+        Column(str(KeyFigures._meta.get_field(name).verbose_name), 18) for name in KEY_FIGURE_FIELDS
+    ]
+    table = [
+        (row.jobcenter.name, row.year, *(getattr(row, name) for name in KEY_FIGURE_FIELDS))
+        for row in rows
+    ]
+    filename = export_filename(_("Kennzahlen"), year, extension=file_format)
+    if file_format == "xlsx":
+        return xlsx_response(filename, _("Kennzahlen"), columns, table)
+    return csv_response(filename, columns, table)
+
+
+@login_required
+def key_figures_new(request):
+    """A jobcenter manager enters a year's key figures (a year entered before is corrected)."""
+    jobcenter = (
+        access.visible_jobcenters(request.user).filter(pk=request.user.organisation_id).first()
+    )
+    if jobcenter is None or not access.can_change_key_figures(request.user, jobcenter):
+        raise PermissionDenied
+    return _key_figures_form(request, jobcenter, None)
+
+
+@login_required
+def key_figures_edit(request, jobcenter_pk, year):
+    jobcenter = access.get_jobcenter_for_user(request.user, jobcenter_pk)
+    if not access.can_change_key_figures(request.user, jobcenter):
+        raise PermissionDenied
+    instance = KeyFigures.objects.filter(jobcenter=jobcenter, year=year).first()
+    if instance is None:
+        raise Http404
+    return _key_figures_form(request, jobcenter, instance)
+
+
+def _key_figures_form(request, jobcenter, instance):
+    form = KeyFiguresForm(request.POST if request.method == "POST" else None, instance=instance)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            _row, created = services.key_figures_save(
+                jobcenter=jobcenter, user=request.user, year=data["year"], data=data
+            )
+        except ValidationError as error:
+            for field, field_messages in error.message_dict.items():
+                for message in field_messages:
+                    form.add_error(field, message)
+        else:
+            if created:
+                message = _("Die Kennzahlen für %(year)s sind gespeichert.")
+            else:
+                message = _("Die Kennzahlen für %(year)s sind korrigiert.")
+            messages.success(request, message % {"year": data["year"]})
+            return redirect("measures:key-figures")
+    heading = (
+        _("Kennzahlen %(year)s korrigieren") % {"year": instance.year}
+        if instance
+        else _("Kennzahlen erfassen")
+    )
+    context = {"form": form, "jobcenter": jobcenter, "heading": heading}
+    return render(request, "measures/key_figures_edit.html", context)

@@ -1,0 +1,372 @@
+"""Measure pages: jobcenters record and report, the ministry follows them and runs the catalogue."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
+
+from accounts import access
+from accounts.models import AuditEvent, Role
+from jobcenters.models import AccessionStatus
+from jobcenters.views import PAGE_SIZE, query_without
+from measures import services
+from measures.forms import (
+    MeasureFilterForm,
+    MeasureForm,
+    ProgressNoteForm,
+    ProposeForm,
+    PublishForm,
+    ReasonForm,
+)
+from measures.models import Publication
+from reports.exports import Column, csv_response, export_filename, xlsx_response
+
+
+@login_required
+def measure_list(request):
+    """The measures the user may see: filtered, searched, sorted, paginated, exportable."""
+    filters, measures = _filtered(request)
+    page = Paginator(measures.select_related("jobcenter", "action_field"), PAGE_SIZE).get_page(
+        request.GET.get("seite")
+    )
+    query = request.GET.copy()
+    query.pop("seite", None)
+    context = {
+        "filters": filters,
+        "page": page,
+        "sort": request.GET.get("sort", "title"),
+        "query": query.urlencode(),
+        "query_without_sort": query_without(query, "sort"),
+        "recording_agreements": _recording_agreements(request.user),
+    }
+    return render(request, "measures/measure_list.html", context)
+
+
+def _filtered(request):
+    user = request.user
+    filters = MeasureFilterForm(
+        request.GET,
+        user=user,
+        jobcenters=access.visible_jobcenters(user),
+        agreements=access.visible_agreements(user).order_by("state", "short_title"),
+    )
+    return filters, filters.filter(access.visible_measures(user))
+
+
+def _recording_agreements(user):
+    """The agreements under which this manager's jobcenter records measures (joined ones)."""
+    if user.role != Role.JOBCENTER_MANAGER:
+        return []
+    return list(
+        access.visible_agreements(user).filter(
+            accessions__jobcenter=user.organisation_id,
+            accessions__status=AccessionStatus.ACCEPTED,
+        )
+    )
+
+
+EXPORT_COLUMNS = [
+    Column(_lazy("Titel"), 40),
+    Column(_lazy("Jobcenter"), 32),
+    Column(_lazy("Vereinbarung"), 28),
+    Column(_lazy("Handlungsfeld"), 12),
+    Column(_lazy("weitere Handlungsfelder"), 16),
+    Column(_lazy("Stand"), 14),
+    Column(_lazy("Beginn"), 12),
+    Column(_lazy("Ende"), 12),
+    Column(_lazy("Zielgruppe"), 28),
+    Column(_lazy("Partner"), 28),
+    Column(_lazy("Standorte"), 24),
+    Column(_lazy("Ansprechperson"), 24),
+    Column(_lazy("Katalog"), 16),
+]
+
+
+@login_required
+def measure_export(request, file_format):
+    """Exactly the measures the list shows with these filters (all pages), as CSV or XLSX."""
+    filters, measures = _filtered(request)
+    if not filters.is_valid():
+        return redirect(f"{reverse('measures:list')}?{request.GET.urlencode()}")
+    measures = measures.select_related("jobcenter", "agreement", "action_field").prefetch_related(
+        "further_action_fields"
+    )
+    rows = [
+        (
+            measure.title,
+            measure.jobcenter.name,
+            measure.agreement.short_title,
+            measure.action_field.number,
+            ", ".join(str(field.number) for field in measure.further_action_fields.all()),
+            measure.get_status_display(),
+            measure.starts_on,
+            measure.ends_on,
+            measure.target_group,
+            measure.partners,
+            measure.locations,
+            measure.contact_name,
+            measure.get_publication_display(),
+        )
+        for measure in measures
+    ]
+    columns = [Column(str(column.header), column.width) for column in EXPORT_COLUMNS]
+    filename = export_filename(_("Maßnahmen"), extension=file_format)
+    if file_format == "xlsx":
+        return xlsx_response(filename, _("Maßnahmen"), columns, rows)
+    return csv_response(filename, columns, rows)
+
+
+@login_required
+def measure_create(request, agreement_pk):
+    """A jobcenter manager records a new measure under an agreement the jobcenter joined."""
+    agreement = access.get_agreement_for_user(request.user, agreement_pk)
+    jobcenter = (
+        access.visible_jobcenters(request.user).filter(pk=request.user.organisation_id).first()
+    )
+    if jobcenter is None or not access.can_record_measures(request.user, jobcenter, agreement):
+        raise PermissionDenied
+    form = MeasureForm(request.POST if request.method == "POST" else None, agreement=agreement)
+    if request.method == "POST" and form.is_valid():
+        try:
+            measure = services.measure_create(
+                jobcenter=jobcenter,
+                agreement=agreement,
+                user=request.user,
+                data=form.cleaned_data,
+                further_action_fields=form.cleaned_data["further_action_fields"],
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, _("Die Maßnahme ist angelegt."))
+            return redirect(measure)
+    context = {"form": form, "agreement": agreement, "jobcenter": jobcenter, "measure": None}
+    return render(request, "measures/measure_edit.html", context)
+
+
+@login_required
+def measure_detail(request, pk):
+    measure = access.get_measure_for_user(request.user, pk)
+    can_change = access.can_change_measure(request.user, measure)
+    context = {
+        "measure": measure,
+        "further_action_fields": measure.further_action_fields.all(),
+        "notes": measure.notes.select_related("author"),
+        "can_change": can_change,
+        "can_review": access.can_review_publication(request.user, measure),
+        "can_propose": can_change
+        and measure.publication in services.PUBLICATION_STEPS["propose"][0],
+        "note_form": ProgressNoteForm(initial={"written_on": timezone.localdate()})
+        if can_change
+        else None,
+        "history": AuditEvent.objects.for_object(measure)[:50],
+    }
+    return render(request, "measures/measure_detail.html", context)
+
+
+@login_required
+def measure_edit(request, pk):
+    measure = access.get_measure_for_user(request.user, pk, action="change")
+    form = MeasureForm(
+        request.POST if request.method == "POST" else None,
+        instance=measure,
+        agreement=measure.agreement,
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            changes = services.measure_update(
+                measure=measure,
+                user=request.user,
+                data=form.cleaned_data,
+                further_action_fields=form.cleaned_data["further_action_fields"],
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            if changes:
+                messages.success(request, _("Die Maßnahme ist gespeichert."))
+            else:
+                messages.info(request, _("Es gab nichts zu ändern."))
+            return redirect(measure)
+    context = {
+        "form": form,
+        "agreement": measure.agreement,
+        "jobcenter": measure.jobcenter,
+        "measure": measure,
+    }
+    return render(request, "measures/measure_edit.html", context)
+
+
+@login_required
+def measure_note(request, pk):
+    """Add a dated progress note; the measure page shows the notes with the history."""
+    measure = access.get_measure_for_user(request.user, pk, action="change")
+    form = ProgressNoteForm(
+        request.POST if request.method == "POST" else None,
+        initial={"written_on": timezone.localdate()},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.measure_add_note(measure=measure, user=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, _("Der Fortschritt ist notiert."))
+            return redirect(measure)
+    return _step_page(request, measure, form, _("Fortschritt notieren"), _("Notieren"))
+
+
+@login_required
+def measure_propose(request, pk):
+    """Propose the measure for the public catalogue, with the contact person's consent."""
+    measure = access.get_measure_for_user(request.user, pk, action="change")
+    form = ProposeForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        return _catalogue_step(
+            request,
+            form,
+            measure,
+            "propose",
+            {"contact_consents": form.cleaned_data["contact_consents"]},
+            _("Die Maßnahme ist für den Katalog vorgeschlagen."),
+        )
+    return _catalogue_page(request, measure, form, "propose")
+
+
+@login_required
+def measure_publish(request, pk):
+    measure = access.get_measure_for_user(request.user, pk, action="review")
+    form = PublishForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        return _catalogue_step(
+            request, form, measure, "publish", {}, _("Die Maßnahme ist im Katalog veröffentlicht.")
+        )
+    return _catalogue_page(request, measure, form, "publish")
+
+
+@login_required
+def measure_decline(request, pk):
+    measure = access.get_measure_for_user(request.user, pk, action="review")
+    form = ReasonForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        return _catalogue_step(
+            request,
+            form,
+            measure,
+            "decline",
+            {"reason": form.cleaned_data["reason"]},
+            _("Der Vorschlag ist abgelehnt."),
+        )
+    return _catalogue_page(request, measure, form, "decline")
+
+
+@login_required
+def measure_unpublish(request, pk):
+    measure = access.get_measure_for_user(request.user, pk, action="review")
+    form = ReasonForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        return _catalogue_step(
+            request,
+            form,
+            measure,
+            "unpublish",
+            {"reason": form.cleaned_data["reason"]},
+            _("Die Maßnahme ist aus dem Katalog zurückgezogen."),
+        )
+    return _catalogue_page(request, measure, form, "unpublish")
+
+
+# step: (page heading, button)
+CATALOGUE_STEPS = {
+    "propose": (_lazy("Für den Katalog vorschlagen"), _lazy("Vorschlagen")),
+    "publish": (_lazy("Im Katalog veröffentlichen"), _lazy("Veröffentlichen")),
+    "decline": (_lazy("Vorschlag ablehnen"), _lazy("Ablehnen")),
+    "unpublish": (_lazy("Aus dem Katalog zurückziehen"), _lazy("Zurückziehen")),
+}
+
+
+def _catalogue_step(request, form, measure, step, arguments, success):
+    service = getattr(services, f"measure_{step}")
+    try:
+        service(measure=measure, user=request.user, **arguments)
+    except services.PublicationStateError as error:
+        messages.error(request, str(error))
+        return redirect(measure)
+    except ValidationError as error:
+        _add_errors(form, error)
+        return _catalogue_page(request, measure, form, step)
+    messages.success(request, success)
+    return redirect(measure)
+
+
+def _catalogue_page(request, measure, form, step):
+    allowed, _target = services.PUBLICATION_STEPS[step]
+    if measure.publication not in allowed:
+        messages.error(
+            request,
+            _("Die Maßnahme ist im Katalog „%(state)s“: das ist jetzt nicht möglich.")
+            % {"state": measure.get_publication_display()},
+        )
+        return redirect(measure)
+    heading, button = CATALOGUE_STEPS[step]
+    return _step_page(request, measure, form, heading, button)
+
+
+def _step_page(request, measure, form, heading, button):
+    context = {"measure": measure, "form": form, "heading": heading, "button": button}
+    return render(request, "measures/measure_step.html", context)
+
+
+def _add_errors(form, error):
+    for field, field_messages in error.message_dict.items():
+        for message in field_messages:
+            form.add_error(field if field in form.fields else None, message)
+
+
+@login_required
+def proposal_queue(request):
+    """Measures proposed for the catalogue, oldest proposal first, for the ministry."""
+    if not access.can_see_publication_queue(request.user):
+        raise PermissionDenied
+    measures = (
+        access.visible_measures(request.user)
+        .filter(publication=Publication.PROPOSED)
+        .select_related("jobcenter", "action_field", "agreement")
+        .order_by("updated_at", "pk")
+    )
+    return render(request, "measures/proposal_queue.html", {"measures": measures})
+
+
+# The public catalogue
+
+
+def catalogue(request):
+    """Published measures by action field, with search: for everybody."""
+    measures = access.catalogue_measures().select_related("jobcenter", "agreement", "action_field")
+    search = request.GET.get("q", "").strip()[:100]
+    if search:
+        measures = measures.filter(
+            Q(title__icontains=search)
+            | Q(description__icontains=search)
+            | Q(jobcenter__name__icontains=search)
+        )
+    measures = measures.order_by("agreement__short_title", "action_field__number", "title", "pk")
+    page = Paginator(measures, PAGE_SIZE).get_page(request.GET.get("seite"))
+    query = request.GET.copy()
+    query.pop("seite", None)
+    context = {"page": page, "search": search, "query": query.urlencode()}
+    return render(request, "measures/catalogue.html", context)
+
+
+def catalogue_detail(request, pk):
+    measure = get_object_or_404(
+        access.catalogue_measures().select_related("jobcenter", "agreement", "action_field"), pk=pk
+    )
+    context = {"measure": measure, "further_action_fields": measure.further_action_fields.all()}
+    return render(request, "measures/catalogue_detail.html", context)

@@ -1,0 +1,356 @@
+"""Measure pages: lists with filters and exports, the forms, the matrix, key figures, catalogue."""
+
+import csv
+import datetime
+import io
+
+import pytest
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from measures.models import KeyFigures, Measure, MeasureStatus, ProgressNote
+from tests import factories
+
+LIST = reverse("measures:list")
+
+
+@pytest.fixture
+def manager_client(client, users):
+    client.force_login(users.city_manager)
+    return client
+
+
+def titles(response):
+    return [measure.title for measure in response.context["page"]]
+
+
+def _many_measures(agreement, action_field, count):
+    jobcenters = [factories.JobcenterFactory(name=f"Jobcenter Masse {n:03d}") for n in range(10)]
+    for number in range(count):
+        factories.MeasureFactory(
+            jobcenter=jobcenters[number % 10],
+            agreement=agreement,
+            action_field=action_field,
+            status=MeasureStatus.values[number % 4],
+        )
+
+
+# The list
+
+
+def test_a_manager_lists_only_the_own_jobcenters_measures(manager_client, accession_world):
+    response = manager_client.get(LIST)
+
+    assert sorted(titles(response)) == sorted(
+        [accession_world.city_measure.title, accession_world.published_measure.title]
+    )
+
+
+def test_an_association_lists_its_members_measures(client, users, accession_world):
+    client.force_login(users.landkreistag)
+
+    assert titles(client.get(LIST)) == []
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ({"q": "eingang"}, ["Barrierefreier Eingangsbereich"]),
+        ({"q": "bochum"}, ["Netzwerk psychische und Suchterkrankungen"]),
+        ({"status": "completed"}, ["Barrierefreier Eingangsbereich"]),
+        ({"year": "2018"}, []),
+        (
+            {"year": "2019"},
+            [
+                "Barrierefreier Eingangsbereich",
+                "Netzwerk psychische und Suchterkrankungen",
+                "„Hinschauen, statt wegschauen!“ – Inklusionstag",
+            ],
+        ),
+    ],
+)
+def test_the_list_filters(ministry_client, accession_world, query, expected):
+    Measure.objects.filter(pk=accession_world.city_measure.pk).update(
+        status=MeasureStatus.COMPLETED
+    )
+
+    assert sorted(titles(ministry_client.get(LIST, query))) == sorted(expected)
+
+
+def test_the_list_finds_a_measure_by_a_further_action_field(ministry_client, accession_world, nrw):
+    second = factories.ActionFieldFactory(agreement=nrw.agreement, number=2)
+    accession_world.city_measure.further_action_fields.add(second)
+
+    response = ministry_client.get(LIST, {"action_field": second.pk})
+
+    assert titles(response) == ["Barrierefreier Eingangsbereich"]
+
+
+def test_the_list_filters_by_jobcenter_and_association(ministry_client, accession_world, nrw):
+    by_jobcenter = ministry_client.get(LIST, {"jobcenter": accession_world.bochum.pk})
+    by_association = ministry_client.get(LIST, {"association": nrw.landkreistag.pk})
+
+    assert titles(by_jobcenter) == ["Netzwerk psychische und Suchterkrankungen"]
+    assert titles(by_association) == []
+
+
+@pytest.mark.parametrize("count", [10, 300])
+def test_the_list_runs_the_same_queries_for_10_and_300_measures(
+    ministry_client, accession_world, nrw, count, django_assert_num_queries
+):
+    _many_measures(nrw.agreement, accession_world.action_field, count)
+    # session, user, organisation; the choices of agreement, action field, jobcenter,
+    # association; count; page rows.
+    with django_assert_num_queries(9):
+        response = ministry_client.get(LIST, {"status": "running", "sort": "-jobcenter"})
+    assert response.status_code == 200
+
+
+def test_the_export_holds_exactly_the_filtered_rows(ministry_client, accession_world, nrw):
+    _many_measures(nrw.agreement, accession_world.action_field, 120)
+    query = {"agreement": nrw.agreement.pk, "sort": "jobcenter"}
+
+    listed = ministry_client.get(LIST, query).context["page"].paginator.object_list
+    response = ministry_client.get(reverse("measures:export-csv"), query)
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8")[1:]), delimiter=";"))
+
+    assert rows[0][:4] == ["Titel", "Jobcenter", "Vereinbarung", "Handlungsfeld"]
+    assert [row[0] for row in rows[1:]] == [measure.title for measure in listed]
+    assert len(rows) - 1 > 50  # more than one page
+
+
+def test_the_xlsx_export_has_real_dates(ministry_client, accession_world):
+    response = ministry_client.get(reverse("measures:export-xlsx"), {"q": "eingang"})
+
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    start = sheet.cell(row=2, column=7)
+    assert start.is_date and start.value.date() == datetime.date(2019, 1, 1)
+    assert start.number_format == "DD.MM.YYYY"
+
+
+def test_the_export_with_a_bad_year_goes_back_to_the_list(ministry_client, accession_world):
+    response = ministry_client.get(reverse("measures:export-csv"), {"year": "neunzehn"})
+
+    assert response.status_code == 302
+    assert response.url == f"{LIST}?year=neunzehn"
+
+
+def test_the_export_of_a_manager_holds_only_the_own_measures(manager_client, accession_world):
+    response = manager_client.get(reverse("measures:export-csv"))
+
+    assert "Netzwerk psychische" not in response.content.decode()
+
+
+@pytest.mark.parametrize("name", ["measures:export-csv", "measures:export-xlsx"])
+def test_the_export_asks_the_anonymous_to_log_in(client, name):
+    assert client.get(reverse(name)).status_code == 302
+
+
+# Recording
+
+
+def test_a_manager_records_a_measure(manager_client, accession_world, nrw):
+    response = manager_client.post(
+        reverse("measures:create", args=[nrw.agreement.pk]),
+        {
+            "title": "Inklusive Ausbildung",
+            "action_field": accession_world.action_field.pk,
+            "status": "planned",
+            "starts_on": "01.08.2026",
+        },
+    )
+
+    measure = Measure.objects.get(title="Inklusive Ausbildung")
+    assert response.url == measure.get_absolute_url()
+    assert measure.jobcenter == nrw.city_jobcenter
+    assert measure.starts_on == datetime.date(2026, 8, 1)
+
+
+def test_bad_input_is_named_at_the_field_and_kept(manager_client, accession_world, nrw):
+    response = manager_client.post(
+        reverse("measures:create", args=[nrw.agreement.pk]),
+        {
+            "title": "Inklusive Ausbildung",
+            "action_field": accession_world.action_field.pk,
+            "status": "planned",
+            "starts_on": "01.08.2026",
+            "ends_on": "01.07.2026",
+            "partners": "Lernen fördern e. V.",
+        },
+    )
+
+    content = response.content.decode()
+    assert response.context["form"].errors == {
+        "ends_on": ["Das Ende darf nicht vor dem Beginn liegen."]
+    }
+    assert 'value="Lernen fördern e. V."' in content
+    assert not Measure.objects.filter(title="Inklusive Ausbildung").exists()
+
+
+def test_a_note_is_added_and_shown(manager_client, accession_world):
+    measure = accession_world.city_measure
+
+    manager_client.post(
+        reverse("measures:note", args=[measure.pk]),
+        {"written_on": "30.06.2019", "text": "Rampe eingebaut."},
+    )
+    response = manager_client.get(measure.get_absolute_url())
+
+    assert ProgressNote.objects.get(measure=measure).written_on == datetime.date(2019, 6, 30)
+    assert "Rampe eingebaut." in response.content.decode()
+    assert "30.06.2019" in response.content.decode()
+
+
+def test_the_ministry_publishes_a_proposal(ministry_client, accession_world):
+    measure = accession_world.proposed_measure
+
+    ministry_client.post(reverse("measures:publish", args=[measure.pk]))
+
+    assert ministry_client.get(reverse("catalogue:detail", args=[measure.pk])).status_code == 200
+
+
+def test_publishing_twice_says_what_happened(ministry_client, accession_world):
+    measure = accession_world.published_measure
+
+    response = ministry_client.post(reverse("measures:publish", args=[measure.pk]), follow=True)
+
+    assert "„veröffentlicht“: das ist jetzt nicht möglich" in response.content.decode()
+
+
+# Matrix
+
+
+def test_the_matrix_counts_measures_by_status_in_each_field(ministry_client, accession_world, nrw):
+    second = factories.ActionFieldFactory(agreement=nrw.agreement, number=2)
+    accession_world.city_measure.further_action_fields.add(second)
+
+    response = ministry_client.get(reverse("measures:coverage", args=[nrw.agreement.pk]))
+
+    matrix = response.context["matrix"]
+    row = dict(matrix.rows)
+    city = next(cells for jobcenter, cells in matrix.rows if jobcenter.pk == nrw.city_jobcenter.pk)
+    assert [cell.parts() for cell in city] == [[("laufend", 2)], [("laufend", 1)]]
+    assert matrix.covered == [2, 1]  # Düsseldorf and Bochum in HF 1; Düsseldorf in HF 2
+    assert len(row) == 4
+
+
+@pytest.mark.parametrize("count", [10, 300])
+def test_the_matrix_runs_the_same_queries_for_10_and_300_measures(
+    ministry_client, accession_world, nrw, count, django_assert_num_queries
+):
+    _many_measures(nrw.agreement, accession_world.action_field, count)
+    # session, user, organisation; agreement; action fields; jobcenters; measures by
+    # main field; by further fields; the association choices of the filter form.
+    with django_assert_num_queries(9):
+        response = ministry_client.get(
+            reverse("measures:coverage", args=[nrw.agreement.pk]), {"form": "gE"}
+        )
+    assert response.status_code == 200
+
+
+# Key figures
+
+
+def test_key_figures_show_the_latest_year_with_sums(ministry_client, accession_world):
+    factories.KeyFiguresFactory(jobcenter=accession_world.bochum, year=2025, severely_disabled=100)
+    factories.KeyFiguresFactory(jobcenter=accession_world.bochum, year=2024)
+
+    response = ministry_client.get(reverse("measures:key-figures"))
+
+    assert response.context["year"] == 2025
+    assert response.context["sums"]["severely_disabled"] == 920
+    assert [row["year"] for row in response.context["by_year"]] == [2025, 2024]
+
+
+def test_a_manager_enters_key_figures(manager_client, nrw):
+    data = {
+        "year": "2024",
+        "severely_disabled": "800",
+        "equal_status": "300",
+        "rehabilitants": "300",
+        "integrations_severely_disabled": "60",
+        "integrations_equal_status": "20",
+        "integrations_rehabilitants": "30",
+    }
+
+    response = manager_client.post(reverse("measures:key-figures-new"), data)
+
+    assert response.status_code == 302
+    assert KeyFigures.objects.get(jobcenter=nrw.city_jobcenter, year=2024).rehabilitants == 300
+
+
+def test_bad_key_figures_are_named_at_their_fields(manager_client, nrw):
+    response = manager_client.post(
+        reverse("measures:key-figures-new"),
+        {"year": "2999", "severely_disabled": "-3", "equal_status": "viele", "rehabilitants": "5"},
+    )
+
+    errors = response.context["form"].errors
+    assert errors["year"] == ["Kennzahlen gibt es erst, wenn das Jahr begonnen hat."]
+    assert errors["severely_disabled"] == ["Bitte geben Sie eine ganze Zahl ab 0 an."]
+    assert errors["equal_status"] == ["Bitte geben Sie eine ganze Zahl ab 0 an."]
+    assert 'value="5"' in response.content.decode()
+
+
+def test_key_figures_export(ministry_client, accession_world):
+    response = ministry_client.get(reverse("measures:key-figures-export-xlsx"), {"year": "2025"})
+
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    assert [cell.value for cell in sheet[2]][:3] == ["Jobcenter Düsseldorf", 2025, 820]
+
+
+@pytest.mark.parametrize("count", [5, 200])
+def test_key_figures_run_the_same_queries_for_5_and_200_jobcenters(
+    ministry_client, accession_world, count, django_assert_num_queries
+):
+    for number in range(count):
+        factories.KeyFiguresFactory(
+            jobcenter=factories.JobcenterFactory(name=f"Jobcenter Zahl {number:03d}"), year=2025
+        )
+    # session, user, organisation; association choices; latest year; rows; sums by year.
+    with django_assert_num_queries(7):
+        response = ministry_client.get(reverse("measures:key-figures"))
+    assert len(response.context["rows"]) == count + 1
+
+
+# The public catalogue
+
+
+def test_the_catalogue_shows_only_published_measures(client, accession_world):
+    response = client.get(reverse("catalogue:list"))
+
+    assert titles(response) == [accession_world.published_measure.title]
+
+
+def test_the_catalogue_searches(client, accession_world):
+    assert titles(client.get(reverse("catalogue:list"), {"q": "düsseldorf"})) == [
+        accession_world.published_measure.title
+    ]
+    assert titles(client.get(reverse("catalogue:list"), {"q": "nichts"})) == []
+
+
+def test_the_catalogue_page_names_the_contact_person(client, accession_world):
+    measure = accession_world.published_measure
+
+    content = client.get(reverse("catalogue:detail", args=[measure.pk])).content.decode()
+
+    assert "Max Muster" in content
+    assert "Jobcenter Düsseldorf" in content
+
+
+@pytest.mark.parametrize("count", [10, 300])
+def test_the_catalogue_runs_the_same_queries_for_10_and_300_measures(
+    client, accession_world, nrw, count, django_assert_num_queries
+):
+    for number in range(count):
+        factories.MeasureFactory(
+            jobcenter=nrw.city_jobcenter,
+            agreement=nrw.agreement,
+            action_field=accession_world.action_field,
+            published=True,
+            title=f"Gute Praxis {number:03d}",
+        )
+    # count; page rows with jobcenter, agreement and action field.
+    with django_assert_num_queries(2):
+        response = client.get(reverse("catalogue:list"))
+    assert response.status_code == 200
