@@ -65,6 +65,8 @@ lock:
 bench: install
 	DJANGO_DEBUG=false DJANGO_SECRET_KEY=bench DJANGO_HTTPS=false DJANGO_STATIC_MANIFEST=false \
 		$(VENV)/bin/python bench/jobcenter_list.py
+	DJANGO_DEBUG=false DJANGO_SECRET_KEY=bench DJANGO_HTTPS=false DJANGO_STATIC_MANIFEST=false \
+		$(VENV)/bin/python bench/accessions.py
 
 clean:
 	rm -rf $(VENV) var

@@ -6,7 +6,8 @@ of ``reports.demo``) are kept and count towards a state's numbers: load the demo
 first and NRW keeps its 53 real jobcenters.
 
 One function per kind of object (``seed_organisations``, ``seed_jobcenters``,
-``seed_agreement``), so that further kinds (measures) can be added the same way.
+``seed_agreement``, ``seed_accessions``), so that further kinds (measures) can be added the
+same way.
 """
 
 import datetime
@@ -14,11 +15,11 @@ from collections import Counter
 from dataclasses import dataclass
 
 from django.db import transaction
-from django.utils import translation
+from django.utils import timezone, translation
 
 from accounts.models import Organisation, OrganisationKind, RegionKind, State
 from agreements.models import ActionField, FrameworkAgreement
-from jobcenters.models import Jobcenter, JobcenterForm
+from jobcenters.models import Accession, AccessionStatus, Jobcenter, JobcenterForm
 from reports.demo import NRW_ACTION_FIELDS
 
 
@@ -65,6 +66,11 @@ ABBREVIATIONS = {State.NW: "NRW"}
 REGION_PREFIX = {RegionKind.KREIS: "Landkreis", RegionKind.KREISFREIE_STADT: "Stadt"}
 
 SEED_SIGNED_ON = datetime.date(2018, 1, 31)
+
+# Stands in for the scanned, signed form of every accession past the draft: the benchmarks
+# never open it, and a path is all the database asks for.
+SEED_SIGNED_FORM = "beitritte/scale.pdf"
+SEED_RETURN_REASONS = "Das hochgeladene Formular ist nicht unterschrieben."
 
 
 @dataclass
@@ -114,12 +120,19 @@ def jobcenter_form(number):
 def seed_scale():
     """Create what is missing of the benchmark data set. Returns what was created."""
     created = Counter(
-        {"Organisationen": 0, "Jobcenter": 0, "Vereinbarungen": 0, "Handlungsfelder": 0}
+        {
+            "Organisationen": 0,
+            "Jobcenter": 0,
+            "Vereinbarungen": 0,
+            "Handlungsfelder": 0,
+            "Beitritte": 0,
+        }
     )
     for state, plan in PLAN.items():
         organisations = seed_organisations(state, plan, created)
         seed_jobcenters(state, plan, created)
-        seed_agreement(state, organisations, created)
+        agreement = seed_agreement(state, organisations, created)
+        seed_accessions(state, agreement, created)
     return SeedResult(created)
 
 
@@ -255,3 +268,95 @@ def seed_agreement(state, organisations, created):
             ActionField.objects.create(agreement=agreement, number=number, title=title)
             created["Handlungsfelder"] += 1
     return agreement
+
+
+def accession_status(number):
+    """Where the ``number``-th jobcenter of a state stands: a status, or ``None`` (not started).
+
+    About 83 % of Germany's jobcenters have joined. Every state with at least five
+    jobcenters has one that withdrew (the 5th), from nine on one whose form was returned
+    (the 9th); a draft at the 14th (and 54th), submitted forms at the 7th, 32nd, …, and
+    jobcenters that have not started at the 17th, 42nd, …. Hamburg (one jobcenter) and
+    Bremen (two) have joined in full.
+    """
+    if number == 5:
+        return AccessionStatus.WITHDRAWN
+    if number == 9:
+        return AccessionStatus.RETURNED
+    if number % 40 == 14:
+        return AccessionStatus.DRAFT
+    if number % 25 == 7:
+        return AccessionStatus.SUBMITTED
+    if number % 25 == 17:
+        return None
+    return AccessionStatus.ACCEPTED
+
+
+def seed_accessions(state, agreement, created):
+    """The state's jobcenters' accessions to ``agreement``, in the mix of ``accession_status``.
+
+    Only generated jobcenters take part: real ones (the 53 of the NRW demo data, whose
+    accessions tell a story of their own, with one that has not started) are left as they
+    are, like any jobcenter that already has an accession to the agreement, so a second
+    run creates nothing. A jobcenter's number is its place among the state's generated
+    jobcenters sorted by name (by region kind, then by the number in the name), so it
+    always gets the same status. Joined ones joined in the agreement's first two years,
+    each on a day of its own, and most agreed to be named in public; submitted and returned
+    ones were submitted in the last four weeks.
+    """
+    started = set(
+        Accession.objects.filter(agreement=agreement).values_list("jobcenter_id", flat=True)
+    )
+    today = timezone.localdate()
+    now = timezone.now()
+    accessions = []
+    jobcenters = [
+        jobcenter
+        for jobcenter in Jobcenter.objects.filter(state=state).order_by("name", "pk")
+        if _is_generated(state, jobcenter.name)
+    ]
+    for number, jobcenter in enumerate(jobcenters, start=1):
+        status = accession_status(number)
+        if status is None or jobcenter.pk in started:
+            continue
+        accession = Accession(
+            jobcenter=jobcenter,
+            agreement=agreement,
+            status=status,
+            jobcenter_name=jobcenter.name,
+            street=jobcenter.street,
+            postal_code=jobcenter.postal_code,
+            city=jobcenter.city,
+            contact_email=jobcenter.email,
+            contact_phone=jobcenter.phone,
+        )
+        accessions.append(accession)
+        if status == AccessionStatus.DRAFT:
+            continue
+        accession.management_name = f"Geschäftsführung {jobcenter.region}"
+        accession.contact_name = "Ansprechperson Inklusion"
+        accession.contact_function = "Inklusionsbeauftragte"
+        accession.signed_form = SEED_SIGNED_FORM
+        accession.public_listing = True
+        if status in (AccessionStatus.ACCEPTED, AccessionStatus.WITHDRAWN):
+            # 53 and 730 have no common divisor: a day of its own for each of 730 numbers.
+            joined_on = agreement.in_force_from + datetime.timedelta(days=number * 53 % 730)
+            accession.joined_on = min(joined_on, today)
+            accession.submitted_at = _at(accession.joined_on - datetime.timedelta(days=7))
+            accession.public_listing = number % 8 != 3
+        else:
+            accession.submitted_at = now - datetime.timedelta(days=number % 28 + 1)
+        accession.signed_form_uploaded_at = accession.submitted_at
+        accession.carriers_agreed_on = timezone.localdate(accession.submitted_at) - (
+            datetime.timedelta(days=14)
+        )
+        if status == AccessionStatus.WITHDRAWN:
+            accession.withdrawn_on = min(accession.joined_on + datetime.timedelta(days=900), today)
+        if status == AccessionStatus.RETURNED:
+            accession.return_reasons = SEED_RETURN_REASONS
+    Accession.objects.bulk_create(accessions)
+    created["Beitritte"] += len(accessions)
+
+
+def _at(day):
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(10, 0)))
