@@ -525,6 +525,7 @@ PAGES += [
         everyone(NOT_FOUND),
         label="catalogue:detail (not published)",
         kwargs=lambda: _measure(CITY_MEASURE),
+        in_demo=False,  # a 404 for everybody: nothing for the browser sweep to look at
     ),
 ]
 
