@@ -83,6 +83,13 @@ def can_change_jobcenter(user, jobcenter):
     return False
 
 
+def own_jobcenter(user):
+    """The jobcenter a jobcenter manager works for; ``None`` for everybody else."""
+    if not user.is_authenticated or user.role != Role.JOBCENTER_MANAGER:
+        return None
+    return visible_jobcenters(user).first()
+
+
 def get_jobcenter_for_user(user, pk, *, write=False):
     jobcenter = get_object_or_404(visible_jobcenters(user), pk=pk)
     if write and not can_change_jobcenter(user, jobcenter):

@@ -77,7 +77,7 @@ django.setup()
 
 import pikepdf  # noqa: E402
 import weasyprint  # noqa: E402
-from django import forms  # noqa: E402
+from common import Rows, clients, get, given_associations, in_test_database, queries, timed  # noqa: E402
 from django.contrib import admin  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.core.paginator import Paginator  # noqa: E402
@@ -95,15 +95,8 @@ from django.db.models import (  # noqa: E402
 )
 from django.db.models.functions import Coalesce  # noqa: E402
 from django.shortcuts import render  # noqa: E402
-from django.template import Template  # noqa: E402
 from django.template.loader import render_to_string  # noqa: E402
 from django.test import Client  # noqa: E402
-from django.test.utils import (  # noqa: E402
-    CaptureQueriesContext,
-    override_settings,
-    setup_test_environment,
-    teardown_test_environment,
-)
 from django.urls import include, path, reverse  # noqa: E402
 from django.utils import translation  # noqa: E402
 from django.utils.translation import gettext as _  # noqa: E402
@@ -139,7 +132,6 @@ from jobcenters.overview import (  # noqa: E402
 from jobcenters.views import PAGE_SIZE  # noqa: E402
 from reports.pdf import PDF_VARIANT, ProjectFileFetcher, static_root  # noqa: E402
 
-BACKEND = "django.contrib.auth.backends.ModelBackend"
 STATE = State.BY  # the biggest state: 91 jobcenters
 DASHBOARD_FLOOR = "bench-dashboard-floor"
 LIST_FLOOR = "bench-list-floor"
@@ -252,35 +244,7 @@ def dashboard_floor(request, agreement_pk):
 # The list's floor
 
 
-class FloorFilterForm(AccessionFilterForm):
-    """The real filter form, with the association choices given instead of queried."""
-
-    def __init__(self, data, *, associations):
-        forms.Form.__init__(self, data)
-        self.associations = {str(association.pk): association for association in associations}
-        real = self.fields["association"]
-        self.fields["association"] = forms.ChoiceField(
-            label=real.label,
-            required=False,
-            choices=[("", real.empty_label)]
-            + [(pk, str(association)) for pk, association in self.associations.items()],
-        )
-
-    def clean_association(self):
-        return self.associations.get(self.cleaned_data["association"])
-
-
-class Rows:
-    """One page of rows posing as the whole list for the Paginator (count from the query)."""
-
-    def __init__(self, rows, total, offset):
-        self.rows, self.total, self.offset = rows, total, offset
-
-    def __len__(self):
-        return self.total
-
-    def __getitem__(self, index):
-        return self.rows[index.start - self.offset : index.stop - self.offset]
+FloorFilterForm = given_associations(AccessionFilterForm)
 
 
 ASSOCIATION_CHOICES = {}  # (user pk, agreement pk) -> the associations offered in the filter
@@ -469,44 +433,12 @@ def create_users():
     }
 
 
-def clients(users):
-    result = {}
-    for key, user in users.items():
-        client = Client()
-        client.force_login(user, backend=BACKEND)
-        result[key] = client
-    return result
-
-
-def get(client, url):
-    response = client.get(url)
-    if response.status_code != 200:
-        sys.exit(f"{url}: HTTP {response.status_code}")
-    return response
-
-
-def timed(client, url):
-    start = time.perf_counter()
-    get(client, url)
-    return (time.perf_counter() - start) * 1000
-
-
 def timed_call(function):
     # A render allocates megabytes: collect what the one before left, not during this one.
     gc.collect()
     start = time.perf_counter()
     function()
     return (time.perf_counter() - start) * 1000
-
-
-def queries(function, label, show_sql):
-    with CaptureQueriesContext(connection) as captured:
-        function()
-    if show_sql:
-        print(f"\n-- {label}")
-        for query in captured.captured_queries:
-            print(f"   {query['sql'][:300]}")
-    return len(captured)
 
 
 def normalised(response, agreement):
@@ -773,18 +705,7 @@ def main():
 
     # WeasyPrint logs every step of every render at INFO: only its warnings matter here.
     logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
-    template_render = Template._render
-    setup_test_environment()
-    # The test client's template instrumentation copies every context it renders: a
-    # cost no real request pays. Render as in production.
-    Template._render = template_render
-    old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
-    try:
-        with override_settings(ROOT_URLCONF=bench_urlconf()):
-            run(args)
-    finally:
-        connection.creation.destroy_test_db(old_name, verbosity=0)
-        teardown_test_environment()
+    in_test_database(run, args, bench_urlconf())
 
 
 if __name__ == "__main__":

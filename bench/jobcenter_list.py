@@ -40,20 +40,12 @@ import django  # noqa: E402
 
 django.setup()
 
-from django import forms  # noqa: E402
+from common import Rows, clients, get, given_associations, in_test_database, queries, timed  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.core.paginator import Paginator  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.db.models import Count, OuterRef, Subquery, Window  # noqa: E402
 from django.shortcuts import render  # noqa: E402
-from django.template import Template  # noqa: E402
-from django.test import Client  # noqa: E402
-from django.test.utils import (  # noqa: E402
-    CaptureQueriesContext,
-    override_settings,
-    setup_test_environment,
-    teardown_test_environment,
-)
 from django.urls import include, path, reverse  # noqa: E402
 
 from accounts import access  # noqa: E402
@@ -71,7 +63,6 @@ from jobcenters.models import Jobcenter, JobcenterForm  # noqa: E402
 from jobcenters.views import PAGE_SIZE  # noqa: E402
 
 FLOOR_URL_NAME = "bench-floor"
-BACKEND = "django.contrib.auth.backends.ModelBackend"
 
 # (label, user, query string); each runs against the real view and the floor.
 SCENARIOS = [
@@ -88,35 +79,7 @@ SCENARIOS = [
 # The floor view
 
 
-class FloorFilterForm(JobcenterFilterForm):
-    """The real filter form, with the association choices given instead of queried."""
-
-    def __init__(self, data, *, associations):
-        forms.Form.__init__(self, data)
-        self.associations = {str(association.pk): association for association in associations}
-        real = self.fields["association"]
-        self.fields["association"] = forms.ChoiceField(
-            label=real.label,
-            required=False,
-            choices=[("", real.empty_label)]
-            + [(pk, str(association)) for pk, association in self.associations.items()],
-        )
-
-    def clean_association(self):
-        return self.associations.get(self.cleaned_data["association"])
-
-
-class Rows:
-    """One page of rows posing as the whole list for the Paginator (count from the query)."""
-
-    def __init__(self, rows, total, offset):
-        self.rows, self.total, self.offset = rows, total, offset
-
-    def __len__(self):
-        return self.total
-
-    def __getitem__(self, index):
-        return self.rows[index.start - self.offset : index.stop - self.offset]
+FloorFilterForm = given_associations(JobcenterFilterForm)
 
 
 ASSOCIATION_CHOICES = {}  # user pk -> the associations offered in the filter
@@ -221,42 +184,10 @@ def create_users():
     return {"admin": admin, "ministry": ministry}
 
 
-def clients(users):
-    result = {}
-    for key, user in users.items():
-        client = Client()
-        client.force_login(user, backend=BACKEND)
-        result[key] = client
-    return result
-
-
 def normalised(response):
     html = response.content.decode()
     html = re.sub(r'name="csrfmiddlewaretoken" value="[^"]*"', "", html)
     return html.replace(reverse(f"jobcenters:{FLOOR_URL_NAME}"), reverse("jobcenters:list"))
-
-
-def get(client, url):
-    response = client.get(url)
-    if response.status_code != 200:
-        sys.exit(f"{url}: HTTP {response.status_code}")
-    return response
-
-
-def timed(client, url):
-    start = time.perf_counter()
-    get(client, url)
-    return (time.perf_counter() - start) * 1000
-
-
-def queries(client, url, show_sql):
-    with CaptureQueriesContext(connection) as captured:
-        get(client, url)
-    if show_sql:
-        print(f"\n-- {url}")
-        for query in captured.captured_queries:
-            print(f"   {query['sql'][:300]}")
-    return len(captured)
 
 
 def run(args):
@@ -297,7 +228,10 @@ def run(args):
             times[label][1].append(timed(client, floor))
 
     counts = {
-        label: (queries(client, real, args.sql), queries(client, floor, args.sql))
+        label: (
+            queries(lambda client=client, url=real: get(client, url), real, args.sql),
+            queries(lambda client=client, url=floor: get(client, url), floor, args.sql),
+        )
         for label, client, real, floor in scenarios
     }
 
@@ -329,18 +263,7 @@ def main():
     parser.add_argument("--sql", action="store_true", help="print the SQL of each request")
     args = parser.parse_args()
 
-    template_render = Template._render
-    setup_test_environment()
-    # The test client's template instrumentation copies every context it renders: a
-    # cost no real request pays. Render as in production.
-    Template._render = template_render
-    old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
-    try:
-        with override_settings(ROOT_URLCONF=bench_urlconf()):
-            run(args)
-    finally:
-        connection.creation.destroy_test_db(old_name, verbosity=0)
-        teardown_test_environment()
+    in_test_database(run, args, bench_urlconf())
 
 
 if __name__ == "__main__":

@@ -10,6 +10,15 @@ from jobcenters.services import CONTACT_FIELDS, FORM_FIELDS
 from jobcenters.uploads import SignedPdfField
 
 
+def associations_of(jobcenters):
+    """The associations with members among ``jobcenters``: what an association filter offers."""
+    return Organisation.objects.filter(
+        kind=OrganisationKind.MUNICIPAL_ASSOCIATION,
+        state__in=jobcenters.values("state"),
+        member_region_kind__in=jobcenters.values("region_kind"),
+    ).order_by("state", "name")
+
+
 class JobcenterFilterForm(forms.Form):
     """The filters and sorting of the jobcenter list (read from the query string)."""
 
@@ -45,12 +54,7 @@ class JobcenterFilterForm(forms.Form):
 
     def __init__(self, *args, jobcenters, **kwargs):
         super().__init__(*args, **kwargs)
-        # Offer only the associations that have members among the visible jobcenters.
-        self.fields["association"].queryset = Organisation.objects.filter(
-            kind=OrganisationKind.MUNICIPAL_ASSOCIATION,
-            state__in=jobcenters.values("state"),
-            member_region_kind__in=jobcenters.values("region_kind"),
-        ).order_by("state", "name")
+        self.fields["association"].queryset = associations_of(jobcenters)
 
     def filter(self, jobcenters):
         if not self.is_valid():

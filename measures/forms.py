@@ -3,14 +3,42 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Organisation, OrganisationKind
+from accounts.models import Organisation
 from agreements.models import ActionField, FrameworkAgreement
-from jobcenters.forms import DATE_INPUT_FORMATS, JobcenterFilterForm, german_date_widget
+from jobcenters.forms import (
+    DATE_INPUT_FORMATS,
+    JobcenterFilterForm,
+    associations_of,
+    german_date_widget,
+)
 from jobcenters.models import Jobcenter
 from measures.models import KEY_FIGURE_FIELDS, KeyFigures, Measure, MeasureStatus
 from measures.services import MEASURE_FIELDS
 
 DATE_INVALID = _("Bitte geben Sie das Datum als TT.MM.JJJJ an, z. B. 12.03.2018.")
+YEAR_ERRORS = {
+    "invalid": _("Bitte geben Sie eine Jahreszahl an, z. B. 2019."),
+    "min_value": _("Bitte geben Sie eine Jahreszahl ab 2000 an."),
+    "max_value": _("Bitte geben Sie eine Jahreszahl bis 2100 an."),
+}
+
+
+def add_errors(form, error):
+    """Show a service's ``ValidationError`` at the fields it names (others above the form)."""
+    for field, field_messages in error.message_dict.items():
+        for message in field_messages:
+            form.add_error(field if field in form.fields else None, message)
+
+
+def year_filter(label, **kwargs):
+    return forms.IntegerField(
+        label=label,
+        required=False,
+        min_value=2000,
+        max_value=2100,
+        error_messages=YEAR_ERRORS,
+        **kwargs,
+    )
 
 
 class MeasureForm(forms.ModelForm):
@@ -138,17 +166,7 @@ class MeasureFilterForm(forms.Form):
         required=False,
         empty_label=_("alle"),
     )
-    year = forms.IntegerField(
-        label=_("läuft im Jahr"),
-        required=False,
-        min_value=2000,
-        max_value=2100,
-        error_messages={
-            "invalid": _("Bitte geben Sie eine Jahreszahl an, z. B. 2019."),
-            "min_value": _("Bitte geben Sie eine Jahreszahl ab 2000 an."),
-            "max_value": _("Bitte geben Sie eine Jahreszahl bis 2100 an."),
-        },
-    )
+    year = year_filter(_("läuft im Jahr"))
     SORTS = {
         "title": "title",
         "-title": "-title",
@@ -173,11 +191,7 @@ class MeasureFilterForm(forms.Form):
             f"{field.agreement.short_title}: {field}"
         )
         self.fields["jobcenter"].queryset = jobcenters.only("pk", "name")
-        self.fields["association"].queryset = Organisation.objects.filter(
-            kind=OrganisationKind.MUNICIPAL_ASSOCIATION,
-            state__in=jobcenters.values("state"),
-            member_region_kind__in=jobcenters.values("region_kind"),
-        ).order_by("state", "name")
+        self.fields["association"].queryset = associations_of(jobcenters)
 
     def filter(self, measures):
         if not self.is_valid():
@@ -202,8 +216,7 @@ class MeasureFilterForm(forms.Form):
             measures = measures.filter(jobcenter=data["jobcenter"])
         if data["association"]:
             measures = measures.filter(
-                jobcenter__state=data["association"].state,
-                jobcenter__region_kind=data["association"].member_region_kind,
+                jobcenter__in=Jobcenter.objects.of_association(data["association"])
             )
         if data["year"]:
             measures = measures.filter(starts_on__year__lte=data["year"]).filter(
@@ -246,25 +259,10 @@ class KeyFiguresForm(forms.ModelForm):
             raise forms.ValidationError(_("Kennzahlen gibt es erst, wenn das Jahr begonnen hat."))
         return year
 
-    def validate_unique(self):
-        # One row per jobcenter and year: the service corrects an existing year instead.
-        pass
-
 
 class KeyFiguresFilterForm(JobcenterFilterForm):
     """The jobcenter filters plus the year to show."""
 
-    year = forms.IntegerField(
-        label=_("Jahr"),
-        required=False,
-        min_value=2000,
-        max_value=2100,
-        help_text=_("leer: das letzte gemeldete Jahr"),
-        error_messages={
-            "invalid": _("Bitte geben Sie eine Jahreszahl an, z. B. 2019."),
-            "min_value": _("Bitte geben Sie eine Jahreszahl ab 2000 an."),
-            "max_value": _("Bitte geben Sie eine Jahreszahl bis 2100 an."),
-        },
-    )
+    year = year_filter(_("Jahr"), help_text=_("leer: das letzte gemeldete Jahr"))
 
     field_order = ["year", "q", "association", "form", "region_kind"]

@@ -10,11 +10,10 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from accounts import access
-from accounts.models import Role
 from agreements.models import ActionField
 from jobcenters.forms import JobcenterFilterForm
 from measures import services
-from measures.forms import KeyFiguresFilterForm, KeyFiguresForm
+from measures.forms import KeyFiguresFilterForm, KeyFiguresForm, add_errors
 from measures.models import KEY_FIGURE_FIELDS, KeyFigures
 from measures.overview import coverage_matrix, key_figure_sums_by_year
 from reports.exports import Column, csv_response, export_filename, xlsx_response
@@ -57,11 +56,7 @@ def _key_figures(request):
 def key_figures(request):
     """Key figures of the visible jobcenters: one year in detail, and the sums of every year."""
     filters, figures, year, rows = _key_figures(request)
-    own = None
-    if request.user.role == Role.JOBCENTER_MANAGER:
-        own = (
-            access.visible_jobcenters(request.user).filter(pk=request.user.organisation_id).first()
-        )
+    own = access.own_jobcenter(request.user)
     query = request.GET.copy()
     query.pop("year", None)
     context = {
@@ -100,9 +95,7 @@ def key_figures_export(request, file_format):
 @login_required
 def key_figures_new(request):
     """A jobcenter manager enters a year's key figures (a year entered before is corrected)."""
-    jobcenter = (
-        access.visible_jobcenters(request.user).filter(pk=request.user.organisation_id).first()
-    )
+    jobcenter = access.own_jobcenter(request.user)
     if jobcenter is None or not access.can_change_key_figures(request.user, jobcenter):
         raise PermissionDenied
     return _key_figures_form(request, jobcenter, None)
@@ -128,9 +121,7 @@ def _key_figures_form(request, jobcenter, instance):
                 jobcenter=jobcenter, user=request.user, year=data["year"], data=data
             )
         except ValidationError as error:
-            for field, field_messages in error.message_dict.items():
-                for message in field_messages:
-                    form.add_error(field, message)
+            add_errors(form, error)
         else:
             if created:
                 message = _("Die Kennzahlen für %(year)s sind gespeichert.")

@@ -23,6 +23,7 @@ from measures.forms import (
     ProposeForm,
     PublishForm,
     ReasonForm,
+    add_errors,
 )
 from measures.models import Publication
 from reports.exports import Column, csv_response, export_filename, xlsx_response
@@ -126,9 +127,7 @@ def measure_export(request, file_format):
 def measure_create(request, agreement_pk):
     """A jobcenter manager records a new measure under an agreement the jobcenter joined."""
     agreement = access.get_agreement_for_user(request.user, agreement_pk)
-    jobcenter = (
-        access.visible_jobcenters(request.user).filter(pk=request.user.organisation_id).first()
-    )
+    jobcenter = access.own_jobcenter(request.user)
     if jobcenter is None or not access.can_record_measures(request.user, jobcenter, agreement):
         raise PermissionDenied
     form = MeasureForm(request.POST if request.method == "POST" else None, agreement=agreement)
@@ -142,7 +141,7 @@ def measure_create(request, agreement_pk):
                 further_action_fields=form.cleaned_data["further_action_fields"],
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_errors(form, error)
         else:
             messages.success(request, _("Die Maßnahme ist angelegt."))
             return redirect(measure)
@@ -187,7 +186,7 @@ def measure_edit(request, pk):
                 further_action_fields=form.cleaned_data["further_action_fields"],
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_errors(form, error)
         else:
             if changes:
                 messages.success(request, _("Die Maßnahme ist gespeichert."))
@@ -215,7 +214,7 @@ def measure_note(request, pk):
         try:
             services.measure_add_note(measure=measure, user=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_errors(form, error)
         else:
             messages.success(request, _("Der Fortschritt ist notiert."))
             return redirect(measure)
@@ -299,7 +298,7 @@ def _catalogue_step(request, form, measure, step, arguments, success):
         messages.error(request, str(error))
         return redirect(measure)
     except ValidationError as error:
-        _add_errors(form, error)
+        add_errors(form, error)
         return _catalogue_page(request, measure, form, step)
     messages.success(request, success)
     return redirect(measure)
@@ -321,12 +320,6 @@ def _catalogue_page(request, measure, form, step):
 def _step_page(request, measure, form, heading, button):
     context = {"measure": measure, "form": form, "heading": heading, "button": button}
     return render(request, "measures/measure_step.html", context)
-
-
-def _add_errors(form, error):
-    for field, field_messages in error.message_dict.items():
-        for message in field_messages:
-            form.add_error(field if field in form.fields else None, message)
 
 
 @login_required
