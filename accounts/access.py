@@ -21,6 +21,9 @@ jobcenter manager             their own jobcenter                 their own jobc
 the public                    published agreements                nothing
 ============================  ==================================  ============================
 
+Circulars belong to their association: its staff write, finalise and render them; the
+state's ministry staff and directorate read the final ones.
+
 Measures and key figures follow their jobcenter: whoever sees the jobcenter sees them;
 only its own managers write them; ministry staff decide what goes into the public
 catalogue, which everybody reads (``catalogue_measures``).
@@ -302,3 +305,87 @@ def visible_key_figures(user, queryset=None):
 def can_change_key_figures(user, jobcenter):
     """A jobcenter's managers report its key figures; everybody else reads them."""
     return can_start_accession(user, jobcenter)
+
+
+# Circulars and rendered PDFs
+
+
+def visible_circulars(user, queryset=None):
+    """Association staff see all of their own association's circulars, drafts included;
+    ministry staff and the directorate the final ones of their state's associations.
+    """
+    from reports.models import Circular, CircularStatus
+
+    circulars = Circular.objects.all() if queryset is None else queryset
+    if not user.is_authenticated:
+        return circulars.none()
+    if user.is_superuser:
+        return circulars
+    organisation = _organisation(user)
+    if organisation is None:
+        return circulars.none()
+    if user.role == Role.ASSOCIATION_STAFF:
+        return circulars.filter(association=organisation)
+    if is_state_wide(user):
+        return circulars.filter(status=CircularStatus.FINAL, association__state=organisation.state)
+    return circulars.none()
+
+
+def can_see_circulars(user):
+    """Who has a list of circulars: the associations (theirs) and the state's readers."""
+    return user.is_authenticated and (
+        user.is_superuser
+        or user.role in (Role.ASSOCIATION_STAFF, Role.MINISTRY_STAFF, Role.PARTNER_READER)
+    )
+
+
+def can_write_circulars(user):
+    """Association staff write their association's circulars."""
+    return (
+        user.is_authenticated
+        and user.role == Role.ASSOCIATION_STAFF
+        and _organisation(user) is not None
+    )
+
+
+def can_change_circular(user, circular):
+    """A draft is changed (and finalised) by its association's staff; a final one by nobody."""
+    return (
+        can_write_circulars(user)
+        and user.organisation_id == circular.association_id
+        and not circular.is_final
+    )
+
+
+def can_render_circular(user, circular):
+    """Whoever writes circulars renders them; the readers download what was rendered."""
+    return can_write_circulars(user) and user.organisation_id == circular.association_id
+
+
+CIRCULAR_ACTIONS = {"change": can_change_circular, "render": can_render_circular}
+
+
+def get_circular_for_user(user, pk, *, action=None):
+    """Load a visible circular (else 404); with ``action`` ("change", "render") allowed (403)."""
+    from reports.models import Circular
+
+    circulars = visible_circulars(user, Circular.objects.select_related("association"))
+    circular = get_object_or_404(circulars, pk=pk)
+    if action is not None and not CIRCULAR_ACTIONS[action](user, circular):
+        raise PermissionDenied
+    return circular
+
+
+def visible_renderings(user, queryset=None):
+    """A rendered PDF is seen by whoever sees what it shows."""
+    from reports.models import Rendering
+
+    renderings = Rendering.objects.all() if queryset is None else queryset
+    return renderings.filter(circular__in=visible_circulars(user).values("pk"))
+
+
+def get_rendering_for_user(user, pk):
+    from reports.models import Rendering
+
+    renderings = visible_renderings(user, Rendering.objects.select_related("circular"))
+    return get_object_or_404(renderings, pk=pk)

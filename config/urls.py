@@ -14,6 +14,8 @@ urlpatterns = [
     path("beitritte/", include("jobcenters.accession_urls")),
     path("massnahmen/", include("measures.urls")),
     path("katalog/", include("measures.catalogue_urls")),
+    path("rundschreiben/", include("reports.urls")),
+    path("pdf/", include("reports.rendering_urls")),
     path("sprache/", set_language, name="set_language"),
     path("admin/", admin.site.urls),
 ]

@@ -129,10 +129,10 @@ def signed_form_download(request, pk):
         filename=f"Beitrittsformular-{accession.jobcenter.name}-unterschrieben.pdf",
         content_type="application/pdf",
     )
-    return _private_download(response)
+    return private_download(response)
 
 
-def _private_download(response):
+def private_download(response):
     """A PDF for one user: never sniffed or run as a page, never cached on the way."""
     response["Content-Security-Policy"] = "sandbox; default-src 'none'"
     response["X-Content-Type-Options"] = "nosniff"
@@ -260,4 +260,4 @@ def accession_form_pdf(request, pk):
     response["Content-Disposition"] = content_disposition_header(
         as_attachment=True, filename=accession_pdf.form_filename(accession)
     )
-    return _private_download(response)
+    return private_download(response)

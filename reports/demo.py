@@ -23,6 +23,7 @@ from accounts.services import record_event
 from agreements.models import ActionField, FrameworkAgreement
 from jobcenters.models import Accession, AccessionStatus, Jobcenter, PlannedMeasure
 from jobcenters.services import jobcenters_import
+from reports.demo_circulars import load_circulars
 from reports.demo_measures import load_measures
 
 DEMO_PASSWORD = "rahmenwerk-demo"  # noqa: S105 (demo data only, never loaded in production)
@@ -225,6 +226,7 @@ def load_demo():
         _load_user(username, organisation, role, first_name, last_name)
     _load_accessions()
     load_measures()
+    load_circulars()
 
 
 def _load_agreement(data):

@@ -29,39 +29,62 @@ def static_root() -> Path:
 
 
 class ProjectFileFetcher(URLFetcher):
-    """Fetch only ``file:`` URLs inside ``root``; refuse the network and everything else.
+    """Fetch only ``file:`` URLs inside ``roots``; refuse the network and everything else.
 
     A refused URL raises ``ValueError``: WeasyPrint logs a warning and renders without the
     resource.
     """
 
-    def __init__(self, root: Path | None = None):
+    def __init__(self, roots=None):
         super().__init__(allowed_protocols={"file"})
-        self.root = Path(root or static_root()).resolve()
+        self.roots = [Path(root).resolve() for root in roots or [static_root()]]
 
     def fetch(self, url, headers=None):
         parts = urlsplit(url)
         if parts.scheme.lower() != "file" or parts.netloc not in ("", "localhost"):
             raise ValueError(f"Only project files may be loaded into a PDF, not {url!r}")
         path = Path(url2pathname(parts.path)).resolve()
-        if not path.is_file() or not path.is_relative_to(self.root):
+        if not path.is_file() or not any(path.is_relative_to(root) for root in self.roots):
             raise ValueError(f"Not a file of the project's static folder: {url!r}")
         return super().fetch(url, headers)
 
 
-def render_pdf(template_name, context, *, base_url=None, language="de") -> bytes:
-    """Render ``template_name`` with ``context`` to the bytes of a PDF/UA-1 document.
-
-    ``base_url`` is where relative links in the template point; it defaults to the
-    project's ``static/`` folder. The template is rendered in ``language`` (dates, any
-    translated text), whatever the language of the request.
-    """
+def _document(template_name, context, *, roots, language):
     with translation.override(language):
         html = render_to_string(template_name, context)
-    root = static_root()
-    if base_url is None:
-        base_url = root.as_uri() + "/"
-    document = weasyprint.HTML(
-        string=html, base_url=str(base_url), url_fetcher=ProjectFileFetcher(root)
+    base_url = roots[0].as_uri() + "/"
+    return weasyprint.HTML(
+        string=html, base_url=base_url, url_fetcher=ProjectFileFetcher(roots)
+    ).render()
+
+
+def render_pdf(template_name, context, *, language="de", extra_roots=()) -> bytes:
+    """Render ``template_name`` with ``context`` to the bytes of a PDF/UA-1 document.
+
+    Relative links in the template point into the project's ``static/`` folder;
+    ``extra_roots`` are further folders it may load files from (an association's logo).
+    The template is rendered in ``language`` (dates, any translated text), whatever the
+    language of the request.
+    """
+    pdf, _page_counts = render_pdf_parts(
+        [(template_name, context)], language=language, extra_roots=extra_roots
     )
-    return document.write_pdf(pdf_variant=PDF_VARIANT)
+    return pdf
+
+
+def render_pdf_parts(parts, *, language="de", extra_roots=()):
+    """Render several ``(template_name, context)`` parts into one PDF/UA-1 document.
+
+    Returns the PDF's bytes and the number of pages of each part.
+
+    Each part is laid out on its own, so its page counter (``counter(pages)``) counts only
+    its own pages: a letter says "Seite 2 von 2" although separator pages follow it. The
+    first part gives the document its title and language.
+    """
+    roots = [static_root(), *(Path(root).resolve() for root in extra_roots)]
+    documents = [
+        _document(name, context, roots=roots, language=language) for name, context in parts
+    ]
+    pages = [page for document in documents for page in document.pages]
+    pdf = documents[0].copy(pages).write_pdf(pdf_variant=PDF_VARIANT)
+    return pdf, [len(document.pages) for document in documents]

@@ -1,9 +1,9 @@
+import datetime
 import os
 import subprocess
 import sys
 import time
 from pathlib import Path
-from types import SimpleNamespace
 
 import pytest
 from django.conf import settings
@@ -11,6 +11,7 @@ from django.db import connection
 
 from config.celery import app as celery_app
 from tests import factories
+from tests.pages import DRAFT_CIRCULAR, FINAL_CIRCULAR
 
 
 @pytest.fixture
@@ -93,6 +94,19 @@ def accession_world(nrw):
         proposed=True,
     )
     World.city_key_figures = factories.KeyFiguresFactory(jobcenter=nrw.city_jobcenter, year=2025)
+    # Circulars the demo also has: the Landkreistag's final 151/18 with its PDF, a draft of
+    # the Städtetag with one attachment.
+    World.final_circular = factories.CircularFactory(
+        association=nrw.landkreistag, final=True, number=151, subject=FINAL_CIRCULAR
+    )
+    factories.CircularAttachmentFactory(circular=World.final_circular, position=1)
+    World.final_rendering = factories.RenderingFactory(circular=World.final_circular, done=True)
+    World.draft_circular = factories.CircularFactory(
+        association=nrw.staedtetag, date=datetime.date(2026, 11, 30), subject=DRAFT_CIRCULAR
+    )
+    World.draft_attachment = factories.CircularAttachmentFactory(
+        circular=World.draft_circular, position=1, title="Übersicht der Beitritte"
+    )
     return World
 
 
@@ -164,20 +178,73 @@ def celery_eager(request):
     celery_app.conf.task_always_eager = previous
 
 
+class Worker:
+    """A real Celery worker process that a test can kill and start again."""
+
+    def __init__(self, env, log, mail_dir):
+        self.env, self.log, self.mail_dir = env, log, mail_dir
+        self.process = None
+
+    def start(self):
+        ready_before = self._ready_count()
+        with self.log.open("a") as output:
+            self.process = subprocess.Popen(
+                [
+                    str(Path(sys.executable).parent / "celery"),
+                    "-A",
+                    "config",
+                    "worker",
+                    "--pool=solo",
+                    "--queues=celery,pdf",
+                    "--without-gossip",
+                    "--without-mingle",
+                    "--loglevel=INFO",
+                    f"--hostname=test-{os.getpid()}@%h",
+                ],
+                cwd=settings.BASE_DIR,
+                env=self.env,
+                stdout=output,
+                stderr=subprocess.STDOUT,
+            )
+        _wait_for(lambda: self._ready_count() > ready_before or self.process.poll() is not None, 60)
+        if self.process.poll() is not None:
+            pytest.fail(f"The worker did not start:\n{self.log.read_text()}")
+
+    def kill(self):
+        """SIGKILL: no warm shutdown, nothing acknowledged or given back."""
+        self.process.kill()
+        self.process.wait(timeout=20)
+
+    def stop(self):
+        if self.process is None or self.process.poll() is not None:
+            return
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+
+    def _ready_count(self):
+        return self.log.read_text().count("ready.") if self.log.exists() else 0
+
+
+# A task whose worker died goes back to the queue after this many seconds (production: 600).
+WORKER_VISIBILITY_TIMEOUT = 4
+
+
 @pytest.fixture
-def celery_worker(transactional_db, tmp_path):
+def celery_worker(transactional_db, tmp_path, private_media):
     """A real Celery worker process, on Redis, against the test database.
 
-    It sends e-mail to files in ``worker.mail_dir``. Data the worker should see must be
-    committed, hence ``transactional_db``.
+    It sends e-mail to files in ``worker.mail_dir`` and stores files where the test's
+    storage looks (``private_media``). Data the worker should see must be committed, hence
+    ``transactional_db``.
     """
     if not settings.REDIS_URL:
         _needs_service("REDIS_URL is not set")
     database = connection.settings_dict
     if connection.vendor != "postgresql":
         _needs_service("the worker needs PostgreSQL (DATABASE_URL) to share the test database")
-    mail_dir = tmp_path / "mail"
-    log = tmp_path / "worker.log"
     env = {
         **os.environ,
         "DATABASE_URL": (
@@ -185,39 +252,19 @@ def celery_worker(transactional_db, tmp_path):
             f"{database['PORT'] or 5432}/{database['NAME']}"
         ),
         "DJANGO_EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
-        "EMAIL_FILE_PATH": str(mail_dir),
+        "EMAIL_FILE_PATH": str(tmp_path / "mail"),
+        "DJANGO_PRIVATE_MEDIA_ROOT": str(private_media),
+        "CELERY_VISIBILITY_TIMEOUT": str(WORKER_VISIBILITY_TIMEOUT),
     }
-    celery_app.control.purge()
-    with log.open("w") as output:
-        process = subprocess.Popen(
-            [
-                str(Path(sys.executable).parent / "celery"),
-                "-A",
-                "config",
-                "worker",
-                "--pool=solo",
-                "--queues=celery,pdf",
-                "--without-gossip",
-                "--without-mingle",
-                "--loglevel=INFO",
-                f"--hostname=test-{os.getpid()}@%h",
-            ],
-            cwd=settings.BASE_DIR,
-            env=env,
-            stdout=output,
-            stderr=subprocess.STDOUT,
-        )
+    with celery_app.connection_for_write() as broker:
+        for queue in ("celery", "pdf"):
+            broker.default_channel.queue_purge(queue)
+    worker = Worker(env, tmp_path / "worker.log", tmp_path / "mail")
+    worker.start()
     try:
-        _wait_for(lambda: "ready." in log.read_text() or process.poll() is not None, 60)
-        if process.poll() is not None:
-            pytest.fail(f"The worker did not start:\n{log.read_text()}")
-        yield SimpleNamespace(process=process, mail_dir=mail_dir, log=log)
+        yield worker
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
+        worker.stop()
 
 
 def _wait_for(condition, seconds):

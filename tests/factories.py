@@ -6,6 +6,7 @@ import io
 
 import factory
 import pikepdf
+from django.core.files.base import ContentFile
 from django.utils import timezone
 from factory.django import DjangoModelFactory
 
@@ -13,6 +14,15 @@ from accounts.models import Organisation, OrganisationKind, RegionKind, Role, St
 from agreements.models import ActionField, FrameworkAgreement
 from jobcenters.models import Accession, AccessionStatus, Jobcenter, JobcenterForm, PlannedMeasure
 from measures.models import KeyFigures, Measure, MeasureStatus, Publication
+from reports.models import (
+    Circular,
+    CircularAttachment,
+    CircularStatus,
+    Rendering,
+    RenderingKind,
+    RenderingStatus,
+    default_addressees,
+)
 
 PASSWORD = "a-long-test-password"
 
@@ -236,3 +246,51 @@ class KeyFiguresFactory(DjangoModelFactory):
     integrations_severely_disabled = 61
     integrations_equal_status = 24
     integrations_rehabilitants = 38
+
+
+class CircularFactory(DjangoModelFactory):
+    class Meta:
+        model = Circular
+
+    association = factory.SubFactory(OrganisationFactory, landkreistag=True)
+    date = datetime.date(2018, 3, 12)
+    file_reference = "50.05.02.3 DH/Schw"
+    addressees = factory.LazyAttribute(lambda o: default_addressees(o.association))
+    subject = factory.Sequence(lambda n: f"Rundschreiben {n}")
+    summary = "Eine kurze Zusammenfassung."
+    body = "Sehr viel Text.\n\nWir bitten um Kenntnisnahme."
+    signer_name = "Dana Hoffmann"
+
+    class Params:
+        final = factory.Trait(
+            status=CircularStatus.FINAL,
+            year=factory.LazyAttribute(lambda o: o.date.year),
+            number=factory.Sequence(lambda n: n + 1),
+            finalised_at=factory.LazyFunction(timezone.now),
+        )
+
+
+class CircularAttachmentFactory(DjangoModelFactory):
+    class Meta:
+        model = CircularAttachment
+
+    circular = factory.SubFactory(CircularFactory)
+    position = factory.Sequence(lambda n: n + 1)
+    title = "Rahmenvereinbarung Inklusion NRW"
+    file = factory.LazyFunction(lambda: ContentFile(minimal_pdf(), name="anlage.pdf"))
+
+
+class RenderingFactory(DjangoModelFactory):
+    class Meta:
+        model = Rendering
+
+    kind = RenderingKind.CIRCULAR
+    circular = factory.SubFactory(CircularFactory, final=True)
+
+    class Params:
+        done = factory.Trait(
+            status=RenderingStatus.DONE,
+            page_count=1,
+            file=factory.LazyFunction(lambda: ContentFile(minimal_pdf(), name="rendering.pdf")),
+            finished_at=factory.LazyFunction(timezone.now),
+        )

@@ -47,6 +47,12 @@ KREIS_JOBCENTER = "Jobcenter Kreis Steinfurt"  # accession in draft
 SUBMITTED_JOBCENTER = "Jobcenter Kreis Olpe"  # accession submitted, a Kreis
 NRW_AGREEMENT = "Rahmenvereinbarung Inklusion NRW"
 HESSEN_DRAFT_AGREEMENT = "Entwurf Hessen"
+FINAL_CIRCULAR = (  # the Landkreistag's 151/18
+    "SGB II–Rahmenvereinbarung zur Verbesserung der beruflichen Integration von "
+    "arbeitssuchenden Menschen mit Beeinträchtigungen in der Grundsicherung für "
+    "Arbeitssuchende"
+)
+DRAFT_CIRCULAR = "Rahmenvereinbarung Inklusion: Stand der Beitritte und gute Beispiele"
 
 LOGIN = "login"  # a 302 to the login page
 OK = 200
@@ -529,6 +535,118 @@ PAGES += [
     ),
 ]
 
+
+def _circular(subject):
+    from reports.models import Circular
+
+    return {"pk": Circular.objects.get(subject=subject).pk}
+
+
+def _draft_attachment():
+    from reports.models import CircularAttachment
+
+    attachment = CircularAttachment.objects.get(circular__subject=DRAFT_CIRCULAR, position=1)
+    return {"pk": attachment.circular_id, "attachment_pk": attachment.pk}
+
+
+def _final_rendering():
+    from reports.models import Rendering
+
+    return {"pk": Rendering.objects.get(circular__subject=FINAL_CIRCULAR, status="done").pk}
+
+
+# The Landkreistag's final circular: its association and the state's readers.
+SEE_FINAL_CIRCULAR = {
+    "anonymous": LOGIN,
+    "admin": OK,
+    "ministry": OK,
+    "directorate": OK,
+    "landkreistag": OK,
+    "staedtetag": NOT_FOUND,
+    "city_manager": NOT_FOUND,
+    "kreis_manager": NOT_FOUND,
+    "hessen_ministry": NOT_FOUND,
+}
+
+# The Städtetag's draft: only its own association works on it.
+CHANGE_DRAFT_CIRCULAR = {
+    **signed_in(NOT_FOUND),
+    "admin": FORBIDDEN,  # sees everything, writes no association's letters
+    "staedtetag": OK,
+}
+
+CIRCULAR_ERRORS = {
+    "date": "31.02.2018",
+    "addressees": "An die Mitglieder",
+    "subject": "",
+    "body": "",
+    "salutation": "Sehr geehrte Damen und Herren,",
+    "closing": "Mit freundlichen Grüßen",
+    "signer_name": "",
+    "signer_email": "kein-at-zeichen",
+}
+
+PAGES += [
+    Page(
+        "circulars:list",
+        {
+            **signed_in(),
+            "city_manager": FORBIDDEN,
+            "kreis_manager": FORBIDDEN,
+        },
+    ),
+    Page(
+        "circulars:new",
+        {**signed_in(FORBIDDEN), "landkreistag": OK, "staedtetag": OK},
+        invalid_post=CIRCULAR_ERRORS,
+    ),
+    Page(
+        "circulars:detail",
+        SEE_FINAL_CIRCULAR,
+        label="circulars:detail (final)",
+        kwargs=lambda: _circular(FINAL_CIRCULAR),
+    ),
+    Page(
+        "circulars:detail",
+        {**signed_in(NOT_FOUND), "admin": OK, "staedtetag": OK},
+        label="circulars:detail (draft)",
+        kwargs=lambda: _circular(DRAFT_CIRCULAR),
+    ),
+    Page(
+        "circulars:edit",
+        CHANGE_DRAFT_CIRCULAR,
+        label="circulars:edit (draft)",
+        kwargs=lambda: _circular(DRAFT_CIRCULAR),
+        invalid_post=CIRCULAR_ERRORS,
+    ),
+    Page(
+        "circulars:edit",
+        {
+            **SEE_FINAL_CIRCULAR,
+            "admin": FORBIDDEN,
+            "ministry": FORBIDDEN,
+            "directorate": FORBIDDEN,
+            "landkreistag": FORBIDDEN,  # final: a correction is a new circular
+        },
+        label="circulars:edit (final)",
+        kwargs=lambda: _circular(FINAL_CIRCULAR),
+        in_demo=False,
+    ),
+    Page(
+        "circulars:finalise",
+        CHANGE_DRAFT_CIRCULAR,
+        kwargs=lambda: _circular(DRAFT_CIRCULAR),
+    ),
+    Page(
+        "circulars:attachment-add",
+        CHANGE_DRAFT_CIRCULAR,
+        kwargs=lambda: _circular(DRAFT_CIRCULAR),
+        invalid_post={"title": "Ohne Datei"},
+    ),
+    Page("circulars:attachment-remove", CHANGE_DRAFT_CIRCULAR, kwargs=_draft_attachment),
+    Page("renderings:detail", SEE_FINAL_CIRCULAR, kwargs=_final_rendering),
+]
+
 # URL patterns that are no page of their own, with the test that covers each.
 NOT_PAGES = {
     "accessions:start": "POST only, redirects; tests/jobcenters/test_accession_views.py",
@@ -540,6 +658,11 @@ NOT_PAGES = {
     "measures:export-xlsx": "a download; tests/measures/test_views.py",
     "measures:key-figures-export-csv": "a download; tests/measures/test_views.py",
     "measures:key-figures-export-xlsx": "a download; tests/measures/test_views.py",
+    "circulars:render": "POST only, redirects; tests/reports/test_views.py",
+    "circulars:attachment": "a PDF download; tests/reports/test_views.py",
+    "renderings:status": "JSON for the status page's script; tests/reports/test_views.py",
+    "renderings:download": "a PDF download; tests/reports/test_views.py",
+    "renderings:retry": "POST only, redirects; tests/reports/test_views.py",
     "logout": "POST only; tests/accounts/test_login.py",
     "set_language": "POST only, redirects; tests/accounts/test_language.py",
 }

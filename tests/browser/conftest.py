@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 from django.apps import apps
+from django.conf import settings as django_settings
 from django.core import serializers
 from django.core.management import call_command
 from django.core.management.color import no_style
@@ -21,6 +22,7 @@ from django.db import connection, transaction
 from django.test import override_settings
 from django.urls import reverse
 
+from config.celery import app as celery_app
 from tests.pages import DEMO_LOGINS
 
 # Playwright's sync API runs an event loop in this thread; Django would refuse the
@@ -134,19 +136,42 @@ class DemoWorld:
     base_url: str
     snapshot: str
     contexts: dict = field(default_factory=dict)  # user kind -> logged-in browser context
+    files: Path | None = None  # the demo's private files
 
     def context(self, user_kind):
         return self.contexts[user_kind]
 
 
 @pytest.fixture(scope="session")
-def demo_world(browser, live_server, django_db_setup, django_db_blocker):
-    """The demo data and a context per user kind, logged in once, as a database snapshot."""
+def demo_world(browser, live_server, django_db_setup, django_db_blocker, tmp_path_factory):
+    """The demo data and a context per user kind, logged in once, as a database snapshot.
+
+    The demo's files (signed forms, attachments, the circular's PDF) go to ``files``; each
+    test gets a copy in its own private storage (``demo``).
+    """
     from reports.demo import load_demo
 
     world = DemoWorld(base_url=live_server.url, snapshot="")
-    with django_db_blocker.unblock(), override_settings(PASSWORD_HASHERS=PASSWORD_HASHERS):
-        load_demo()
+    world.files = tmp_path_factory.mktemp("demo-private")
+    storages = {
+        **django_settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": world.files, "base_url": None},
+        },
+    }
+    eager = celery_app.conf.task_always_eager
+    with (
+        django_db_blocker.unblock(),
+        override_settings(PASSWORD_HASHERS=PASSWORD_HASHERS, STORAGES=storages),
+    ):
+        # The demo's circular PDF is rendered in-process, as ``make run`` does without Redis:
+        # this fixture comes before the per-test switch to eager tasks.
+        celery_app.conf.task_always_eager = True
+        try:
+            load_demo()
+        finally:
+            celery_app.conf.task_always_eager = eager
         for user_kind in USER_KINDS:
             context = new_context(browser)
             if user_kind != "anonymous":
@@ -162,9 +187,10 @@ def demo_world(browser, live_server, django_db_setup, django_db_blocker):
 
 
 @pytest.fixture
-def demo(demo_world, live_server, transactional_db, settings):
+def demo(demo_world, live_server, transactional_db, settings, private_media):
     """The demo data in the (committed) test database, with the logins of ``demo_world``."""
     settings.PASSWORD_HASHERS = PASSWORD_HASHERS
+    shutil.copytree(demo_world.files, private_media, dirs_exist_ok=True)
     _restore(demo_world.snapshot)
     return demo_world
 

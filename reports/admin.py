@@ -1,0 +1,110 @@
+"""Letterheads and where each association's count of circulars stands: set by administrators."""
+
+from django import forms
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+from accounts.admin import AuditedAdmin
+from reports.models import Circular, CircularCounter, Letterhead, Rendering
+
+MAX_LOGO_BYTES = 2 * 1024 * 1024
+
+
+class LetterheadForm(forms.ModelForm):
+    class Meta:
+        model = Letterhead
+        fields = [
+            "association",
+            "name",
+            "street",
+            "postal_code",
+            "city",
+            "phone",
+            "email",
+            "website",
+            "logo",
+        ]
+
+    def clean_logo(self):
+        logo = self.cleaned_data.get("logo")
+        # A new upload has been opened by Pillow (ImageField); judge it by that, not its name.
+        image = getattr(logo, "image", None)
+        if image is None:
+            return logo
+        if logo.size > MAX_LOGO_BYTES:
+            raise forms.ValidationError(_("Das Logo ist größer als 2 MB."))
+        if image.format != "PNG":
+            raise forms.ValidationError(_("Das Logo muss eine PNG-Datei sein."))
+        return logo
+
+
+@admin.register(Letterhead)
+class LetterheadAdmin(AuditedAdmin):
+    form = LetterheadForm
+    list_display = ["name", "association", "city", "phone", "email"]
+    list_select_related = ["association"]
+
+
+class CircularCounterForm(forms.ModelForm):
+    class Meta:
+        model = CircularCounter
+        fields = ["association", "year", "last_number"]
+
+    def clean(self):
+        cleaned = super().clean()
+        association, year = cleaned.get("association"), cleaned.get("year")
+        last_number = cleaned.get("last_number")
+        if association is None or year is None or last_number is None:
+            return cleaned
+        highest = (
+            Circular.objects.filter(association=association, year=year, number__isnull=False)
+            .order_by("-number")
+            .values_list("number", flat=True)
+            .first()
+        )
+        # Setting the count back would hand out a number a second time.
+        if highest is not None and last_number < highest:
+            self.add_error(
+                "last_number",
+                _(
+                    "Im Jahr %(year)s ist schon die Nummer %(number)s vergeben; der Zähler "
+                    "darf nicht darunter liegen."
+                )
+                % {"year": year, "number": highest},
+            )
+        return cleaned
+
+
+@admin.register(CircularCounter)
+class CircularCounterAdmin(AuditedAdmin):
+    form = CircularCounterForm
+    list_display = ["association", "year", "last_number"]
+    list_filter = ["association"]
+    list_select_related = ["association"]
+
+
+@admin.register(Circular)
+class CircularAdmin(admin.ModelAdmin):
+    """To look things up; circulars are written on the site, through the services."""
+
+    list_display = ["__str__", "association", "date", "status"]
+    list_filter = ["status", "association"]
+    list_select_related = ["association"]
+    search_fields = ["subject"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Rendering)
+class RenderingAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "circular", "status", "attempts", "created_at", "finished_at"]
+    list_filter = ["kind", "status"]
+    list_select_related = ["circular"]
+    readonly_fields = [field.name for field in Rendering._meta.fields]
+
+    def has_add_permission(self, request):
+        return False

@@ -1,0 +1,101 @@
+"""The PDFs a worker makes: the circular with its attachments appended.
+
+The letter and one separator page per attachment ("Anlage A1 – …") are rendered by
+WeasyPrint as one tagged PDF/UA-1 document; pikepdf then puts each uploaded attachment's
+pages behind its separator. The uploaded pages keep their content but not their own
+structure tree, which cannot be merged into ours; the letter's pages are the accessible part.
+"""
+
+import io
+from contextlib import ExitStack
+from pathlib import Path
+
+import pikepdf
+from django.conf import settings
+
+from reports.markup import render_markup
+from reports.models import RenderingKind
+from reports.pdf import render_pdf_parts
+
+CIRCULAR_TEMPLATE = "reports/circular_pdf.html"
+SEPARATOR_TEMPLATE = "reports/attachment_separator_pdf.html"
+
+
+def letterhead_of(association):
+    """The association's letterhead, or one made from its registry data until one is set."""
+    from reports.models import Letterhead
+
+    try:
+        return association.letterhead
+    except Letterhead.DoesNotExist:
+        return Letterhead(
+            association=association,
+            name=association.name,
+            street=association.street,
+            postal_code=association.postal_code,
+            city=association.city,
+            phone=association.phone,
+            email=association.email,
+            website=association.website,
+        )
+
+
+def circular_context(circular):
+    """What the circular's PDF and its page on the site show."""
+    letterhead = letterhead_of(circular.association)
+    return {
+        "circular": circular,
+        "letterhead": letterhead,
+        "logo_url": Path(letterhead.logo.path).as_uri() if letterhead.logo else "",
+        "summary": render_markup(circular.summary),
+        "body": render_markup(circular.body),
+        "attachments": list(circular.attachments.order_by("position")),
+    }
+
+
+def circular_pdf(circular):
+    """The circular as PDF bytes and its number of pages, attachments appended."""
+    context = circular_context(circular)
+    attachments = context["attachments"]
+    parts = [(CIRCULAR_TEMPLATE, context)]
+    parts += [
+        (SEPARATOR_TEMPLATE, {"circular": circular, "attachment": attachment, **context})
+        for attachment in attachments
+    ]
+    rendered, page_counts = render_pdf_parts(
+        parts, extra_roots=[Path(settings.PRIVATE_MEDIA_ROOT, "letterheads")]
+    )
+    if not attachments:
+        return rendered, page_counts[0]
+    with ExitStack() as stack:
+        pdf = stack.enter_context(pikepdf.open(io.BytesIO(rendered)))
+        position = page_counts[0]
+        for attachment, separator_pages in zip(attachments, page_counts[1:], strict=True):
+            position += separator_pages
+            source = stack.enter_context(pikepdf.open(attachment.file.open("rb")))
+            stack.callback(attachment.file.close)
+            for page in source.pages:
+                pdf.pages.insert(position, page)
+                _untag(pdf.pages[position])
+                position += 1
+        output = io.BytesIO()
+        pdf.save(output)
+        return output.getvalue(), len(pdf.pages)
+
+
+def _untag(page):
+    # The page's marked content points into its own document's structure tree, which is
+    # not ours: keep it from pointing into the wrong entries of our ParentTree.
+    if "/StructParents" in page.obj:
+        del page.obj["/StructParents"]
+    for annotation in page.obj.get("/Annots", []):
+        if "/StructParent" in annotation:
+            del annotation["/StructParent"]
+
+
+BUILDERS = {RenderingKind.CIRCULAR: lambda rendering: circular_pdf(rendering.circular)}
+
+
+def build_pdf(rendering):
+    """The bytes and page count of the PDF a ``Rendering`` row asks for."""
+    return BUILDERS[rendering.kind](rendering)

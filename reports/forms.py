@@ -1,0 +1,85 @@
+from django import forms
+from django.core.files.uploadedfile import UploadedFile
+from django.utils.translation import gettext_lazy as _
+
+from jobcenters.forms import DATE_INPUT_FORMATS, german_date_widget
+from jobcenters.uploads import check_signed_pdf
+from reports.models import Circular
+from reports.services import CIRCULAR_FIELDS
+
+DATE_INVALID = _("Bitte geben Sie das Datum als TT.MM.JJJJ an, z. B. 12.03.2018.")
+
+
+class CircularForm(forms.ModelForm):
+    """A circular as its association writes it; the number comes when it is finalised."""
+
+    class Meta:
+        model = Circular
+        fields = CIRCULAR_FIELDS
+        widgets = {
+            "date": german_date_widget(),
+            "addressees": forms.Textarea(attrs={"rows": 3}),
+            "summary": forms.Textarea(attrs={"rows": 5}),
+            "body": forms.Textarea(attrs={"rows": 16}),
+        }
+        error_messages = {
+            "date": {
+                "required": _("Bitte geben Sie das Datum des Rundschreibens an."),
+                "invalid": DATE_INVALID,
+            },
+            "addressees": {"required": _("Bitte geben Sie an, an wen es sich richtet.")},
+            "subject": {"required": _("Bitte geben Sie den Betreff an.")},
+            "body": {"required": _("Bitte schreiben Sie den Text des Rundschreibens.")},
+            "salutation": {"required": _("Bitte geben Sie die Anrede an.")},
+            "closing": {"required": _("Bitte geben Sie die Grußformel an.")},
+            "signer_name": {"required": _("Bitte geben Sie an, wer unterzeichnet.")},
+            "signer_email": {"invalid": _("Bitte geben Sie eine gültige E-Mail-Adresse an.")},
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["date"].input_formats = DATE_INPUT_FORMATS
+        self.fields["date"].help_text = _("TT.MM.JJJJ; das Jahr bestimmt die Nummer.")
+
+
+class AttachmentPdfField(forms.FileField):
+    """An uploaded attachment: checked by its content as the signed accession form is."""
+
+    widget = forms.ClearableFileInput(attrs={"accept": "application/pdf,.pdf"})
+    default_error_messages = {
+        "required": _("Bitte wählen Sie die PDF-Datei der Anlage."),
+        "empty": _("Die Datei ist leer."),
+        "invalid": _("Es wurde keine Datei übermittelt."),
+        "missing": _("Es wurde keine Datei übermittelt."),
+    }
+
+    def clean(self, data, initial=None):
+        cleaned = super().clean(data, initial)
+        if isinstance(cleaned, UploadedFile):
+            check_signed_pdf(cleaned)
+        return cleaned
+
+
+class AttachmentForm(forms.Form):
+    title = forms.CharField(
+        label=_("Bezeichnung der Anlage"),
+        max_length=200,
+        required=False,
+        help_text=_(
+            "z. B. „Rahmenvereinbarung“ oder „Schreiben des Ministeriums“; leer gelassen gilt "
+            "der Dateiname."
+        ),
+    )
+    file = AttachmentPdfField(
+        label=_("Datei (PDF, höchstens 10 MB)"), widget=forms.FileInput(attrs={"accept": ".pdf"})
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        upload = cleaned.get("file")
+        if upload and not cleaned.get("title"):
+            # Without a title the upload would be lost for one missing word: name it after
+            # its file instead, which the user can see in the list and change by re-uploading.
+            stem = upload.name.rsplit("/", 1)[-1].rsplit(".", 1)[0]
+            cleaned["title"] = stem.replace("_", " ").strip()[:200] or _("Anlage")
+        return cleaned

@@ -1,0 +1,366 @@
+"""Circulars of the associations, their letterheads and numbering, and rendered PDFs."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Organisation, OrganisationKind, RegionKind
+
+
+def letterhead_logo_name(instance, filename) -> str:
+    """A fixed name per association: the uploader's file name never reaches the disk."""
+    return f"letterheads/{instance.association_id}.png"
+
+
+class Letterhead(models.Model):
+    """The head of an association's letters, set by an administrator."""
+
+    association = models.OneToOneField(
+        Organisation,
+        on_delete=models.CASCADE,
+        related_name="letterhead",
+        limit_choices_to={"kind": OrganisationKind.MUNICIPAL_ASSOCIATION},
+        verbose_name=_("Verband"),
+    )
+    name = models.CharField(
+        _("Name im Briefkopf"),
+        max_length=200,
+        help_text=_("Wie er oben auf jedem Rundschreiben steht."),
+    )
+    street = models.CharField(_("Straße und Hausnummer"), max_length=200)
+    postal_code = models.CharField(_("Postleitzahl"), max_length=5)
+    city = models.CharField(_("Ort"), max_length=100)
+    phone = models.CharField(_("Telefon (Zentrale)"), max_length=40, blank=True)
+    email = models.EmailField(_("E-Mail"), blank=True)
+    website = models.URLField(_("Internetseite"), blank=True)
+    logo = models.ImageField(
+        _("Logo (PNG)"),
+        upload_to=letterhead_logo_name,
+        blank=True,
+        help_text=_("Erscheint oben rechts; höchstens 2 MB."),
+    )
+
+    class Meta:
+        verbose_name = _("Briefkopf")
+        verbose_name_plural = _("Briefköpfe")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(postal_code__regex=r"^[0-9]{5}$"),
+                name="letterhead_postal_code_five_digits",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class CircularCounter(models.Model):
+    """Where an association's count of circulars stands in a year.
+
+    Finalising a circular takes ``last_number + 1`` under a row lock; an administrator sets
+    the starting point (the Landkreistag NRW was at 150 before circular 151/18).
+    """
+
+    association = models.ForeignKey(
+        Organisation,
+        on_delete=models.CASCADE,
+        related_name="circular_counters",
+        limit_choices_to={"kind": OrganisationKind.MUNICIPAL_ASSOCIATION},
+        verbose_name=_("Verband"),
+    )
+    year = models.PositiveSmallIntegerField(_("Jahr"))
+    last_number = models.PositiveIntegerField(
+        _("letzte vergebene Nummer"),
+        default=0,
+        help_text=_("Das nächste abgeschlossene Rundschreiben erhält die folgende Nummer."),
+    )
+
+    class Meta:
+        verbose_name = _("Rundschreiben-Zähler")
+        verbose_name_plural = _("Rundschreiben-Zähler")
+        ordering = ["association", "-year"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["association", "year"], name="circular_counter_one_per_year"
+            ),
+            models.CheckConstraint(
+                condition=Q(year__gte=1990, year__lte=2100), name="circular_counter_year_plausible"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.association.display_name} {self.year}: {self.last_number}"
+
+
+class CircularStatus(models.TextChoices):
+    DRAFT = "draft", _("Entwurf")
+    FINAL = "final", _("abgeschlossen")
+
+
+def default_addressees(association) -> str:
+    """The seed's addressee block, e.g. "An die / Mitglieder des / Landkreistages …".
+
+    The association's name goes into the genitive: "Landkreistag" becomes "Landkreistages",
+    "Hessischer Städtetag" becomes "Hessischen Städtetages". Staff can change the block.
+    """
+    words = association.name.split()
+    for index, word in enumerate(words):
+        if word.endswith("tag"):
+            words[index] = f"{word}es"
+            if index > 0 and words[index - 1].endswith("er"):
+                words[index - 1] = f"{words[index - 1][:-1]}n"
+            break
+    return "An die\nMitglieder des\n" + " ".join(words)
+
+
+class CircularQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """The circulars this user may see (decided in ``accounts.access``)."""
+        from accounts import access
+
+        return access.visible_circulars(user, self)
+
+
+class Circular(models.Model):
+    """A numbered letter of an association to its members (Rundschreiben).
+
+    A draft has no number; finalising (``reports.services.circular_finalise``) gives it the
+    next number of its association and year and freezes it.
+    """
+
+    association = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="circulars",
+        verbose_name=_("Verband"),
+    )
+    status = models.CharField(
+        _("Stand"), max_length=20, choices=CircularStatus.choices, default=CircularStatus.DRAFT
+    )
+    year = models.PositiveSmallIntegerField(_("Jahr"), null=True, blank=True)
+    number = models.PositiveIntegerField(_("Nummer"), null=True, blank=True)
+    date = models.DateField(_("Datum"))
+    file_reference = models.CharField(
+        _("Aktenzeichen"), max_length=60, blank=True, help_text=_("z. B. 50.05.02.3 DH/Schw")
+    )
+    addressees = models.TextField(
+        _("Anschrift"),
+        max_length=300,
+        help_text=_("Eine Zeile je Zeile des Anschriftenfelds."),
+    )
+    subject = models.CharField(_("Betreff"), max_length=300)
+    summary = models.TextField(
+        _("Zusammenfassung"), max_length=2000, blank=True, help_text=_("Steht im Kasten.")
+    )
+    body = models.TextField(
+        _("Text"),
+        max_length=20000,
+        help_text=_(
+            "Absätze durch eine Leerzeile trennen. **fett**, *kursiv*; Zeilen mit „- “ werden "
+            "zu einer Aufzählung, Zeilen mit „1. “ zu einer nummerierten Liste."
+        ),
+    )
+    salutation = models.CharField(
+        _("Anrede"), max_length=100, default="Sehr geehrte Damen und Herren,"
+    )
+    closing = models.CharField(_("Grußformel"), max_length=100, default="Mit freundlichen Grüßen")
+    signature_line = models.CharField(
+        _("Zeichnungszusatz"), max_length=60, blank=True, default="Im Auftrag"
+    )
+    signer_name = models.CharField(_("Unterzeichnet von"), max_length=120)
+    signer_phone = models.CharField(_("Telefon (Durchwahl)"), max_length=40, blank=True)
+    signer_email = models.EmailField(_("E-Mail der Unterzeichnerin/des Unterzeichners"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("angelegt von"),
+    )
+    created_at = models.DateTimeField(_("angelegt am"), auto_now_add=True)
+    finalised_at = models.DateTimeField(_("abgeschlossen am"), null=True, blank=True)
+
+    objects = CircularQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("Rundschreiben")
+        verbose_name_plural = _("Rundschreiben")
+        ordering = ["-year", "-number", "-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=CircularStatus.values), name="circular_status_valid"
+            ),
+            # A number exactly when final: drafts are not counted.
+            models.CheckConstraint(
+                condition=(
+                    Q(
+                        status=CircularStatus.FINAL,
+                        number__isnull=False,
+                        year__isnull=False,
+                        finalised_at__isnull=False,
+                    )
+                    | Q(status=CircularStatus.DRAFT, number__isnull=True, year__isnull=True)
+                ),
+                name="circular_number_when_final",
+            ),
+            models.CheckConstraint(
+                condition=Q(number__isnull=True) | Q(number__gte=1),
+                name="circular_number_positive",
+            ),
+            models.UniqueConstraint(
+                fields=["association", "year", "number"], name="circular_number_unique"
+            ),
+        ]
+        indexes = [models.Index(fields=["association", "status", "-created_at"])]
+
+    def __str__(self):
+        if self.is_final:
+            return _("Rundschreiben %(number)s: %(subject)s") % {
+                "number": self.number_label,
+                "subject": self.subject,
+            }
+        return _("Entwurf: %(subject)s") % {"subject": self.subject}
+
+    def get_absolute_url(self):
+        return reverse("circulars:detail", args=[self.pk])
+
+    @property
+    def is_final(self):
+        return self.status == CircularStatus.FINAL
+
+    @property
+    def number_label(self):
+        """ "151/18": the number and the last two digits of the year."""
+        if self.number is None:
+            return ""
+        return f"{self.number}/{self.year % 100:02d}"
+
+    @property
+    def addressee_lines(self):
+        return [line.strip() for line in self.addressees.splitlines() if line.strip()]
+
+    @property
+    def is_for_cities(self):
+        return self.association.member_region_kind == RegionKind.KREISFREIE_STADT
+
+
+def attachment_file_name(instance, filename) -> str:
+    """A random name: nothing the uploader chose reaches the disk."""
+    from uuid import uuid4
+
+    return f"circulars/attachments/{uuid4().hex}.pdf"
+
+
+class CircularAttachment(models.Model):
+    """Attachment A1…An of a circular: an uploaded PDF, appended to the circular's PDF."""
+
+    circular = models.ForeignKey(
+        Circular,
+        on_delete=models.CASCADE,
+        related_name="attachments",
+        verbose_name=_("Rundschreiben"),
+    )
+    position = models.PositiveSmallIntegerField(_("Nummer"))
+    title = models.CharField(_("Bezeichnung"), max_length=200)
+    file = models.FileField(_("Datei (PDF)"), upload_to=attachment_file_name)
+
+    class Meta:
+        verbose_name = _("Anlage")
+        verbose_name_plural = _("Anlagen")
+        ordering = ["circular", "position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["circular", "position"], name="circular_attachment_position_unique"
+            ),
+            models.CheckConstraint(
+                condition=Q(position__gte=1), name="circular_attachment_position_positive"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.label} – {self.title}"
+
+    @property
+    def label(self):
+        """ "A1", "A2", …"""
+        return f"A{self.position}"
+
+
+class RenderingKind(models.TextChoices):
+    CIRCULAR = "circular", _("Rundschreiben")
+
+
+class RenderingStatus(models.TextChoices):
+    QUEUED = "queued", _("wartet")
+    RUNNING = "running", _("wird erstellt")
+    DONE = "done", _("fertig")
+    FAILED = "failed", _("fehlgeschlagen")
+
+
+def rendering_file_name(instance, filename) -> str:
+    # One fixed name per row: a task that runs twice overwrites, never adds a second file.
+    return f"renderings/{instance.pk}.pdf"
+
+
+class Rendering(models.Model):
+    """One PDF to be made by a Celery worker: what, for whom, and how far it got."""
+
+    kind = models.CharField(_("Art"), max_length=20, choices=RenderingKind.choices)
+    circular = models.ForeignKey(
+        Circular,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="renderings",
+        verbose_name=_("Rundschreiben"),
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("angefordert von"),
+    )
+    status = models.CharField(
+        _("Stand"), max_length=20, choices=RenderingStatus.choices, default=RenderingStatus.QUEUED
+    )
+    task_id = models.CharField(_("Aufgaben-ID"), max_length=50, blank=True)
+    file = models.FileField(_("Datei"), upload_to=rendering_file_name, blank=True)
+    page_count = models.PositiveIntegerField(_("Seiten"), null=True, blank=True)
+    error = models.TextField(_("Fehler"), blank=True)
+    attempts = models.PositiveSmallIntegerField(_("Versuche"), default=0)
+    created_at = models.DateTimeField(_("angefordert am"), auto_now_add=True)
+    started_at = models.DateTimeField(_("begonnen am"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("fertig am"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("PDF-Erstellung")
+        verbose_name_plural = _("PDF-Erstellungen")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=RenderingStatus.values), name="rendering_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind=RenderingKind.CIRCULAR) | Q(circular__isnull=False),
+                name="rendering_circular_has_circular",
+            ),
+            # Done means there is a file to hand out.
+            models.CheckConstraint(
+                condition=~Q(status=RenderingStatus.DONE) | ~Q(file=""),
+                name="rendering_done_has_file",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} #{self.pk} ({self.get_status_display()})"
+
+    def get_absolute_url(self):
+        return reverse("renderings:detail", args=[self.pk])
+
+    @property
+    def is_pending(self):
+        return self.status in (RenderingStatus.QUEUED, RenderingStatus.RUNNING)

@@ -1,0 +1,259 @@
+"""Writes on circulars, their numbering and rendered PDFs, each one transaction with its event.
+
+Numbering: finalising a circular locks its association's counter row for the year
+(``SELECT … FOR UPDATE``), takes the next number and saves both in the same transaction.
+Two staff finalising at once wait for each other; a rollback gives the number back, so
+numbers have no gaps and never repeat. The unique constraint on (association, year,
+number) is the database's second line.
+"""
+
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.db.models import F, Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.services import changed_fields, record_event
+from reports.models import (
+    Circular,
+    CircularAttachment,
+    CircularCounter,
+    CircularStatus,
+    Rendering,
+    RenderingKind,
+    RenderingStatus,
+    rendering_file_name,
+)
+
+CIRCULAR_FIELDS = [
+    "date",
+    "file_reference",
+    "addressees",
+    "subject",
+    "summary",
+    "salutation",
+    "body",
+    "closing",
+    "signature_line",
+    "signer_name",
+    "signer_phone",
+    "signer_email",
+]
+
+
+class CircularStateError(Exception):
+    """The circular is final (perhaps a colleague was quicker): it cannot be changed."""
+
+
+def _lock_draft(circular):
+    locked = Circular.objects.select_for_update().get(pk=circular.pk)
+    if locked.is_final:
+        raise CircularStateError(
+            _(
+                "Das Rundschreiben %(number)s ist abgeschlossen und kann nicht mehr geändert "
+                "werden. Für eine Korrektur legen Sie ein neues Rundschreiben an."
+            )
+            % {"number": locked.number_label}
+        )
+    return locked
+
+
+@transaction.atomic
+def circular_create(*, association, user, data):
+    """Start a draft circular of ``association``."""
+    circular = Circular(association=association, created_by=user)
+    for field in CIRCULAR_FIELDS:
+        setattr(circular, field, data[field])
+    circular.save()
+    record_event(actor=user, obj=circular, action="circular_created", summary=_("Entwurf angelegt"))
+    return circular
+
+
+@transaction.atomic
+def circular_update(*, circular, user, data):
+    """Change a draft; a final circular is refused (``CircularStateError``)."""
+    circular = _lock_draft(circular)
+    changes = changed_fields(circular, {field: data[field] for field in CIRCULAR_FIELDS})
+    if changes:
+        circular.save()
+        record_event(
+            actor=user,
+            obj=circular,
+            action="circular_changed",
+            summary=_("Entwurf geändert"),
+            changes=changes,
+        )
+    return circular
+
+
+def next_number(association, year):
+    """Take the next number of ``association`` in ``year``. Call inside a transaction."""
+    # Creating the year's row cannot race: a second INSERT of the same row does nothing,
+    # and both callers then wait for the same row lock.
+    CircularCounter.objects.bulk_create(
+        [CircularCounter(association=association, year=year)], ignore_conflicts=True
+    )
+    counter = CircularCounter.objects.select_for_update().get(association=association, year=year)
+    counter.last_number = F("last_number") + 1
+    counter.save(update_fields=["last_number"])
+    counter.refresh_from_db(fields=["last_number"])
+    return counter.last_number
+
+
+@transaction.atomic
+def circular_finalise(*, circular, user):
+    """Give the draft its number (per association and year of its date) and freeze it."""
+    circular = _lock_draft(circular)
+    check_finalisable(circular)
+    circular.year = circular.date.year
+    circular.number = next_number(circular.association, circular.year)
+    circular.status = CircularStatus.FINAL
+    circular.finalised_at = timezone.now()
+    circular.save(update_fields=["year", "number", "status", "finalised_at"])
+    record_event(
+        actor=user,
+        obj=circular,
+        action="circular_finalised",
+        summary=_("abgeschlossen als Nr. %(number)s") % {"number": circular.number_label},
+    )
+    return circular
+
+
+@transaction.atomic
+def attachment_add(*, circular, user, title, file):
+    """Add ``file`` (a checked PDF) as the next attachment of a draft."""
+    circular = _lock_draft(circular)
+    last = circular.attachments.aggregate(last=Max("position"))["last"] or 0
+    attachment = CircularAttachment.objects.create(
+        circular=circular, position=last + 1, title=title, file=file
+    )
+    record_event(
+        actor=user,
+        obj=circular,
+        action="circular_attachment_added",
+        summary=_("Anlage %(label)s „%(title)s“ hinzugefügt")
+        % {"label": attachment.label, "title": title},
+    )
+    return attachment
+
+
+@transaction.atomic
+def attachment_remove(*, attachment, user):
+    """Remove an attachment of a draft; the ones after it move up (A3 becomes A2)."""
+    circular = _lock_draft(attachment.circular)
+    label, title = attachment.label, attachment.title
+    storage, name = attachment.file.storage, attachment.file.name
+    attachment.delete()
+    # The file goes only once the row is gone for good: a rollback keeps both.
+    transaction.on_commit(lambda: storage.delete(name))
+    # Ascending, one at a time: each row moves into the place just freed.
+    for later in circular.attachments.filter(position__gt=attachment.position).order_by("position"):
+        later.position -= 1
+        later.save(update_fields=["position"])
+    record_event(
+        actor=user,
+        obj=circular,
+        action="circular_attachment_removed",
+        summary=_("Anlage %(label)s „%(title)s“ entfernt") % {"label": label, "title": title},
+    )
+
+
+def check_finalisable(circular):
+    """The reasons a draft cannot be finalised yet (``ValidationError``), or nothing."""
+    if not circular.body.strip():
+        raise ValidationError(_("Das Rundschreiben hat noch keinen Text."))
+
+
+@transaction.atomic
+def circular_render(*, circular, user):
+    """Ask a worker for the circular's PDF; a final circular is rendered only once.
+
+    Returns the ``Rendering`` to follow. A draft gets a new one each time (it may have
+    changed); a final circular reuses the one that is done or under way.
+    """
+    if circular.is_final:
+        existing = (
+            circular.renderings.exclude(status=RenderingStatus.FAILED).order_by("-pk").first()
+        )
+        if existing is not None:
+            return existing
+    rendering = Rendering.objects.create(
+        kind=RenderingKind.CIRCULAR, circular=circular, requested_by=user
+    )
+    _start(rendering)
+    return rendering
+
+
+@transaction.atomic
+def rendering_retry(*, rendering, user):
+    """Start a failed rendering again."""
+    rendering = Rendering.objects.select_for_update().get(pk=rendering.pk)
+    if rendering.status != RenderingStatus.FAILED:
+        return rendering
+    rendering.status = RenderingStatus.QUEUED
+    rendering.error = ""
+    rendering.save(update_fields=["status", "error"])
+    _start(rendering)
+    return rendering
+
+
+def _start(rendering):
+    from reports.tasks import render
+
+    def send():
+        result = render.delay(rendering.pk)
+        Rendering.objects.filter(pk=rendering.pk).update(task_id=result.id)
+
+    # robust: without a worker (eager tasks) a failed render must not fail the request;
+    # the row says it failed.
+    transaction.on_commit(send, robust=True)
+
+
+def rendering_start(rendering_id):
+    """Mark the rendering as running; ``None`` when there is nothing (more) to do."""
+    with transaction.atomic():
+        rendering = (
+            Rendering.objects.select_for_update(of=("self",))
+            .select_related("circular__association")
+            .filter(pk=rendering_id)
+            .first()
+        )
+        if rendering is None or rendering.status == RenderingStatus.DONE:
+            return None
+        rendering.status = RenderingStatus.RUNNING
+        rendering.started_at = timezone.now()
+        rendering.attempts += 1
+        rendering.save(update_fields=["status", "started_at", "attempts"])
+    return rendering
+
+
+@transaction.atomic
+def rendering_finish(*, rendering, pdf, page_count):
+    """Store the PDF under the rendering's one file name and mark it done.
+
+    Run twice (a worker died after writing the file, the task was delivered again), it
+    overwrites the same file: one row, one file.
+    """
+    rendering = Rendering.objects.select_for_update().get(pk=rendering.pk)
+    if rendering.status == RenderingStatus.DONE:
+        return rendering
+    storage = rendering.file.storage
+    name = rendering_file_name(rendering, "")
+    if storage.exists(name):
+        storage.delete(name)
+    saved = storage.save(name, ContentFile(pdf))
+    rendering.file.name = saved
+    rendering.page_count = page_count
+    rendering.status = RenderingStatus.DONE
+    rendering.error = ""
+    rendering.finished_at = timezone.now()
+    rendering.save(update_fields=["file", "page_count", "status", "error", "finished_at"])
+    return rendering
+
+
+def rendering_fail(*, rendering_id, error):
+    """Record that the rendering failed for good; the page offers to try again."""
+    Rendering.objects.filter(pk=rendering_id).exclude(status=RenderingStatus.DONE).update(
+        status=RenderingStatus.FAILED, error=str(error)[:2000], finished_at=timezone.now()
+    )

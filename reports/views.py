@@ -1,0 +1,256 @@
+"""Circular pages: associations write, attach, finalise and render; readers open the PDF."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accounts import access
+from accounts.models import AuditEvent
+from jobcenters.accession_views import private_download
+from jobcenters.views import PAGE_SIZE
+from reports import services
+from reports.documents import circular_context
+from reports.forms import AttachmentForm, CircularForm
+from reports.models import CircularStatus, RenderingStatus, default_addressees
+
+
+@login_required
+def circular_list(request):
+    """The circulars the user may see, newest first; association staff also find drafts."""
+    if not access.can_see_circulars(request.user):
+        raise PermissionDenied
+    circulars = access.visible_circulars(request.user).select_related("association")
+    page = Paginator(circulars.order_by("-created_at", "-pk"), PAGE_SIZE).get_page(
+        request.GET.get("seite")
+    )
+    context = {
+        "page": page,
+        "can_write": access.can_write_circulars(request.user),
+        "query": "",
+    }
+    return render(request, "reports/circular_list.html", context)
+
+
+@login_required
+def circular_new(request):
+    if not access.can_write_circulars(request.user):
+        raise PermissionDenied
+    association = request.user.organisation
+    form = CircularForm(
+        request.POST or None,
+        initial={
+            "date": timezone.localdate(),
+            "addressees": default_addressees(association),
+            "signer_name": request.user.get_full_name(),
+            "signer_email": request.user.email,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        circular = services.circular_create(
+            association=association, user=request.user, data=form.cleaned_data
+        )
+        messages.success(request, _("Der Entwurf ist gespeichert."))
+        return redirect(circular)
+    return render(request, "reports/circular_edit.html", {"form": form, "circular": None})
+
+
+@login_required
+def circular_edit(request, pk):
+    circular = access.get_circular_for_user(request.user, pk, action="change")
+    form = CircularForm(request.POST or None, instance=circular)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.circular_update(circular=circular, user=request.user, data=form.cleaned_data)
+        except services.CircularStateError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, _("Der Entwurf ist gespeichert."))
+        return redirect(circular)
+    return render(request, "reports/circular_edit.html", {"form": form, "circular": circular})
+
+
+@login_required
+def circular_detail(request, pk):
+    """The circular as it will read, its attachments, its PDF and its history."""
+    circular = access.get_circular_for_user(request.user, pk)
+    user = request.user
+    context = {
+        **circular_context(circular),
+        "can_change": access.can_change_circular(user, circular),
+        "can_render": access.can_render_circular(user, circular),
+        "rendering": circular.renderings.exclude(status=RenderingStatus.FAILED)
+        .order_by("-pk")
+        .first()
+        if circular.is_final
+        else None,
+        "attachment_form": AttachmentForm(),
+        "history": AuditEvent.objects.for_object(circular)
+        if access.can_render_circular(user, circular)
+        else None,
+    }
+    return render(request, "reports/circular_detail.html", context)
+
+
+@login_required
+def circular_finalise(request, pk):
+    """Confirm, then give the number; afterwards the circular cannot change."""
+    circular = access.get_circular_for_user(request.user, pk, action="change")
+    error = None
+    if request.method == "POST":
+        try:
+            circular = services.circular_finalise(circular=circular, user=request.user)
+        except services.CircularStateError as state_error:
+            messages.error(request, str(state_error))
+            return redirect(circular)
+        except ValidationError as invalid:
+            error = invalid.messages[0]
+        else:
+            # The final text deserves its PDF at once: the page that follows it comes next.
+            rendering = services.circular_render(circular=circular, user=request.user)
+            messages.success(
+                request,
+                _("Das Rundschreiben ist abgeschlossen und trägt die Nummer %(number)s.")
+                % {"number": circular.number_label},
+            )
+            return redirect(rendering)
+    year = circular.date.year
+    counter = circular.association.circular_counters.filter(year=year).first()
+    context = {
+        "circular": circular,
+        "error": error,
+        "next_number": f"{(counter.last_number if counter else 0) + 1}/{year % 100:02d}",
+    }
+    return render(request, "reports/circular_finalise.html", context)
+
+
+@login_required
+def attachment_add(request, pk):
+    circular = access.get_circular_for_user(request.user, pk, action="change")
+    form = AttachmentForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            attachment = services.attachment_add(
+                circular=circular,
+                user=request.user,
+                title=form.cleaned_data["title"],
+                file=form.cleaned_data["file"],
+            )
+        except services.CircularStateError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(
+                request,
+                _("Die Anlage %(label)s ist hinzugefügt.") % {"label": attachment.label},
+            )
+        return redirect(reverse("circulars:detail", args=[circular.pk]) + "#anlagen")
+    return render(request, "reports/attachment_add.html", {"circular": circular, "form": form})
+
+
+@login_required
+def attachment_remove(request, pk, attachment_pk):
+    circular = access.get_circular_for_user(request.user, pk, action="change")
+    attachment = get_object_or_404(circular.attachments, pk=attachment_pk)
+    if request.method == "POST":
+        try:
+            services.attachment_remove(attachment=attachment, user=request.user)
+        except services.CircularStateError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(
+                request, _("Die Anlage „%(title)s“ ist entfernt.") % {"title": attachment.title}
+            )
+        return redirect(reverse("circulars:detail", args=[circular.pk]) + "#anlagen")
+    return render(
+        request,
+        "reports/attachment_remove.html",
+        {"circular": circular, "attachment": attachment},
+    )
+
+
+@login_required
+def attachment_download(request, pk, attachment_pk):
+    circular = access.get_circular_for_user(request.user, pk)
+    attachment = get_object_or_404(circular.attachments, pk=attachment_pk)
+    response = FileResponse(
+        attachment.file.open("rb"),
+        as_attachment=True,
+        filename=f"Anlage-{attachment.label}.pdf",
+        content_type="application/pdf",
+    )
+    return private_download(response)
+
+
+@login_required
+@require_POST
+def circular_render(request, pk):
+    """Ask for the PDF and go to the page that follows it."""
+    circular = access.get_circular_for_user(request.user, pk, action="render")
+    rendering = services.circular_render(circular=circular, user=request.user)
+    return redirect(rendering)
+
+
+# Renderings
+
+
+@login_required
+def rendering_detail(request, pk):
+    """Where a PDF stands; the page asks again by itself (static script) until it is done."""
+    rendering = access.get_rendering_for_user(request.user, pk)
+    context = {
+        "rendering": rendering,
+        "circular": rendering.circular,
+        "can_retry": access.can_render_circular(request.user, rendering.circular),
+    }
+    return render(request, "reports/rendering_detail.html", context)
+
+
+@login_required
+def rendering_status(request, pk):
+    """The state for the page's script: JSON, no HTML."""
+    rendering = access.get_rendering_for_user(request.user, pk)
+    return JsonResponse(
+        {
+            "status": rendering.status,
+            "label": rendering.get_status_display(),
+            "pending": rendering.is_pending,
+        }
+    )
+
+
+@login_required
+def rendering_download(request, pk):
+    rendering = access.get_rendering_for_user(request.user, pk)
+    if rendering.status != RenderingStatus.DONE:
+        raise Http404
+    response = FileResponse(
+        rendering.file.open("rb"),
+        as_attachment=True,
+        filename=download_name(rendering),
+        content_type="application/pdf",
+    )
+    return private_download(response)
+
+
+def download_name(rendering):
+    """E.g. ``Rundschreiben-151-18.pdf``; a draft is ``Rundschreiben-Entwurf-7.pdf``."""
+    circular = rendering.circular
+    if circular.status == CircularStatus.FINAL:
+        return f"Rundschreiben-{circular.number}-{circular.year % 100:02d}.pdf"
+    return f"Rundschreiben-Entwurf-{rendering.pk}.pdf"
+
+
+@login_required
+@require_POST
+def rendering_retry(request, pk):
+    rendering = access.get_rendering_for_user(request.user, pk)
+    if not access.can_render_circular(request.user, rendering.circular):
+        raise PermissionDenied
+    rendering = services.rendering_retry(rendering=rendering, user=request.user)
+    return redirect(rendering)

@@ -1,0 +1,131 @@
+"""The circular as PDF: like seed 000 in its text, tagged (PDF/UA-1), attachments appended."""
+
+import io
+import subprocess
+
+import pikepdf
+import pytest
+
+from reports import services
+from reports.documents import circular_pdf
+from reports.models import CircularCounter, RenderingStatus
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+
+def _text(pdf, *, first=None, last=None):
+    command = ["pdftotext", "-layout"]
+    if first:
+        command += ["-f", str(first), "-l", str(last or first)]
+    result = subprocess.run([*command, "-", "-"], input=pdf, capture_output=True, check=True)
+    return result.stdout.decode()
+
+
+@pytest.fixture
+def circular_151(nrw):
+    CircularCounter.objects.create(association=nrw.landkreistag, year=2018, last_number=150)
+    draft = factories.CircularFactory(
+        association=nrw.landkreistag,
+        subject="SGB II–Rahmenvereinbarung zur Verbesserung der beruflichen Integration",
+        summary="Nach längeren Verhandlungen liegt nun die Rahmenvereinbarung vor.",
+        body="zurückgehend auf einen Beschluss …\n\nDas Beitrittsformular finden Sie in der "
+        "**Anlage A3** beigefügt.\n\nWir bitten um Kenntnisnahme.",
+        signer_phone="+49 211 300491-220",
+    )
+    for position, title in enumerate(["Rahmenvereinbarung", "Schreiben des MAGS NRW"], 1):
+        factories.CircularAttachmentFactory(circular=draft, position=position, title=title)
+    return services.circular_finalise(circular=draft, user=None)
+
+
+def test_the_letter_carries_number_date_reference_addressees_and_subject(circular_151):
+    pdf, _pages = circular_pdf(circular_151)
+
+    letter = _text(pdf, first=1)
+    assert "RUNDSCHREIBEN-NR.: 151/18" in letter
+    assert "Datum: 12.03.2018" in letter
+    assert "Aktenz.: 50.05.02.3 DH/Schw" in letter
+    assert "Direkt: +49 211 300491-220" in letter
+    assert "Mitglieder des" in letter
+    assert "SGB II–Rahmenvereinbarung zur Verbesserung der beruflichen Integration" in letter
+    assert "Zusammenfassung:" in letter
+
+
+def test_the_letter_ends_with_signature_and_the_list_of_attachments(circular_151):
+    pdf, _pages = circular_pdf(circular_151)
+
+    letter = " ".join(_text(pdf, first=1, last=2).split())
+    assert "Mit freundlichen Grüßen Im Auftrag Dana Hoffmann" in letter
+    assert "Anlagen A1 Rahmenvereinbarung A2 Schreiben des MAGS NRW" in letter
+    assert "Seite 1 von 1" in letter
+
+
+def test_each_attachment_follows_its_separator_page(circular_151):
+    pdf, page_count = circular_pdf(circular_151)
+
+    # The letter (one page), then per attachment a separator and its one page.
+    assert page_count == 5
+    assert "Anlage A1 – Rahmenvereinbarung" in _text(pdf, first=2)
+    assert _text(pdf, first=3).strip() == ""  # the blank page of the uploaded PDF
+    assert "Anlage A2 – Schreiben des MAGS NRW" in _text(pdf, first=4)
+    assert "zum Rundschreiben Nr. 151/18 vom 12.03.2018" in _text(pdf, first=4)
+
+
+def test_the_pdf_is_tagged_german_and_titled(circular_151):
+    pdf, _pages = circular_pdf(circular_151)
+
+    with pikepdf.open(io.BytesIO(pdf)) as document:
+        assert document.Root.Lang == "de"
+        assert "/StructTreeRoot" in document.Root
+        assert document.Root.MarkInfo.Marked
+        assert document.Root.ViewerPreferences.DisplayDocTitle
+        with document.open_metadata() as metadata:
+            assert metadata["dc:title"].startswith("Rundschreiben Nr. 151/18")
+            assert metadata["pdfuaid:part"] == "1"
+        # The appended pages do not point into the letter's structure tree.
+        assert "/StructParents" not in document.pages[2].obj
+
+
+def test_a_draft_says_so_on_every_page(nrw):
+    draft = factories.CircularFactory(association=nrw.staedtetag, body="Text\n\n" * 200)
+
+    pdf, page_count = circular_pdf(draft)
+
+    assert page_count > 1
+    for page in range(1, page_count + 1):
+        assert "ENTWURF" in _text(pdf, first=page)
+
+
+def test_rendering_stores_one_file_and_marks_the_row_done(
+    circular_151, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        rendering = services.circular_render(circular=circular_151, user=None)
+
+    rendering.refresh_from_db()
+    assert rendering.status == RenderingStatus.DONE
+    assert rendering.page_count == 5
+    assert rendering.file.name == f"renderings/{rendering.pk}.pdf"
+    assert rendering.file.read().startswith(b"%PDF-")
+
+
+def test_finishing_a_rendering_twice_leaves_one_file(circular_151, private_media):
+    rendering = factories.RenderingFactory(circular=circular_151, status=RenderingStatus.RUNNING)
+
+    services.rendering_finish(rendering=rendering, pdf=factories.minimal_pdf(), page_count=1)
+    rendering.status = RenderingStatus.RUNNING  # as a second delivery of the task sees it
+    rendering.save()
+    services.rendering_finish(rendering=rendering, pdf=factories.minimal_pdf(), page_count=1)
+
+    assert [path.name for path in (private_media / "renderings").iterdir()] == [
+        f"{rendering.pk}.pdf"
+    ]
+
+
+def test_a_final_circular_is_rendered_once(circular_151, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        first = services.circular_render(circular=circular_151, user=None)
+        second = services.circular_render(circular=circular_151, user=None)
+
+    assert first == second
+    assert circular_151.renderings.count() == 1

@@ -1,0 +1,381 @@
+"""Circular pages: write, attach, finalise, render and download, each as the rules allow."""
+
+import datetime
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from reports.models import Circular, CircularCounter, CircularStatus, RenderingStatus
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+
+def _form(**changes):
+    data = {
+        "date": "12.03.2018",
+        "file_reference": "50.05.02.3 DH/Schw",
+        "addressees": "An die\nMitglieder des\nStädtetages NRW",
+        "subject": "Stand der Beitritte",
+        "summary": "",
+        "salutation": "Sehr geehrte Damen und Herren,",
+        "body": "Text.",
+        "closing": "Mit freundlichen Grüßen",
+        "signature_line": "Im Auftrag",
+        "signer_name": "Stefan Demo",
+        "signer_phone": "",
+        "signer_email": "",
+    }
+    return {**data, **changes}
+
+
+@pytest.fixture
+def staedtetag_client(client, users):
+    client.force_login(users.staedtetag)
+    return client
+
+
+def test_association_staff_start_a_draft_of_their_association(staedtetag_client, nrw):
+    response = staedtetag_client.post(reverse("circulars:new"), _form())
+
+    circular = Circular.objects.get()
+    assert response.status_code == 302
+    assert response.url == circular.get_absolute_url()
+    assert circular.association == nrw.staedtetag
+    assert circular.status == CircularStatus.DRAFT
+
+
+def test_the_new_circular_form_suggests_the_association_s_addressees(staedtetag_client):
+    response = staedtetag_client.get(reverse("circulars:new"))
+
+    assert "An die\nMitglieder des\nStädtetages NRW" in response.content.decode()
+
+
+def test_a_bad_date_is_named_at_its_field_and_keeps_what_was_typed(staedtetag_client):
+    response = staedtetag_client.post(
+        reverse("circulars:new"), _form(date="31.02.2018", subject="Mein Betreff")
+    )
+
+    assert response.status_code == 200
+    form = response.context["form"]
+    assert form.errors["date"] == ["Bitte geben Sie das Datum als TT.MM.JJJJ an, z. B. 12.03.2018."]
+    assert 'value="Mein Betreff"' in response.content.decode()
+    assert not Circular.objects.exists()
+
+
+def test_finalising_gives_the_number_and_renders_the_pdf(
+    client, users, nrw, django_capture_on_commit_callbacks
+):
+    CircularCounter.objects.create(association=nrw.staedtetag, year=2018, last_number=41)
+    draft = factories.CircularFactory(association=nrw.staedtetag)
+    client.force_login(users.staedtetag)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("circulars:finalise", args=[draft.pk]))
+    response = client.get(response.url)
+
+    draft.refresh_from_db()
+    assert draft.number_label == "42/18"
+    assert "trägt die Nummer 42/18" in response.content.decode()
+    assert draft.renderings.get().status == RenderingStatus.DONE
+
+
+def test_the_finalise_page_names_the_number_it_expects(client, users, nrw):
+    CircularCounter.objects.create(association=nrw.staedtetag, year=2018, last_number=41)
+    draft = factories.CircularFactory(association=nrw.staedtetag)
+    client.force_login(users.staedtetag)
+
+    response = client.get(reverse("circulars:finalise", args=[draft.pk]))
+
+    assert "die Nummer 42/18" in response.content.decode()
+
+
+def test_a_draft_without_text_is_not_finalised_and_the_page_says_why(client, users, nrw):
+    draft = factories.CircularFactory(association=nrw.staedtetag, body=" ")
+    client.force_login(users.staedtetag)
+
+    response = client.post(reverse("circulars:finalise", args=[draft.pk]))
+
+    assert response.status_code == 200
+    assert "Das Rundschreiben hat noch keinen Text." in response.content.decode()
+    draft.refresh_from_db()
+    assert draft.status == CircularStatus.DRAFT
+
+
+def test_an_uploaded_pdf_becomes_the_next_attachment(client, users, accession_world):
+    client.force_login(users.staedtetag)
+    draft = accession_world.draft_circular
+
+    client.post(
+        reverse("circulars:attachment-add", args=[draft.pk]),
+        {
+            "title": "Schreiben des MAGS",
+            "file": SimpleUploadedFile("brief.pdf", factories.minimal_pdf()),
+        },
+    )
+
+    assert [(a.label, a.title) for a in draft.attachments.order_by("position")] == [
+        ("A1", "Übersicht der Beitritte"),
+        ("A2", "Schreiben des MAGS"),
+    ]
+
+
+def test_an_attachment_without_a_title_is_named_after_its_file(client, users, accession_world):
+    client.force_login(users.staedtetag)
+    draft = accession_world.draft_circular
+
+    client.post(
+        reverse("circulars:attachment-add", args=[draft.pk]),
+        {"title": "", "file": SimpleUploadedFile("Schreiben_MAGS.pdf", factories.minimal_pdf())},
+    )
+
+    assert draft.attachments.get(position=2).title == "Schreiben MAGS"
+
+
+def test_a_file_that_is_no_pdf_is_refused_at_its_field_keeping_the_title(
+    client, users, accession_world
+):
+    client.force_login(users.staedtetag)
+    draft = accession_world.draft_circular
+
+    response = client.post(
+        reverse("circulars:attachment-add", args=[draft.pk]),
+        {"title": "Mein Titel", "file": SimpleUploadedFile("x.pdf", b"<html>kein PDF</html>")},
+    )
+
+    assert response.status_code == 200
+    assert response.context["form"].errors["file"] == ["Die Datei ist kein PDF."]
+    assert 'value="Mein Titel"' in response.content.decode()
+    assert draft.attachments.count() == 1
+
+
+@pytest.mark.parametrize(
+    ("user_kind", "status"),
+    [
+        ("landkreistag", 200),
+        ("ministry", 200),
+        ("directorate", 200),
+        ("staedtetag", 404),
+        ("city_manager", 404),
+        ("hessen_ministry", 404),
+    ],
+)
+def test_an_attachment_is_downloaded_by_those_who_see_its_circular(
+    client, users, accession_world, user_kind, status
+):
+    attachment = accession_world.final_circular.attachments.get()
+    client.force_login(getattr(users, user_kind))
+
+    response = client.get(
+        reverse("circulars:attachment", args=[attachment.circular_id, attachment.pk])
+    )
+
+    assert response.status_code == status
+    if status == 200:
+        assert response["Content-Disposition"].startswith("attachment")
+        assert response["Content-Security-Policy"] == "sandbox; default-src 'none'"
+
+
+def test_an_anonymous_visitor_is_sent_to_the_login_for_a_download(client, accession_world):
+    rendering = accession_world.final_rendering
+
+    response = client.get(reverse("renderings:download", args=[rendering.pk]))
+
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("login"))
+
+
+@pytest.mark.parametrize(
+    ("user_kind", "status"),
+    [
+        ("landkreistag", 200),
+        ("ministry", 200),
+        ("directorate", 200),
+        ("staedtetag", 404),
+        ("kreis_manager", 404),
+        ("hessen_ministry", 404),
+    ],
+)
+def test_the_rendered_pdf_is_downloaded_by_those_who_see_its_circular(
+    client, users, accession_world, user_kind, status
+):
+    client.force_login(getattr(users, user_kind))
+
+    response = client.get(reverse("renderings:download", args=[accession_world.final_rendering.pk]))
+
+    assert response.status_code == status
+    if status == 200:
+        assert response["Content-Type"] == "application/pdf"
+        assert 'filename="Rundschreiben-151-18.pdf"' in response["Content-Disposition"]
+
+
+def test_a_pdf_that_is_not_done_has_nothing_to_download(client, users, accession_world):
+    rendering = factories.RenderingFactory(circular=accession_world.final_circular)
+    client.force_login(users.landkreistag)
+
+    response = client.get(reverse("renderings:download", args=[rendering.pk]))
+
+    assert response.status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("user_kind", "status"),
+    [("landkreistag", 200), ("ministry", 200), ("staedtetag", 404), ("city_manager", 404)],
+)
+def test_the_status_of_a_rendering_is_json_for_those_who_see_it(
+    client, users, accession_world, user_kind, status
+):
+    client.force_login(getattr(users, user_kind))
+
+    response = client.get(reverse("renderings:status", args=[accession_world.final_rendering.pk]))
+
+    assert response.status_code == status
+    if status == 200:
+        assert response.json() == {"status": "done", "label": "fertig", "pending": False}
+
+
+def test_a_pending_rendering_page_follows_itself_with_a_static_script(
+    client, users, accession_world
+):
+    rendering = factories.RenderingFactory(circular=accession_world.final_circular)
+    client.force_login(users.landkreistag)
+
+    content = client.get(rendering.get_absolute_url()).content.decode()
+
+    assert 'data-status-url="/pdf/' in content
+    assert "js/rendering-status.js" in content
+    assert "<script>" not in content
+
+
+@pytest.mark.parametrize(
+    ("user_kind", "status"),
+    [("landkreistag", 302), ("ministry", 403), ("staedtetag", 404), ("city_manager", 404)],
+)
+def test_only_the_association_asks_for_a_pdf(client, users, accession_world, user_kind, status):
+    client.force_login(getattr(users, user_kind))
+
+    response = client.post(reverse("circulars:render", args=[accession_world.final_circular.pk]))
+
+    assert response.status_code == status
+
+
+def test_asking_again_for_a_final_circular_s_pdf_reuses_the_one_there_is(
+    client, users, accession_world
+):
+    client.force_login(users.landkreistag)
+
+    response = client.post(reverse("circulars:render", args=[accession_world.final_circular.pk]))
+
+    assert response.url == accession_world.final_rendering.get_absolute_url()
+
+
+def test_a_draft_can_be_looked_at_as_pdf(
+    client, users, accession_world, django_capture_on_commit_callbacks
+):
+    client.force_login(users.staedtetag)
+    draft = accession_world.draft_circular
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("circulars:render", args=[draft.pk]))
+    response = client.get(response.url)
+
+    rendering = draft.renderings.get()
+    assert rendering.status == RenderingStatus.DONE
+    assert "Das PDF ist fertig" in response.content.decode()
+
+
+def test_a_failed_rendering_says_so_in_german_and_can_be_tried_again(
+    client, users, accession_world, django_capture_on_commit_callbacks
+):
+    rendering = factories.RenderingFactory(
+        circular=accession_world.final_circular, status=RenderingStatus.FAILED, error="boom"
+    )
+    client.force_login(users.landkreistag)
+
+    page = client.get(rendering.get_absolute_url()).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("renderings:retry", args=[rendering.pk]))
+    response = client.get(response.url)
+
+    assert "Das PDF konnte nicht erstellt werden." in page
+    assert "boom" not in page
+    rendering.refresh_from_db()
+    assert rendering.status == RenderingStatus.DONE
+    assert "Das PDF ist fertig" in response.content.decode()
+
+
+def test_only_the_association_tries_a_failed_rendering_again(client, users, accession_world):
+    rendering = factories.RenderingFactory(
+        circular=accession_world.final_circular, status=RenderingStatus.FAILED
+    )
+    client.force_login(users.ministry)
+
+    response = client.post(reverse("renderings:retry", args=[rendering.pk]))
+
+    assert response.status_code == 403
+
+
+@pytest.mark.parametrize("count", [3, 30])
+def test_the_list_runs_a_fixed_number_of_queries(
+    client, users, nrw, count, django_assert_num_queries
+):
+    factories.CircularFactory.create_batch(count, association=nrw.landkreistag, final=True)
+    client.force_login(users.ministry)
+
+    with django_assert_num_queries(5):
+        response = client.get(reverse("circulars:list"))
+
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize("count", [1, 10])
+def test_the_circular_page_runs_a_fixed_number_of_queries(
+    client, users, nrw, count, django_assert_num_queries
+):
+    circular = factories.CircularFactory(association=nrw.landkreistag, final=True)
+    for position in range(1, count + 1):
+        factories.CircularAttachmentFactory(circular=circular, position=position)
+    client.force_login(users.landkreistag)
+
+    with django_assert_num_queries(8):
+        response = client.get(circular.get_absolute_url())
+
+    assert response.status_code == 200
+
+
+def test_ministry_staff_see_final_circulars_but_no_drafts(client, users, accession_world):
+    client.force_login(users.ministry)
+
+    content = client.get(reverse("circulars:list")).content.decode()
+
+    assert accession_world.final_circular.subject in content
+    assert accession_world.draft_circular.subject not in content
+
+
+def test_the_admin_cannot_set_a_counter_below_a_number_already_given(
+    client, users, accession_world, nrw
+):
+    counter = CircularCounter.objects.create(
+        association=nrw.landkreistag, year=2018, last_number=151
+    )
+    client.force_login(users.admin)
+
+    response = client.post(
+        reverse("admin:reports_circularcounter_change", args=[counter.pk]),
+        {"association": nrw.landkreistag.pk, "year": 2018, "last_number": 100},
+    )
+
+    assert response.status_code == 200
+    assert "schon die Nummer 151 vergeben" in response.content.decode()
+    counter.refresh_from_db()
+    assert counter.last_number == 151
+
+
+def test_the_demo_date_is_german_on_the_circular_page(client, users, accession_world):
+    client.force_login(users.landkreistag)
+
+    content = client.get(accession_world.final_circular.get_absolute_url()).content.decode()
+
+    assert datetime.date(2018, 3, 12).strftime("%d.%m.%Y") in content
+    assert "Rundschreiben-Nr. 151/18" in content
