@@ -67,6 +67,8 @@ bench: install
 		$(VENV)/bin/python bench/jobcenter_list.py
 	DJANGO_DEBUG=false DJANGO_SECRET_KEY=bench DJANGO_HTTPS=false DJANGO_STATIC_MANIFEST=false \
 		$(VENV)/bin/python bench/accessions.py
+	DJANGO_DEBUG=false DJANGO_SECRET_KEY=bench DJANGO_HTTPS=false DJANGO_STATIC_MANIFEST=false \
+		$(VENV)/bin/python bench/measures.py
 
 clean:
 	rm -rf $(VENV) var

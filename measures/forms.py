@@ -1,5 +1,5 @@
 from django import forms
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -207,9 +207,11 @@ class MeasureFilterForm(forms.Form):
         if data["agreement"]:
             measures = measures.filter(agreement=data["agreement"])
         if data["action_field"]:
-            measures = measures.filter(
-                Q(action_field=data["action_field"]) | Q(further_action_fields=data["action_field"])
-            ).distinct()
+            # EXISTS rather than a join: no DISTINCT over every column of the page's rows.
+            further = Measure.further_action_fields.through.objects.filter(
+                measure=OuterRef("pk"), actionfield=data["action_field"]
+            )
+            measures = measures.filter(Q(action_field=data["action_field"]) | Q(Exists(further)))
         if data["status"]:
             measures = measures.filter(status=data["status"])
         if data["jobcenter"]:

@@ -1,13 +1,18 @@
-"""Benchmark data the size of Germany: 405 jobcenters, 16 states, 16 agreements.
+"""Benchmark data the size of Germany: 405 jobcenters, 16 states, 16 agreements, their
+accessions, 20,000 measures and ten years of key figures.
 
 Every name is derived from the state and a number, so seeding twice creates nothing
 new. Organisations and jobcenters that already exist (for example the NRW demo data
 of ``reports.demo``) are kept and count towards a state's numbers: load the demo data
-first and NRW keeps its 53 real jobcenters.
+first and NRW keeps its 53 real jobcenters (and their demo measures and key figures).
 
 One function per kind of object (``seed_organisations``, ``seed_jobcenters``,
-``seed_agreement``, ``seed_accessions``), so that further kinds (measures) can be added the
-same way.
+``seed_agreement``, ``seed_accessions``, ``seed_measures``, ``seed_key_figures``), so that
+further kinds can be added the same way.
+
+Accessions, measures and key figures are inserted with ``bulk_create``, which bypasses
+the services and so writes no audit events: acceptable for benchmark data, whose pages
+never show a history long enough to matter.
 """
 
 import datetime
@@ -16,10 +21,12 @@ from dataclasses import dataclass
 
 from django.db import transaction
 from django.utils import timezone, translation
+from django.utils.text import slugify
 
 from accounts.models import Organisation, OrganisationKind, RegionKind, State
 from agreements.models import ActionField, FrameworkAgreement
 from jobcenters.models import Accession, AccessionStatus, Jobcenter, JobcenterForm
+from measures.models import KeyFigures, Measure, MeasureStatus, Publication
 from reports.demo import NRW_ACTION_FIELDS
 
 
@@ -126,13 +133,21 @@ def seed_scale():
             "Vereinbarungen": 0,
             "Handlungsfelder": 0,
             "Beitritte": 0,
+            "Maßnahmen": 0,
+            "Kennzahlen": 0,
         }
     )
+    counts = measure_counts()
+    position = 0  # of the state's first jobcenter among all of the plan's
     for state, plan in PLAN.items():
         organisations = seed_organisations(state, plan, created)
         seed_jobcenters(state, plan, created)
         agreement = seed_agreement(state, organisations, created)
         seed_accessions(state, agreement, created)
+        jobcenters = planned_jobcenters(state, plan)
+        seed_measures(agreement, jobcenters, counts[position : position + plan.jobcenters], created)
+        seed_key_figures(jobcenters, position, created)
+        position += plan.jobcenters
     return SeedResult(created)
 
 
@@ -360,3 +375,352 @@ def seed_accessions(state, agreement, created):
 
 def _at(day):
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time(10, 0)))
+
+
+# Measures and key figures
+
+SEED_MEASURES = 20_000
+BATCH_SIZE = 1000
+
+# What a generated measure is about, by action field (the numbers of ``NRW_ACTION_FIELDS``):
+# (topic, description, target group, partners). The title is the topic and a number.
+MEASURE_TOPICS = {
+    1: [
+        (
+            "Inklusionstag im Jobcenter",
+            "Ein Tag für alle Beschäftigten mit Parcours, Gesprächen und Workshops.",
+            "Beschäftigte des Jobcenters",
+            "Agentur für Arbeit",
+        ),
+        (
+            "Aktionsplan Inklusion",
+            "Ein eigener Aktionsplan mit Zielen für jedes Team, jährlich fortgeschrieben.",
+            "Führungskräfte",
+            "Schwerbehindertenvertretung",
+        ),
+        (
+            "Inklusionsbeauftragte in jedem Team",
+            "Jedes Team benennt eine Ansprechperson, die sich regelmäßig austauscht.",
+            "Beschäftigte des Jobcenters",
+            "",
+        ),
+    ],
+    2: [
+        (
+            "Barrierefreier Eingangsbereich",
+            "Rampe, automatische Türen und ein Leitsystem am Hauptstandort.",
+            "Kundinnen und Kunden",
+            "Bauamt",
+        ),
+        (
+            "Bescheide in Leichter Sprache",
+            "Häufige Schreiben und Bescheide in Leichter Sprache, geprüft von einer Prüfgruppe.",
+            "Menschen mit Lernschwierigkeiten",
+            "Prüfgruppe Leichte Sprache",
+        ),
+        (
+            "Induktive Höranlagen an den Empfangstresen",
+            "Höranlagen an allen Empfangstresen und in zwei Besprechungsräumen.",
+            "Kundinnen und Kunden mit Hörbehinderung",
+            "",
+        ),
+    ],
+    3: [
+        (
+            "Schulung zu psychischen Erkrankungen",
+            "Alle Integrationsfachkräfte werden zu psychischen und Suchterkrankungen geschult.",
+            "Integrationsfachkräfte",
+            "Sozialpsychiatrischer Dienst",
+        ),
+        (
+            "Fortbildung berufliche Rehabilitation",
+            "Seminare zum Reha-Verfahren und zu den Leistungen der Reha-Träger.",
+            "Integrationsfachkräfte",
+            "Deutsche Rentenversicherung",
+        ),
+        (
+            "Fallbesprechungen mit dem Reha-Team",
+            "Monatliche Fallbesprechungen mit dem Reha-Team der Agentur für Arbeit.",
+            "Integrationsfachkräfte",
+            "Agentur für Arbeit",
+        ),
+    ],
+    4: [
+        (
+            "Arbeitgeberfrühstück Inklusion",
+            "Arbeitgeber der Region erfahren, wie Einstellungen gefördert werden.",
+            "Arbeitgeber",
+            "Industrie- und Handelskammer, Handwerkskammer",
+        ),
+        (
+            "Stellenakquise für schwerbehinderte Menschen",
+            "Gezielte Stellenakquise und Probebeschäftigungen.",
+            "schwerbehinderte und gleichgestellte Menschen",
+            "Arbeitgeber der Region",
+        ),
+        (
+            "Beratung zu Eingliederungszuschüssen",
+            "Sprechstunde für Arbeitgeber zu Zuschüssen und technischen Hilfen.",
+            "Arbeitgeber",
+            "Integrationsamt",
+        ),
+    ],
+    5: [
+        (
+            "Übergang Schule–Beruf",
+            "Sprechstunden in Förderschulen und Berufskollegs ab der Vorabgangsklasse.",
+            "junge Menschen mit Beeinträchtigungen",
+            "Förderschulen, Berufskollegs",
+        ),
+        (
+            "Ausbildung in Teilzeit",
+            "Betriebe werden für Ausbildungen in Teilzeit gewonnen und begleitet.",
+            "junge Menschen mit Beeinträchtigungen",
+            "Kammern",
+        ),
+        (
+            "Jugendberufsagentur inklusiv",
+            "Gemeinsame Beratung mit Jugendhilfe und Agentur für Arbeit unter einem Dach.",
+            "junge Menschen unter 25",
+            "Jugendamt, Agentur für Arbeit",
+        ),
+    ],
+    6: [
+        (
+            "Netzwerk psychische Gesundheit",
+            "Ein örtliches Netzwerk mit Beratungsstellen, Kliniken und Trägern.",
+            "Menschen mit psychischen Erkrankungen",
+            "Beratungsstellen, Kliniken",
+        ),
+        (
+            "Runder Tisch mit dem Integrationsfachdienst",
+            "Vierteljährliche Treffen zu gemeinsamen Kundinnen und Kunden.",
+            "schwerbehinderte Menschen",
+            "Integrationsfachdienst",
+        ),
+        (
+            "Kooperation mit der Werkstatt für behinderte Menschen",
+            "Übergänge aus der Werkstatt auf den allgemeinen Arbeitsmarkt.",
+            "Beschäftigte der Werkstatt",
+            "Werkstatt für behinderte Menschen",
+        ),
+    ],
+}
+# The main action fields in turn: the first four are the most common.
+MAIN_FIELDS = [1, 2, 3, 4, 1, 3, 4, 2, 5, 6, 4, 1, 3, 2, 6, 5, 4, 3]
+SEED_DECLINE_REASON = "Die Beschreibung ist für den Katalog noch zu knapp."
+
+
+def planned_jobcenters(state, plan):
+    """The state's jobcenters that get measures and key figures, sorted by name.
+
+    At most as many as the plan has (real ones count as in ``seed_jobcenters``), so that
+    the measures add up to ``SEED_MEASURES`` with the demo data loaded or not.
+    """
+    return list(Jobcenter.objects.filter(state=state).order_by("name", "pk")[: plan.jobcenters])
+
+
+def measure_counts():
+    """How many measures each jobcenter of the plan gets: 20,000 in all, about 25 to 75 each.
+
+    The ``position``-th jobcenter of the plan (the states in the plan's order) weighs
+    25 to 75; rounding the running sum keeps the total exact.
+    """
+    total = sum(plan.jobcenters for plan in PLAN.values())
+    weights = [25 + position * 37 % 51 for position in range(total)]
+    whole = sum(weights)
+    counts, running = [], 0
+    for weight in weights:
+        before = SEED_MEASURES * running // whole
+        running += weight
+        counts.append(SEED_MEASURES * running // whole - before)
+    return counts
+
+
+def measure_status(key):
+    """A fifth planned, two fifths running, a third completed, one in twenty stopped."""
+    key %= 20
+    if key < 4:
+        return MeasureStatus.PLANNED
+    if key < 12:
+        return MeasureStatus.RUNNING
+    if key < 19:
+        return MeasureStatus.COMPLETED
+    return MeasureStatus.STOPPED
+
+
+def measure_publication(status, key):
+    """Of running and completed measures 3 % are published, 1 % proposed, 0.5 % declined."""
+    if status not in (MeasureStatus.RUNNING, MeasureStatus.COMPLETED):
+        return Publication.INTERNAL
+    key %= 200
+    if key < 6:
+        return Publication.PUBLISHED
+    if key < 8:
+        return Publication.PROPOSED
+    if key < 9:
+        return Publication.DECLINED
+    return Publication.INTERNAL
+
+
+def measure_title(topic, number):
+    """E.g. ``Aktionsplan Inklusion (Nr. 7)``: unique within its jobcenter."""
+    return f"{topic} (Nr. {number})"
+
+
+def seed_measures(agreement, jobcenters, counts, created):
+    """``counts[i]`` measures of the ``i``-th of ``jobcenters`` under ``agreement``.
+
+    A measure is the ``number``-th of its jobcenter; its title names the number, so one
+    that exists (with the same title, e.g. from a first run) is not created again, and
+    other measures (the demo's) are left alone. Status, action fields, dates and the
+    catalogue follow from the number and the jobcenter's place: started and ended
+    between the agreement coming into force and today (completed and stopped ones),
+    running ones started and maybe end in the future, planned ones start in the future
+    or have no date yet. About a third have further action fields. Inserted with
+    ``bulk_create`` (no audit events, see the module's docstring).
+    """
+    fields = {field.number: field for field in agreement.action_fields.all()}
+    existing = set(
+        Measure.objects.filter(agreement=agreement, jobcenter__in=jobcenters).values_list(
+            "jobcenter_id", "title"
+        )
+    )
+    today = timezone.localdate()
+    first = agreement.in_force_from or SEED_SIGNED_ON
+    span = max((today - first).days, 120)
+    measures, further = [], []
+    for index, (jobcenter, count) in enumerate(zip(jobcenters, counts, strict=False)):
+        email = f"inklusion@{slugify(jobcenter.region or jobcenter.name)}.jobcenter.example"
+        for number in range(1, count + 1):
+            key = index * 7 + number * 13
+            main = MAIN_FIELDS[(index * 5 + number) % len(MAIN_FIELDS)]
+            topic, description, target_group, partners = MEASURE_TOPICS[main][
+                (index + number) % len(MEASURE_TOPICS[main])
+            ]
+            title = measure_title(topic, number)
+            if (jobcenter.pk, title) in existing:
+                continue
+            status = measure_status(key)
+            starts_on, ends_on = _measure_dates(status, key, first, today, span)
+            publication = measure_publication(status, index * 31 + number * 17)
+            measure = Measure(
+                jobcenter=jobcenter,
+                agreement=agreement,
+                title=title,
+                description=description,
+                action_field=fields[main],
+                status=status,
+                starts_on=starts_on,
+                ends_on=ends_on,
+                target_group=target_group,
+                partners=partners,
+                locations=jobcenter.region,
+                contact_name="Ansprechperson Inklusion",
+                contact_email=email,
+                publication=publication,
+                contact_consents=publication != Publication.INTERNAL,
+            )
+            if publication == Publication.PUBLISHED:
+                measure.published_on = min(starts_on + datetime.timedelta(days=90), today)
+            if publication == Publication.DECLINED:
+                measure.decline_reason = SEED_DECLINE_REASON
+            measures.append(measure)
+            if number % 3 == 0:
+                # One further action field, every ninth measure two: never the main one.
+                extra = 2 if number % 9 == 0 else 1
+                others = [n for n in sorted(fields) if n != main]
+                start = (index + number) % len(others)
+                further.append((measure, [others[(start + i) % len(others)] for i in range(extra)]))
+    Measure.objects.bulk_create(measures, batch_size=BATCH_SIZE)
+    through = Measure.further_action_fields.through
+    through.objects.bulk_create(
+        [
+            through(measure_id=measure.pk, actionfield_id=fields[number].pk)
+            for measure, numbers in further
+            for number in numbers
+        ],
+        batch_size=BATCH_SIZE,
+    )
+    created["Maßnahmen"] += len(measures)
+
+
+def _measure_dates(status, key, first, today, span):
+    """(starts_on, ends_on) that fit ``status``, between ``first`` and a year from today."""
+    day = datetime.timedelta
+    if status == MeasureStatus.PLANNED:
+        if key % 5 == 0:
+            return None, None
+        starts_on = today + day(days=14 + key * 7 % 350)
+        return starts_on, (starts_on + day(days=180 + key % 540) if key % 2 else None)
+    if status == MeasureStatus.RUNNING:
+        starts_on = first + day(days=key * 53 % span)
+        starts_on = min(starts_on, today - day(days=1))
+        return starts_on, (today + day(days=30 + key % 400) if key % 2 else None)
+    # Completed and stopped: ended before today, at least two months after the start.
+    starts_on = first + day(days=key * 53 % (span - 60))
+    ends_on = min(starts_on + day(days=60 + key * 11 % 700), today - day(days=1))
+    return starts_on, ends_on
+
+
+# Hagen (``reports.demo_measures``): about 1,100 customers with a severe disability or equal
+# status (820 + 280) and about 300 rehabilitants; integrations as a share of each.
+KEY_FIGURE_BASE = (820, 280, 300)
+INTEGRATION_SHARES = (0.08, 0.09, 0.13)
+KEY_FIGURE_YEARS = 10
+
+
+def key_figure_years():
+    """The ten years before this one."""
+    this_year = timezone.localdate().year
+    return range(this_year - KEY_FIGURE_YEARS, this_year)
+
+
+def seed_key_figures(jobcenters, position, created):
+    """Ten years of key figures for each of ``jobcenters``, where a year is missing.
+
+    A jobcenter is 0.4 to 1.6 times the size of Hagen (city jobcenters a quarter more),
+    depending on its place in the plan (``position`` is the first one's); customers with
+    a severe disability grow a little from year to year, rehabilitants shrink, and every
+    figure wobbles by up to 3 %. Years a jobcenter has reported (the demo's) are left
+    alone. Inserted with ``bulk_create`` (no audit events, see the module's docstring).
+    """
+    years = key_figure_years()
+    reported = set(
+        KeyFigures.objects.filter(jobcenter__in=jobcenters, year__in=years).values_list(
+            "jobcenter_id", "year"
+        )
+    )
+    rows = []
+    for index, jobcenter in enumerate(jobcenters, start=position):
+        size = 0.4 + index * 29 % 97 / 80
+        if jobcenter.region_kind == RegionKind.KREISFREIE_STADT:
+            size *= 1.25
+        for offset, year in enumerate(years):
+            if (jobcenter.pk, year) in reported:
+                continue
+            grow = 1 + offset / 80
+            wobble = 1 + ((index * 7 + year * 3) % 13 - 6) / 200
+            customers = [
+                KEY_FIGURE_BASE[0] * size * grow * wobble,
+                KEY_FIGURE_BASE[1] * size * grow / wobble,
+                KEY_FIGURE_BASE[2] * size / grow * wobble,
+            ]
+            integrations = [
+                count * share * (1 + ((index + year) % 5 - 2) / 20)
+                for count, share in zip(customers, INTEGRATION_SHARES, strict=True)
+            ]
+            rows.append(
+                KeyFigures(
+                    jobcenter=jobcenter,
+                    year=year,
+                    severely_disabled=round(customers[0]),
+                    equal_status=round(customers[1]),
+                    rehabilitants=round(customers[2]),
+                    integrations_severely_disabled=round(integrations[0]),
+                    integrations_equal_status=round(integrations[1]),
+                    integrations_rehabilitants=round(integrations[2]),
+                )
+            )
+    KeyFigures.objects.bulk_create(rows, batch_size=BATCH_SIZE)
+    created["Kennzahlen"] += len(rows)

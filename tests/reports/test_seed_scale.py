@@ -1,15 +1,28 @@
+"""seed_scale: the data set the size of Germany.
+
+Seeding takes about ten seconds (20,000 measures): the tests that only read the data share
+one seed (``germany``, rolled back after the module's last test). Tests that need an empty
+database (the demo data first, or nothing) come first and ask for ``empty``, which fails
+if ``germany`` has already seeded.
+"""
+
 import io
-from collections import Counter
+from collections import Counter, defaultdict
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import transaction
+from django.db.models import Count, F
+from django.utils import timezone
 
 from accounts.models import Organisation, OrganisationKind, RegionKind, State
 from agreements.models import ActionField, FrameworkAgreement
 from jobcenters.models import NOT_STARTED, Accession, AccessionStatus, Jobcenter, JobcenterForm
+from measures.models import KEY_FIGURE_FIELDS, KeyFigures, Measure, MeasureStatus, Publication
 from reports.demo import NOT_STARTED as DEMO_NOT_STARTED
 from reports.demo import load_demo
-from reports.scale import PLAN, accession_status
+from reports.demo_measures import HAGEN_KEY_FIGURES
+from reports.scale import PLAN, accession_status, key_figure_years
 
 pytestmark = pytest.mark.django_db
 
@@ -27,85 +40,44 @@ def counts():
         "agreements": FrameworkAgreement.objects.count(),
         "action_fields": ActionField.objects.count(),
         "accessions": Accession.objects.count(),
+        "measures": Measure.objects.count(),
+        "further_action_fields": Measure.further_action_fields.through.objects.count(),
+        "key_figures": KeyFigures.objects.count(),
     }
 
 
-def test_it_creates_a_germany_sized_data_set():
-    output = seed()
+@pytest.fixture(scope="module")
+def germany(django_db_setup, django_db_blocker):
+    """seed_scale once for the module; returns its output. Rolled back after the last test.
 
-    assert Jobcenter.objects.count() == 405
-    assert set(Jobcenter.objects.values_list("state", flat=True)) == set(State.values)
-    assert FrameworkAgreement.objects.count() == 16
-    assert ActionField.objects.count() == 96
-    assert "405 Jobcenter" in output
-    assert f"{Accession.objects.count()} Beitritte" in output
-
-
-def test_every_state_has_its_parties_and_one_agreement_with_six_fields():
-    seed()
-
-    for state, plan in PLAN.items():
-        kinds = Counter(Organisation.objects.filter(state=state).values_list("kind", flat=True))
-        assert kinds[OrganisationKind.MINISTRY] == 1
-        assert kinds[OrganisationKind.REGIONAL_DIRECTORATE] == 1
-        associations = set(
-            Organisation.objects.filter(
-                state=state, kind=OrganisationKind.MUNICIPAL_ASSOCIATION
-            ).values_list("member_region_kind", flat=True)
-        )
-        if plan.city_state:
-            assert associations == {RegionKind.KREISFREIE_STADT}
-        else:
-            assert associations == {RegionKind.KREIS, RegionKind.KREISFREIE_STADT}
-        agreement = FrameworkAgreement.objects.get(state=state)
-        assert agreement.action_fields.count() == 6
-        assert agreement.parties.count() == 2 + len(associations)
+    Each test runs in a savepoint inside this transaction (pytest-django wraps tests in
+    higher-scoped transactions), so what a test changes is gone for the next one.
+    """
+    with django_db_blocker.unblock(), transaction.atomic():
+        yield seed()
+        transaction.set_rollback(True)
 
 
-def test_city_states_have_only_city_jobcenters():
-    seed()
-
-    for state in (State.BE, State.HH, State.HB):
-        kinds = set(Jobcenter.objects.filter(state=state).values_list("region_kind", flat=True))
-        assert kinds == {RegionKind.KREISFREIE_STADT}
+@pytest.fixture
+def empty(db):
+    """For tests that start from an empty database: they must run before ``germany``."""
+    assert not Jobcenter.objects.exists(), "this test must come before the tests on germany"
 
 
-def test_about_two_thirds_are_joint_institutions():
-    seed()
-
-    share = Jobcenter.objects.filter(form=JobcenterForm.GE).count() / 405
-    assert 0.6 < share < 0.75
+# On an empty database
 
 
-def test_names_are_deterministic():
-    seed()
+def test_it_refuses_to_seed_a_production_database(empty, settings):
+    settings.DEBUG = False
 
-    assert Jobcenter.objects.filter(
-        state=State.BY, name="Jobcenter Landkreis Bayern 017", region_kind=RegionKind.KREIS
-    ).exists()
-
-
-def test_a_second_run_creates_nothing():
-    seed()
-    before = counts()
-
-    output = seed()
-
-    assert counts() == before
-    assert "Nichts Neues" in output
+    with pytest.raises(CommandError):
+        call_command("seed_scale", stdout=io.StringIO())
+    assert not Jobcenter.objects.exists()
+    assert not Accession.objects.exists()
+    assert not Measure.objects.exists()
 
 
-def test_every_jobcenter_has_an_association():
-    seed()
-
-    jobcenters = Jobcenter.objects.with_association()
-    assert jobcenters.count() == 405
-    assert not jobcenters.filter(association_id__isnull=True).exists()
-    for jobcenter in jobcenters.filter(state=State.BY)[:5]:
-        assert jobcenter.association_name == jobcenter.association.name
-
-
-def test_with_the_demo_data_nrw_keeps_its_53_real_jobcenters():
+def test_with_the_demo_data_nrw_keeps_its_53_real_jobcenters(empty):
     load_demo()
     nrw_before = set(Jobcenter.objects.filter(state=State.NW).values_list("pk", flat=True))
     assert len(nrw_before) == 53
@@ -124,6 +96,130 @@ def test_with_the_demo_data_nrw_keeps_its_53_real_jobcenters():
     assert not Jobcenter.objects.with_association().filter(association_id__isnull=True).exists()
 
 
+def test_the_demo_data_is_left_alone(empty):
+    load_demo()
+    nrw = FrameworkAgreement.objects.get(short_title="Rahmenvereinbarung Inklusion NRW")
+    demo = {
+        accession.pk: (accession.jobcenter_id, accession.status, accession.updated_at)
+        for accession in Accession.objects.filter(agreement=nrw)
+    }
+    demo_measures = {
+        measure.pk: (measure.title, measure.status, measure.publication, measure.updated_at)
+        for measure in Measure.objects.all()
+    }
+    demo_figures = {
+        (row.jobcenter_id, row.year): [getattr(row, name) for name in KEY_FIGURE_FIELDS]
+        for row in KeyFigures.objects.all()
+    }
+    assert demo and demo_measures and demo_figures
+
+    seed()
+
+    nrw_accessions = Accession.objects.filter(agreement=nrw)
+    for accession in nrw_accessions.filter(pk__in=demo):
+        assert demo[accession.pk] == (
+            accession.jobcenter_id,
+            accession.status,
+            accession.updated_at,
+        )
+    # The real jobcenters are the demo's: the one it leaves without an accession stays so.
+    assert nrw_accessions.count() == len(demo)
+    assert not Accession.objects.filter(jobcenter__name__in=DEMO_NOT_STARTED).exists()
+    # The other states have theirs.
+    assert Accession.objects.exclude(agreement=nrw).count() > 300
+    # The demo's measures and key figures are kept; the seeded ones come on top, and only
+    # the years a jobcenter has not reported are added (Hagen reported 2018 to 2025).
+    for measure in Measure.objects.filter(pk__in=demo_measures):
+        assert demo_measures[measure.pk] == (
+            measure.title,
+            measure.status,
+            measure.publication,
+            measure.updated_at,
+        )
+    assert Measure.objects.count() == len(demo_measures) + 20_000
+    figures = {
+        (row.jobcenter_id, row.year): [getattr(row, name) for name in KEY_FIGURE_FIELDS]
+        for row in KeyFigures.objects.all()
+    }
+    assert {key: figures[key] for key in demo_figures} == demo_figures
+    hagen = KeyFigures.objects.filter(jobcenter__name="Jobcenter Hagen")
+    assert set(hagen.values_list("year", flat=True)) == (
+        set(key_figure_years()) | set(HAGEN_KEY_FIGURES)
+    )
+    outside = sum(1 for _jobcenter, year in demo_figures if year not in key_figure_years())
+    assert len(figures) == 405 * 10 + outside
+    before = counts()
+    assert "Nichts Neues" in seed()
+    assert counts() == before
+
+
+# On the data set, seeded once
+
+
+def test_it_creates_a_germany_sized_data_set(germany):
+    output = germany
+
+    assert Jobcenter.objects.count() == 405
+    assert set(Jobcenter.objects.values_list("state", flat=True)) == set(State.values)
+    assert FrameworkAgreement.objects.count() == 16
+    assert ActionField.objects.count() == 96
+    assert "405 Jobcenter" in output
+    assert f"{Accession.objects.count()} Beitritte" in output
+
+
+def test_every_state_has_its_parties_and_one_agreement_with_six_fields(germany):
+    for state, plan in PLAN.items():
+        kinds = Counter(Organisation.objects.filter(state=state).values_list("kind", flat=True))
+        assert kinds[OrganisationKind.MINISTRY] == 1
+        assert kinds[OrganisationKind.REGIONAL_DIRECTORATE] == 1
+        associations = set(
+            Organisation.objects.filter(
+                state=state, kind=OrganisationKind.MUNICIPAL_ASSOCIATION
+            ).values_list("member_region_kind", flat=True)
+        )
+        if plan.city_state:
+            assert associations == {RegionKind.KREISFREIE_STADT}
+        else:
+            assert associations == {RegionKind.KREIS, RegionKind.KREISFREIE_STADT}
+        agreement = FrameworkAgreement.objects.get(state=state)
+        assert agreement.action_fields.count() == 6
+        assert agreement.parties.count() == 2 + len(associations)
+
+
+def test_city_states_have_only_city_jobcenters(germany):
+    for state in (State.BE, State.HH, State.HB):
+        kinds = set(Jobcenter.objects.filter(state=state).values_list("region_kind", flat=True))
+        assert kinds == {RegionKind.KREISFREIE_STADT}
+
+
+def test_about_two_thirds_are_joint_institutions(germany):
+    share = Jobcenter.objects.filter(form=JobcenterForm.GE).count() / 405
+    assert 0.6 < share < 0.75
+
+
+def test_names_are_deterministic(germany):
+    assert Jobcenter.objects.filter(
+        state=State.BY, name="Jobcenter Landkreis Bayern 017", region_kind=RegionKind.KREIS
+    ).exists()
+
+
+def test_a_second_run_creates_nothing(germany):
+    before = counts()
+
+    output = seed()
+
+    assert counts() == before
+    assert "Nichts Neues" in output
+
+
+def test_every_jobcenter_has_an_association(germany):
+    jobcenters = Jobcenter.objects.with_association()
+    assert jobcenters.count() == 405
+    assert not jobcenters.filter(association_id__isnull=True).exists()
+    for jobcenter in jobcenters.filter(state=State.BY)[:5]:
+        assert jobcenter.association_name == jobcenter.association.name
+
+
 def standings(agreement):
     return Counter(
         Jobcenter.objects.filter(state=agreement.state)
@@ -132,9 +228,7 @@ def standings(agreement):
     )
 
 
-def test_most_jobcenters_have_joined_and_some_stand_elsewhere():
-    seed()
-
+def test_most_jobcenters_have_joined_and_some_stand_elsewhere(germany):
     total = Counter()
     for agreement in FrameworkAgreement.objects.all():
         total += standings(agreement)
@@ -149,9 +243,7 @@ def test_most_jobcenters_have_joined_and_some_stand_elsewhere():
     assert Accession.objects.count() == 405 - total[NOT_STARTED]
 
 
-def test_every_state_has_a_mix_of_its_own():
-    seed()
-
+def test_every_state_has_a_mix_of_its_own(germany):
     for state, plan in PLAN.items():
         counts = standings(FrameworkAgreement.objects.get(state=state))
         assert counts.total() == plan.jobcenters
@@ -165,9 +257,7 @@ def test_every_state_has_a_mix_of_its_own():
     }
 
 
-def test_the_status_follows_the_jobcenters_number():
-    seed()
-
+def test_the_status_follows_the_jobcenters_number(germany):
     bayern = Jobcenter.objects.filter(state=State.BY).order_by("name")
     for number in (5, 7, 9, 14, 17, 20):
         jobcenter = bayern[number - 1]
@@ -179,9 +269,8 @@ def test_the_status_follows_the_jobcenters_number():
     )
 
 
-def test_the_accessions_have_consistent_dates_and_forms():
+def test_the_accessions_have_consistent_dates_and_forms(germany):
     # The database checks the model's constraints on insert; the fields are checked here.
-    seed()
 
     for accession in Accession.objects.select_related("agreement"):
         accession.clean_fields()
@@ -204,38 +293,116 @@ def test_the_accessions_have_consistent_dates_and_forms():
         assert len(days) == len(set(days))
 
 
-def test_the_demo_accessions_are_left_alone():
-    load_demo()
-    nrw = FrameworkAgreement.objects.get(short_title="Rahmenvereinbarung Inklusion NRW")
-    demo = {
-        accession.pk: (accession.jobcenter_id, accession.status, accession.updated_at)
-        for accession in Accession.objects.filter(agreement=nrw)
-    }
-    assert demo
-
-    seed()
-
-    nrw_accessions = Accession.objects.filter(agreement=nrw)
-    for accession in nrw_accessions.filter(pk__in=demo):
-        assert demo[accession.pk] == (
-            accession.jobcenter_id,
-            accession.status,
-            accession.updated_at,
+def test_there_are_20000_measures_over_all_jobcenters(germany):
+    per_jobcenter = dict(
+        Jobcenter.objects.annotate(measures_count=Count("measures")).values_list(
+            "name", "measures_count"
         )
-    # The real jobcenters are the demo's: the one it leaves without an accession stays so.
-    assert nrw_accessions.count() == len(demo)
-    assert not Accession.objects.filter(jobcenter__name__in=DEMO_NOT_STARTED).exists()
-    # The other states have theirs.
-    assert Accession.objects.exclude(agreement=nrw).count() > 300
-    before = counts()
-    assert "Nichts Neues" in seed()
-    assert counts() == before
+    )
+
+    assert Measure.objects.count() == 20_000
+    assert "20000 Maßnahmen" in germany
+    assert len(per_jobcenter) == 405
+    assert 20 <= min(per_jobcenter.values()) < max(per_jobcenter.values()) <= 80
 
 
-def test_it_refuses_to_seed_a_production_database(settings):
-    settings.DEBUG = False
+def test_every_jobcenter_has_ten_years_of_key_figures(germany):
+    years = defaultdict(set)
+    for jobcenter, year in KeyFigures.objects.values_list("jobcenter", "year"):
+        years[jobcenter].add(year)
 
-    with pytest.raises(CommandError):
-        call_command("seed_scale", stdout=io.StringIO())
-    assert not Jobcenter.objects.exists()
-    assert not Accession.objects.exists()
+    this_year = timezone.localdate().year
+    assert len(years) == 405
+    assert all(reported == set(range(this_year - 10, this_year)) for reported in years.values())
+    assert "4050 Kennzahlen" in germany
+
+
+def test_the_key_figures_are_plausible(germany):
+    for row in KeyFigures.objects.all():
+        assert 400 < row.severely_disabled + row.equal_status < 3000
+        assert 100 < row.rehabilitants < 800
+        assert 0 < row.integrations_severely_disabled < row.severely_disabled / 5
+        assert 0 < row.integrations_equal_status < row.equal_status / 5
+        assert 0 < row.integrations_rehabilitants < row.rehabilitants / 5
+
+
+def test_measure_titles_name_their_number_within_the_jobcenter(germany):
+    titles = defaultdict(list)
+    for jobcenter, title in Measure.objects.values_list("jobcenter", "title"):
+        titles[jobcenter].append(title)
+
+    for jobcenter_titles in titles.values():
+        numbers = sorted(int(title.rsplit("(Nr. ", 1)[1].rstrip(")")) for title in jobcenter_titles)
+        assert numbers == list(range(1, len(jobcenter_titles) + 1))
+    assert Measure.objects.filter(
+        jobcenter__name="Jobcenter Landkreis Bayern 017", title__endswith="(Nr. 1)"
+    ).exists()
+
+
+def test_the_measures_have_a_mix_of_statuses(germany):
+    statuses = Counter(Measure.objects.values_list("status", flat=True))
+
+    assert 0.15 < statuses[MeasureStatus.PLANNED] / 20_000 < 0.25
+    assert 0.35 < statuses[MeasureStatus.RUNNING] / 20_000 < 0.45
+    assert 0.3 < statuses[MeasureStatus.COMPLETED] / 20_000 < 0.4
+    assert 0.03 < statuses[MeasureStatus.STOPPED] / 20_000 < 0.08
+
+
+def test_a_small_share_of_measures_is_in_the_catalogue(germany):
+    publications = Counter(Measure.objects.values_list("publication", flat=True))
+
+    assert 0.01 < publications[Publication.PUBLISHED] / 20_000 < 0.04
+    assert 0.003 < publications[Publication.PROPOSED] / 20_000 < 0.015
+    assert publications[Publication.DECLINED] > 0
+    assert publications[Publication.INTERNAL] > 0.95 * 20_000
+    # Only what has begun goes into the catalogue.
+    assert not Measure.objects.exclude(publication=Publication.INTERNAL).filter(
+        status__in=[MeasureStatus.PLANNED, MeasureStatus.STOPPED]
+    )
+
+
+def test_measures_in_the_catalogue_have_their_contacts_consent(germany):
+    public = Measure.objects.filter(publication__in=[Publication.PROPOSED, Publication.PUBLISHED])
+
+    assert public.count() > 100
+    assert not public.exclude(contact_consents=True).exists()
+    assert not public.filter(contact_name="").exists()
+    today = timezone.localdate()
+    for measure in Measure.objects.filter(publication=Publication.PUBLISHED):
+        assert measure.starts_on <= measure.published_on <= today
+    assert not Measure.objects.filter(contact_consents=True, publication=Publication.INTERNAL)
+
+
+def test_the_measure_dates_fit_their_status(germany):
+    today = timezone.localdate()
+    rows = Measure.objects.values_list("status", "starts_on", "ends_on", "agreement__in_force_from")
+
+    for status, starts_on, ends_on, in_force_from in rows:
+        if status == MeasureStatus.PLANNED:
+            assert starts_on is None or starts_on > today
+            assert ends_on is None or ends_on > starts_on
+            continue
+        assert in_force_from <= starts_on < today
+        if status == MeasureStatus.RUNNING:
+            assert ends_on is None or ends_on > today
+        else:
+            assert starts_on < ends_on < today
+
+
+def test_the_measures_lie_in_their_agreements_action_fields(germany):
+    measures = Measure.objects.select_related("jobcenter", "agreement", "action_field")
+    further = defaultdict(list)
+    for measure_id, field in Measure.further_action_fields.through.objects.values_list(
+        "measure", "actionfield__agreement"
+    ):
+        further[measure_id].append(field)
+
+    for measure in measures:
+        assert measure.agreement.state == measure.jobcenter.state
+        assert measure.action_field.agreement_id == measure.agreement_id
+        assert all(agreement == measure.agreement_id for agreement in further.get(measure.pk, []))
+    assert 0.25 < len(further) / 20_000 < 0.4
+    # Every action field is the main one of some measures in every state.
+    main = Counter(Measure.objects.values_list("action_field", flat=True))
+    assert len(main) == 96
+    assert not Measure.objects.filter(further_action_fields=F("action_field")).exists()

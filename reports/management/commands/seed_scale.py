@@ -8,7 +8,8 @@ class Command(BaseCommand):
     help = (
         "Legt Benchmark-Daten in der Größe Deutschlands an: 405 Jobcenter in 16 Ländern, "
         "je Land Ministerium, Regionaldirektion, Spitzenverbände und eine Vereinbarung "
-        "mit sechs Handlungsfeldern. Wiederholbar: ein zweiter Lauf legt nichts an."
+        "mit sechs Handlungsfeldern, dazu Beitritte, 20.000 Maßnahmen und Kennzahlen "
+        "für zehn Jahre. Wiederholbar: ein zweiter Lauf legt nichts an."
     )
 
     def add_arguments(self, parser):
