@@ -21,8 +21,9 @@ jobcenter manager             their own jobcenter                 their own jobc
 the public                    published agreements                nothing
 ============================  ==================================  ============================
 
-Circulars belong to their association: its staff write, finalise and render them; the
-state's ministry staff and directorate read the final ones.
+Circulars belong to their association: its staff write, finalise, render and send them;
+the state's ministry staff and directorate read the final ones, jobcenter managers those
+sent to their jobcenter.
 
 Measures and key figures follow their jobcenter: whoever sees the jobcenter sees them;
 only its own managers write them; ministry staff decide what goes into the public
@@ -312,7 +313,8 @@ def can_change_key_figures(user, jobcenter):
 
 def visible_circulars(user, queryset=None):
     """Association staff see all of their own association's circulars, drafts included;
-    ministry staff and the directorate the final ones of their state's associations.
+    ministry staff and the directorate the final ones of their state's associations;
+    jobcenter managers those sent to their jobcenter.
     """
     from reports.models import Circular, CircularStatus
 
@@ -328,15 +330,15 @@ def visible_circulars(user, queryset=None):
         return circulars.filter(association=organisation)
     if is_state_wide(user):
         return circulars.filter(status=CircularStatus.FINAL, association__state=organisation.state)
+    if user.role == Role.JOBCENTER_MANAGER:
+        return circulars.filter(recipients__jobcenter=organisation.pk)
     return circulars.none()
 
 
 def can_see_circulars(user):
-    """Who has a list of circulars: the associations (theirs) and the state's readers."""
-    return user.is_authenticated and (
-        user.is_superuser
-        or user.role in (Role.ASSOCIATION_STAFF, Role.MINISTRY_STAFF, Role.PARTNER_READER)
-    )
+    """Who has a list of circulars: the associations (theirs), the state's readers and the
+    jobcenters (those sent to them)."""
+    return user.is_authenticated and (user.is_superuser or bool(user.role))
 
 
 def can_write_circulars(user):
@@ -362,7 +364,16 @@ def can_render_circular(user, circular):
     return can_write_circulars(user) and user.organisation_id == circular.association_id
 
 
-CIRCULAR_ACTIONS = {"change": can_change_circular, "render": can_render_circular}
+def can_send_circular(user, circular):
+    """A final circular is sent, once, by its association's staff."""
+    return can_render_circular(user, circular) and circular.is_final and circular.sent_at is None
+
+
+CIRCULAR_ACTIONS = {
+    "change": can_change_circular,
+    "render": can_render_circular,
+    "send": can_send_circular,
+}
 
 
 def get_circular_for_user(user, pk, *, action=None):

@@ -1,5 +1,6 @@
 """Demo circulars: the Landkreistag NRW's circular 151/18 of 12.03.2018 (seed ``000_…``),
-final with its attachments A1–A3 and its PDF, and a draft of the Städtetag NRW.
+final with its attachments A1–A3 and its PDF, sent to the Kreis jobcenters; of the
+Städtetag NRW a final circular not sent yet and a draft.
 
 The signer is a placeholder, never the real person; the text is the seed's. Loading twice
 changes nothing.
@@ -126,6 +127,21 @@ STAEDTETAG_DRAFT = {
     "signer_email": "",
 }
 
+# Final and rendered, but not yet sent: the Städtetag sends it when the date is set.
+STAEDTETAG_FINAL = {
+    **STAEDTETAG_DRAFT,
+    "date": datetime.date(2026, 11, 16),
+    "file_reference": "50.10.01 D",
+    "subject": "Austausch guter Praxis: Einladung der Jobcenter der kreisfreien Städte",
+    "summary": "Wir laden die Jobcenter unserer Mitgliedsstädte zu einem Austausch ein.",
+    "body": (
+        "die Jobcenter der kreisfreien Städte haben mit der Rahmenvereinbarung Inklusion "
+        "viele Maßnahmen begonnen. Wir möchten den Austausch darüber fördern und laden Sie "
+        "zu einem Treffen ein. Ort und Zeit teilen wir Ihnen gesondert mit.\n\n"
+        "Wir bitten um Kenntnisnahme."
+    ),
+}
+
 
 @transaction.atomic
 def load_circulars():
@@ -149,6 +165,15 @@ def load_circulars():
             data={**STAEDTETAG_DRAFT, "addressees": default_addressees(staedtetag)},
         )
         _attach(draft, author, "Übersicht der Beitritte", agreement=None)
+    if not staedtetag.circulars.filter(subject=STAEDTETAG_FINAL["subject"]).exists():
+        author = User.objects.filter(username="staedtetag").first()
+        final = services.circular_create(
+            association=staedtetag,
+            user=author,
+            data={**STAEDTETAG_FINAL, "addressees": default_addressees(staedtetag)},
+        )
+        final = services.circular_finalise(circular=final, user=author)
+        services.circular_render(circular=final, user=author)
 
 
 def _load_circular_151_18(landkreistag):
@@ -171,6 +196,7 @@ def _load_circular_151_18(landkreistag):
         _attach(circular, author, title, agreement=agreement)
     circular = services.circular_finalise(circular=circular, user=author)
     services.circular_render(circular=circular, user=author)
+    services.circular_send(circular=circular, user=author)
 
 
 def _attach(circular, author, title, *, agreement):

@@ -6,7 +6,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Organisation, OrganisationKind, RegionKind
+from accounts.models import Organisation, OrganisationKind
 
 
 def letterhead_logo_name(instance, filename) -> str:
@@ -99,20 +99,26 @@ class CircularStatus(models.TextChoices):
     FINAL = "final", _("abgeschlossen")
 
 
-def default_addressees(association) -> str:
-    """The seed's addressee block, e.g. "An die / Mitglieder des / Landkreistages …".
-
-    The association's name goes into the genitive: "Landkreistag" becomes "Landkreistages",
-    "Hessischer Städtetag" becomes "Hessischen Städtetages". Staff can change the block.
+def genitive(name) -> str:
+    """An association's name after "des": "Landkreistag NRW" becomes "Landkreistages NRW",
+    "Hessischer Städtetag" becomes "Hessischen Städtetages"; other names stay as they are.
     """
-    words = association.name.split()
+    words = name.split()
     for index, word in enumerate(words):
         if word.endswith("tag"):
             words[index] = f"{word}es"
             if index > 0 and words[index - 1].endswith("er"):
                 words[index - 1] = f"{words[index - 1][:-1]}n"
             break
-    return "An die\nMitglieder des\n" + " ".join(words)
+    return " ".join(words)
+
+
+def default_addressees(association) -> str:
+    """The seed's addressee block: "An die / Mitglieder des / Landkreistages …".
+
+    Staff can change the block.
+    """
+    return "An die\nMitglieder des\n" + genitive(association.name)
 
 
 class CircularQuerySet(models.QuerySet):
@@ -181,6 +187,7 @@ class Circular(models.Model):
     )
     created_at = models.DateTimeField(_("angelegt am"), auto_now_add=True)
     finalised_at = models.DateTimeField(_("abgeschlossen am"), null=True, blank=True)
+    sent_at = models.DateTimeField(_("versandt am"), null=True, blank=True)
 
     objects = CircularQuerySet.as_manager()
 
@@ -212,6 +219,11 @@ class Circular(models.Model):
             models.UniqueConstraint(
                 fields=["association", "year", "number"], name="circular_number_unique"
             ),
+            # Only a final circular goes out.
+            models.CheckConstraint(
+                condition=Q(sent_at__isnull=True) | Q(status=CircularStatus.FINAL),
+                name="circular_sent_only_when_final",
+            ),
         ]
         indexes = [models.Index(fields=["association", "status", "-created_at"])]
 
@@ -242,8 +254,40 @@ class Circular(models.Model):
         return [line.strip() for line in self.addressees.splitlines() if line.strip()]
 
     @property
-    def is_for_cities(self):
-        return self.association.member_region_kind == RegionKind.KREISFREIE_STADT
+    def association_genitive(self):
+        return genitive(self.association.name)
+
+
+class CircularRecipient(models.Model):
+    """A member jobcenter a final circular was sent to, and when its e-mail went out."""
+
+    circular = models.ForeignKey(
+        Circular,
+        on_delete=models.CASCADE,
+        related_name="recipients",
+        verbose_name=_("Rundschreiben"),
+    )
+    jobcenter = models.ForeignKey(
+        "jobcenters.Jobcenter",
+        on_delete=models.PROTECT,
+        related_name="circulars_received",
+        verbose_name=_("Jobcenter"),
+    )
+    email = models.EmailField(_("E-Mail-Adresse"), blank=True)
+    emailed_at = models.DateTimeField(_("E-Mail versandt am"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("Empfänger")
+        verbose_name_plural = _("Empfänger")
+        ordering = ["circular", "jobcenter__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["circular", "jobcenter"], name="circular_recipient_once"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.circular.number_label} → {self.jobcenter}"
 
 
 def attachment_file_name(instance, filename) -> str:

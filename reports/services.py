@@ -19,6 +19,7 @@ from reports.models import (
     Circular,
     CircularAttachment,
     CircularCounter,
+    CircularRecipient,
     CircularStatus,
     Rendering,
     RenderingKind,
@@ -157,6 +158,44 @@ def attachment_remove(*, attachment, user):
         action="circular_attachment_removed",
         summary=_("Anlage %(label)s „%(title)s“ entfernt") % {"label": label, "title": title},
     )
+
+
+@transaction.atomic
+def circular_send(*, circular, user):
+    """Send a final circular to every member jobcenter of its association, once.
+
+    Records a recipient per jobcenter with the contact address it is sent to; the e-mails
+    (a link to the circular, which only recipients and the association can open) go out
+    from a worker after the commit. Returns the number of recipients.
+    """
+    from jobcenters.models import Jobcenter
+    from reports.tasks import send_circular
+
+    circular = Circular.objects.select_for_update().get(pk=circular.pk)
+    if not circular.is_final:
+        raise CircularStateError(_("Nur ein abgeschlossenes Rundschreiben wird versandt."))
+    if circular.sent_at is not None:
+        raise CircularStateError(
+            _("Das Rundschreiben %(number)s ist schon versandt.")
+            % {"number": circular.number_label}
+        )
+    members = Jobcenter.objects.of_association(circular.association).order_by("name")
+    recipients = CircularRecipient.objects.bulk_create(
+        [
+            CircularRecipient(circular=circular, jobcenter=member, email=member.email)
+            for member in members
+        ]
+    )
+    circular.sent_at = timezone.now()
+    circular.save(update_fields=["sent_at"])
+    record_event(
+        actor=user,
+        obj=circular,
+        action="circular_sent",
+        summary=_("an %(count)s Jobcenter versandt") % {"count": len(recipients)},
+    )
+    transaction.on_commit(lambda: send_circular.delay(circular.pk))
+    return len(recipients)
 
 
 def check_finalisable(circular):

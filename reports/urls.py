@@ -11,6 +11,7 @@ urlpatterns = [
     path("<int:pk>/bearbeiten/", views.circular_edit, name="edit"),
     path("<int:pk>/abschliessen/", views.circular_finalise, name="finalise"),
     path("<int:pk>/pdf/", views.circular_render, name="render"),
+    path("<int:pk>/versenden/", views.circular_send, name="send"),
     path("<int:pk>/anlagen/neu/", views.attachment_add, name="attachment-add"),
     path("<int:pk>/anlagen/<int:attachment_pk>/", views.attachment_download, name="attachment"),
     path(

@@ -9,11 +9,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from accounts import access
-from accounts.models import AuditEvent
+from accounts.models import AuditEvent, Role
 from jobcenters.accession_views import private_download
+from jobcenters.models import Jobcenter
 from jobcenters.views import PAGE_SIZE
 from reports import services
 from reports.documents import circular_context
@@ -91,6 +93,10 @@ def circular_detail(request, pk):
         if circular.is_final
         else None,
         "attachment_form": AttachmentForm(),
+        "can_send": access.can_send_circular(user, circular),
+        "recipients": circular.recipients.select_related("jobcenter").order_by("jobcenter__name")
+        if circular.sent_at and user.role != Role.JOBCENTER_MANAGER
+        else None,
         "history": AuditEvent.objects.for_object(circular)
         if access.can_render_circular(user, circular)
         else None,
@@ -128,6 +134,35 @@ def circular_finalise(request, pk):
         "next_number": f"{(counter.last_number if counter else 0) + 1}/{year % 100:02d}",
     }
     return render(request, "reports/circular_finalise.html", context)
+
+
+@login_required
+def circular_send(request, pk):
+    """Confirm, then send the final circular to every member jobcenter."""
+    circular = access.get_circular_for_user(request.user, pk, action="send")
+    members = Jobcenter.objects.of_association(circular.association)
+    if request.method == "POST":
+        try:
+            count = services.circular_send(circular=circular, user=request.user)
+        except services.CircularStateError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(
+                request,
+                ngettext(
+                    "Das Rundschreiben ist an %(count)s Jobcenter versandt.",
+                    "Das Rundschreiben ist an %(count)s Jobcenter versandt.",
+                    count,
+                )
+                % {"count": count},
+            )
+        return redirect(reverse("circulars:detail", args=[circular.pk]) + "#empfaenger")
+    context = {
+        "circular": circular,
+        "member_count": members.count(),
+        "without_email": list(members.filter(email="").order_by("name")),
+    }
+    return render(request, "reports/circular_send.html", context)
 
 
 @login_required

@@ -11,7 +11,7 @@ from django.db import connection
 
 from config.celery import app as celery_app
 from tests import factories
-from tests.pages import DRAFT_CIRCULAR, FINAL_CIRCULAR
+from tests.pages import DRAFT_CIRCULAR, FINAL_CIRCULAR, UNSENT_CIRCULAR
 
 
 @pytest.fixture
@@ -94,13 +94,28 @@ def accession_world(nrw):
         proposed=True,
     )
     World.city_key_figures = factories.KeyFiguresFactory(jobcenter=nrw.city_jobcenter, year=2025)
-    # Circulars the demo also has: the Landkreistag's final 151/18 with its PDF, a draft of
-    # the Städtetag with one attachment.
+    # Circulars the demo also has: the Landkreistag's final 151/18 with its PDF, sent to
+    # Steinfurt (among the Kreise); of the Städtetag a final one not sent yet and a draft
+    # with one attachment.
     World.final_circular = factories.CircularFactory(
-        association=nrw.landkreistag, final=True, number=151, subject=FINAL_CIRCULAR
+        association=nrw.landkreistag,
+        final=True,
+        number=151,
+        subject=FINAL_CIRCULAR,
+        sent_at=datetime.datetime(2018, 3, 12, 10, tzinfo=datetime.UTC),
     )
     factories.CircularAttachmentFactory(circular=World.final_circular, position=1)
+    factories.CircularRecipientFactory(
+        circular=World.final_circular, jobcenter=nrw.kreis_jobcenter, sent=True
+    )
     World.final_rendering = factories.RenderingFactory(circular=World.final_circular, done=True)
+    World.unsent_circular = factories.CircularFactory(
+        association=nrw.staedtetag,
+        final=True,
+        number=1,
+        date=datetime.date(2026, 11, 16),
+        subject=UNSENT_CIRCULAR,
+    )
     World.draft_circular = factories.CircularFactory(
         association=nrw.staedtetag, date=datetime.date(2026, 11, 30), subject=DRAFT_CIRCULAR
     )

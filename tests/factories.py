@@ -17,6 +17,7 @@ from measures.models import KeyFigures, Measure, MeasureStatus, Publication
 from reports.models import (
     Circular,
     CircularAttachment,
+    CircularRecipient,
     CircularStatus,
     Rendering,
     RenderingKind,
@@ -278,6 +279,21 @@ class CircularAttachmentFactory(DjangoModelFactory):
     position = factory.Sequence(lambda n: n + 1)
     title = "Rahmenvereinbarung Inklusion NRW"
     file = factory.LazyFunction(lambda: ContentFile(minimal_pdf(), name="anlage.pdf"))
+
+
+class CircularRecipientFactory(DjangoModelFactory):
+    class Meta:
+        model = CircularRecipient
+
+    circular = factory.SubFactory(
+        CircularFactory, final=True, sent_at=factory.LazyFunction(timezone.now)
+    )
+    jobcenter = factory.SubFactory(JobcenterFactory, kreis=True)
+    email = factory.LazyAttribute(lambda o: o.jobcenter.email or "jobcenter@example.org")
+
+    class Params:
+        # This jobcenter's e-mail went out.
+        sent = factory.Trait(emailed_at=factory.LazyFunction(timezone.now))
 
 
 class RenderingFactory(DjangoModelFactory):

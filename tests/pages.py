@@ -53,6 +53,7 @@ FINAL_CIRCULAR = (  # the Landkreistag's 151/18
     "Arbeitssuchende"
 )
 DRAFT_CIRCULAR = "Rahmenvereinbarung Inklusion: Stand der Beitritte und gute Beispiele"
+UNSENT_CIRCULAR = "Austausch guter Praxis: Einladung der Jobcenter der kreisfreien Städte"
 
 LOGIN = "login"  # a 302 to the login page
 OK = 200
@@ -555,7 +556,8 @@ def _final_rendering():
     return {"pk": Rendering.objects.get(circular__subject=FINAL_CIRCULAR, status="done").pk}
 
 
-# The Landkreistag's final circular: its association and the state's readers.
+# The Landkreistag's final circular: its association, the state's readers and the Kreis
+# jobcenters it was sent to.
 SEE_FINAL_CIRCULAR = {
     "anonymous": LOGIN,
     "admin": OK,
@@ -564,7 +566,7 @@ SEE_FINAL_CIRCULAR = {
     "landkreistag": OK,
     "staedtetag": NOT_FOUND,
     "city_manager": NOT_FOUND,
-    "kreis_manager": NOT_FOUND,
+    "kreis_manager": OK,
     "hessen_ministry": NOT_FOUND,
 }
 
@@ -587,14 +589,7 @@ CIRCULAR_ERRORS = {
 }
 
 PAGES += [
-    Page(
-        "circulars:list",
-        {
-            **signed_in(),
-            "city_manager": FORBIDDEN,
-            "kreis_manager": FORBIDDEN,
-        },
-    ),
+    Page("circulars:list", signed_in()),
     Page(
         "circulars:new",
         {**signed_in(FORBIDDEN), "landkreistag": OK, "staedtetag": OK},
@@ -627,6 +622,7 @@ PAGES += [
             "ministry": FORBIDDEN,
             "directorate": FORBIDDEN,
             "landkreistag": FORBIDDEN,  # final: a correction is a new circular
+            "kreis_manager": FORBIDDEN,
         },
         label="circulars:edit (final)",
         kwargs=lambda: _circular(FINAL_CIRCULAR),
@@ -645,6 +641,32 @@ PAGES += [
     ),
     Page("circulars:attachment-remove", CHANGE_DRAFT_CIRCULAR, kwargs=_draft_attachment),
     Page("renderings:detail", SEE_FINAL_CIRCULAR, kwargs=_final_rendering),
+    Page(
+        "circulars:send",
+        {
+            **SEE_FINAL_CIRCULAR,
+            "admin": FORBIDDEN,
+            "ministry": FORBIDDEN,
+            "directorate": FORBIDDEN,
+            "kreis_manager": FORBIDDEN,
+            "landkreistag": FORBIDDEN,  # sent already
+        },
+        label="circulars:send (sent already)",
+        kwargs=lambda: _circular(FINAL_CIRCULAR),
+        in_demo=False,
+    ),
+    Page(
+        "circulars:send",
+        {
+            **signed_in(NOT_FOUND),
+            "admin": FORBIDDEN,
+            "ministry": FORBIDDEN,
+            "directorate": FORBIDDEN,
+            "staedtetag": OK,
+        },
+        label="circulars:send (final, not sent)",
+        kwargs=lambda: _circular(UNSENT_CIRCULAR),
+    ),
 ]
 
 # URL patterns that are no page of their own, with the test that covers each.

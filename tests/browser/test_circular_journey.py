@@ -1,7 +1,8 @@
 """The circular journey in a browser, with axe on every page on the way.
 
 The Städtetag (demo: a draft) adds an attachment, finalises the draft, which gets the
-next number of its year, and downloads the PDF the worker made; the ministry then finds it.
+next number of its year, downloads the PDF the worker made and sends the circular to its
+members; the ministry then finds it.
 """
 
 import pytest
@@ -45,13 +46,22 @@ def test_an_association_finalises_a_circular_and_the_ministry_reads_it(
 
         # The PDF's page follows the worker by itself until it offers the download.
         page.wait_for_url("**/pdf/*/")
-        assert "trägt die Nummer 1/26" in page.content()
+        assert "trägt die Nummer 2/26" in page.content()
         download_button = page.get_by_role("link", name="PDF herunterladen", exact=True)
         download_button.wait_for(timeout=30000)
         assert_accessible(page, axe_source)
         with page.expect_download() as download:
             download_button.click()
-        assert download.value.suggested_filename == "Rundschreiben-1-26.pdf"
+        assert download.value.suggested_filename == "Rundschreiben-2-26.pdf"
+
+        page.goto(demo.base_url + circular.get_absolute_url())
+        page.get_by_role("link", name="An die Mitglieder versenden").click()
+        page.wait_for_url("**/versenden/")
+        assert_accessible(page, axe_source)
+        click(page, "Jetzt versenden")
+        assert "Das Rundschreiben ist an" in page.content()
+        assert page.get_by_role("heading", name="Empfänger").is_visible()
+        assert_accessible(page, axe_source)
 
         reader = ministry.new_page()
         login(reader, demo.base_url, DEMO_LOGINS["ministry"])
