@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from accounts import access
+from accounts.models import AuditEvent
 from agreements.models import ActionField
 from jobcenters.forms import JobcenterFilterForm
 from measures import services
@@ -134,5 +135,11 @@ def _key_figures_form(request, jobcenter, instance):
         if instance
         else _("Kennzahlen erfassen")
     )
-    context = {"form": form, "jobcenter": jobcenter, "heading": heading}
+    context = {
+        "form": form,
+        "jobcenter": jobcenter,
+        "heading": heading,
+        # A correction shows what was entered and corrected before, by whom.
+        "history": AuditEvent.objects.for_object(instance) if instance else None,
+    }
     return render(request, "measures/key_figures_edit.html", context)

@@ -279,6 +279,31 @@ def test_a_manager_enters_key_figures(manager_client, nrw):
     assert KeyFigures.objects.get(jobcenter=nrw.city_jobcenter, year=2024).rehabilitants == 300
 
 
+def test_correcting_key_figures_shows_who_entered_and_changed_them(manager_client, nrw, users):
+    data = {
+        "year": "2024",
+        "severely_disabled": "800",
+        "equal_status": "300",
+        "rehabilitants": "300",
+        "integrations_severely_disabled": "60",
+        "integrations_equal_status": "20",
+        "integrations_rehabilitants": "30",
+    }
+    manager_client.post(reverse("measures:key-figures-new"), data)
+    manager_client.post(
+        reverse("measures:key-figures-edit", args=[nrw.city_jobcenter.pk, 2024]),
+        {**data, "rehabilitants": "310"},
+    )
+
+    response = manager_client.get(
+        reverse("measures:key-figures-edit", args=[nrw.city_jobcenter.pk, 2024])
+    )
+
+    history = [event.summary for event in response.context["history"]]
+    assert history == ["Kennzahlen 2024 geändert", "Kennzahlen 2024 erfasst"]
+    assert "„300“ → „310“" in response.content.decode()
+
+
 def test_bad_key_figures_are_named_at_their_fields(manager_client, nrw):
     response = manager_client.post(
         reverse("measures:key-figures-new"),
