@@ -208,6 +208,26 @@ def overview_jobcenters(user, agreement):
     return visible_jobcenters(user).filter(state=agreement.state)
 
 
+def organisation_overview_jobcenters(organisation, agreement):
+    """The jobcenters a status overview made for ``organisation`` shows, as
+    ``overview_jobcenters`` shows them to its staff: an association's members, a ministry's
+    or directorate's whole state; ``None`` (an administrator) every jobcenter of the state.
+
+    The PDF worker has no user, only the organisation the overview was asked for.
+    """
+    from accounts.models import OrganisationKind
+    from jobcenters.models import Jobcenter
+
+    jobcenters = Jobcenter.objects.filter(state=agreement.state)
+    if organisation is None:
+        return jobcenters
+    if organisation.kind == OrganisationKind.MUNICIPAL_ASSOCIATION:
+        return jobcenters.of_association(organisation)
+    if organisation.kind in (OrganisationKind.MINISTRY, OrganisationKind.REGIONAL_DIRECTORATE):
+        return jobcenters.filter(state=organisation.state)
+    return jobcenters.none()
+
+
 ACCESSION_ACTIONS = {"edit": can_edit_accession, "review": can_review_accession}
 
 
@@ -388,15 +408,23 @@ def get_circular_for_user(user, pk, *, action=None):
 
 
 def visible_renderings(user, queryset=None):
-    """A rendered PDF is seen by whoever sees what it shows."""
-    from reports.models import Rendering
+    """A circular's PDF is seen by whoever sees the circular; a status overview's by the
+    organisation it was made for (it shows that organisation's view of the jobcenters)."""
+    from reports.models import Rendering, RenderingKind
 
     renderings = Rendering.objects.all() if queryset is None else queryset
-    return renderings.filter(circular__in=visible_circulars(user).values("pk"))
+    if not user.is_authenticated:
+        return renderings.none()
+    if user.is_superuser:
+        return renderings
+    overviews = Q(kind=RenderingKind.OVERVIEW, organisation=user.organisation_id)
+    if user.role not in (Role.MINISTRY_STAFF, Role.PARTNER_READER, Role.ASSOCIATION_STAFF):
+        overviews = Q(pk__in=[])
+    return renderings.filter(Q(circular__in=visible_circulars(user).values("pk")) | overviews)
 
 
 def get_rendering_for_user(user, pk):
     from reports.models import Rendering
 
-    renderings = visible_renderings(user, Rendering.objects.select_related("circular"))
+    renderings = visible_renderings(user, Rendering.objects.select_related("circular", "agreement"))
     return get_object_or_404(renderings, pk=pk)

@@ -12,9 +12,11 @@ from pathlib import Path
 
 import pikepdf
 from django.conf import settings
+from django.utils import timezone
 
 from reports.markup import render_markup
 from reports.models import RenderingKind
+from reports.overview import status_overview
 from reports.pdf import render_pdf_parts
 
 CIRCULAR_TEMPLATE = "reports/circular_pdf.html"
@@ -93,7 +95,30 @@ def _untag(page):
             del annotation["/StructParent"]
 
 
-BUILDERS = {RenderingKind.CIRCULAR: lambda rendering: circular_pdf(rendering.circular)}
+OVERVIEW_TEMPLATE = "reports/status_overview_pdf.html"
+
+
+def overview_pdf(rendering):
+    """The status overview the rendering asks for, as the organisation sees it."""
+    from accounts import access
+
+    jobcenters = access.organisation_overview_jobcenters(
+        rendering.organisation, rendering.agreement
+    )
+    context = {
+        "overview": status_overview(jobcenters, rendering.agreement),
+        "agreement": rendering.agreement,
+        "organisation": rendering.organisation,
+        "made_at": timezone.localtime(),
+    }
+    pdf, page_counts = render_pdf_parts([(OVERVIEW_TEMPLATE, context)])
+    return pdf, page_counts[0]
+
+
+BUILDERS = {
+    RenderingKind.CIRCULAR: lambda rendering: circular_pdf(rendering.circular),
+    RenderingKind.OVERVIEW: overview_pdf,
+}
 
 
 def build_pdf(rendering):

@@ -334,6 +334,7 @@ class CircularAttachment(models.Model):
 
 class RenderingKind(models.TextChoices):
     CIRCULAR = "circular", _("Rundschreiben")
+    OVERVIEW = "overview", _("Statusübersicht")
 
 
 class RenderingStatus(models.TextChoices):
@@ -359,6 +360,24 @@ class Rendering(models.Model):
         blank=True,
         related_name="renderings",
         verbose_name=_("Rundschreiben"),
+    )
+    # A status overview: of which agreement, and whose view (an association sees its
+    # members, a ministry or directorate its state; none: an administrator, everything).
+    agreement = models.ForeignKey(
+        "agreements.FrameworkAgreement",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("Vereinbarung"),
+    )
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("für"),
     )
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -392,6 +411,10 @@ class Rendering(models.Model):
                 condition=~Q(kind=RenderingKind.CIRCULAR) | Q(circular__isnull=False),
                 name="rendering_circular_has_circular",
             ),
+            models.CheckConstraint(
+                condition=~Q(kind=RenderingKind.OVERVIEW) | Q(agreement__isnull=False),
+                name="rendering_overview_has_agreement",
+            ),
             # Done means there is a file to hand out.
             models.CheckConstraint(
                 condition=~Q(status=RenderingStatus.DONE) | ~Q(file=""),
@@ -408,3 +431,19 @@ class Rendering(models.Model):
     @property
     def is_pending(self):
         return self.status in (RenderingStatus.QUEUED, RenderingStatus.RUNNING)
+
+    @property
+    def title(self):
+        """What the PDF is, in words, for its page."""
+        if self.kind == RenderingKind.CIRCULAR:
+            if self.circular.is_final:
+                return _("Rundschreiben %(number)s") % {"number": self.circular.number_label}
+            return _("Entwurf: %(subject)s") % {"subject": self.circular.subject}
+        return _("Statusübersicht %(agreement)s") % {"agreement": self.agreement.short_title}
+
+    @property
+    def subject_url(self):
+        """The page of what the PDF shows."""
+        if self.kind == RenderingKind.CIRCULAR:
+            return self.circular.get_absolute_url()
+        return reverse("overviews:status", args=[self.agreement_id])

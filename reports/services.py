@@ -225,6 +225,21 @@ def circular_render(*, circular, user):
 
 
 @transaction.atomic
+def overview_render(*, agreement, user):
+    """Ask a worker for the status overview of ``agreement`` as the user's organisation sees
+    it (an administrator: the whole state). Every request makes a new one: it shows today."""
+    organisation = None if user.is_superuser else user.organisation
+    rendering = Rendering.objects.create(
+        kind=RenderingKind.OVERVIEW,
+        agreement=agreement,
+        organisation=organisation,
+        requested_by=user,
+    )
+    _start(rendering)
+    return rendering
+
+
+@transaction.atomic
 def rendering_retry(*, rendering, user):
     """Start a failed rendering again."""
     rendering = Rendering.objects.select_for_update().get(pk=rendering.pk)
@@ -254,7 +269,7 @@ def rendering_start(rendering_id):
     with transaction.atomic():
         rendering = (
             Rendering.objects.select_for_update(of=("self",))
-            .select_related("circular__association")
+            .select_related("circular__association", "agreement", "organisation")
             .filter(pk=rendering_id)
             .first()
         )

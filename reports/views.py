@@ -241,7 +241,7 @@ def rendering_detail(request, pk):
     context = {
         "rendering": rendering,
         "circular": rendering.circular,
-        "can_retry": access.can_render_circular(request.user, rendering.circular),
+        "can_retry": _can_retry(request.user, rendering),
     }
     return render(request, "reports/rendering_detail.html", context)
 
@@ -273,9 +273,18 @@ def rendering_download(request, pk):
     return private_download(response)
 
 
+def _can_retry(user, rendering):
+    """A circular's association asks again; an overview, whoever may see it."""
+    if rendering.circular_id is None:
+        return True  # visible_renderings let only its organisation (or an administrator) in
+    return access.can_render_circular(user, rendering.circular)
+
+
 def download_name(rendering):
     """E.g. ``Rundschreiben-151-18.pdf``; a draft is ``Rundschreiben-Entwurf-7.pdf``."""
     circular = rendering.circular
+    if circular is None:
+        return f"Statusuebersicht-{rendering.agreement_id}-{rendering.created_at:%Y-%m-%d}.pdf"
     if circular.status == CircularStatus.FINAL:
         return f"Rundschreiben-{circular.number}-{circular.year % 100:02d}.pdf"
     return f"Rundschreiben-Entwurf-{rendering.pk}.pdf"
@@ -285,7 +294,7 @@ def download_name(rendering):
 @require_POST
 def rendering_retry(request, pk):
     rendering = access.get_rendering_for_user(request.user, pk)
-    if not access.can_render_circular(request.user, rendering.circular):
+    if not _can_retry(request.user, rendering):
         raise PermissionDenied
     rendering = services.rendering_retry(rendering=rendering, user=request.user)
     return redirect(rendering)

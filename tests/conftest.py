@@ -116,6 +116,13 @@ def accession_world(nrw):
         date=datetime.date(2026, 11, 16),
         subject=UNSENT_CIRCULAR,
     )
+    World.overview_rendering = factories.RenderingFactory(
+        kind="overview",
+        circular=None,
+        agreement=nrw.agreement,
+        organisation=nrw.landkreistag,
+        done=True,
+    )
     World.draft_circular = factories.CircularFactory(
         association=nrw.staedtetag, date=datetime.date(2026, 11, 30), subject=DRAFT_CIRCULAR
     )

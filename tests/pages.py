@@ -556,6 +556,14 @@ def _final_rendering():
     return {"pk": Rendering.objects.get(circular__subject=FINAL_CIRCULAR, status="done").pk}
 
 
+def _overview_rendering():
+    from reports.models import Rendering
+
+    return {
+        "pk": Rendering.objects.get(kind="overview", organisation__kind="municipal_association").pk
+    }
+
+
 # The Landkreistag's final circular: its association, the state's readers and the Kreis
 # jobcenters it was sent to.
 SEE_FINAL_CIRCULAR = {
@@ -640,7 +648,27 @@ PAGES += [
         invalid_post={"title": "Ohne Datei"},
     ),
     Page("circulars:attachment-remove", CHANGE_DRAFT_CIRCULAR, kwargs=_draft_attachment),
-    Page("renderings:detail", SEE_FINAL_CIRCULAR, kwargs=_final_rendering),
+    Page(
+        "renderings:detail",
+        SEE_FINAL_CIRCULAR,
+        label="renderings:detail (circular)",
+        kwargs=_final_rendering,
+    ),
+    Page(
+        "renderings:detail",
+        {**signed_in(NOT_FOUND), "admin": OK, "landkreistag": OK},
+        label="renderings:detail (the Landkreistag's status overview)",
+        kwargs=_overview_rendering,
+        in_demo=False,
+    ),
+    Page("overviews:status", FOLLOW_NRW, label="overviews:status (NRW)", kwargs=_nrw_agreement),
+    Page(
+        "overviews:status",
+        FOLLOW_HESSEN_DRAFT,
+        label="overviews:status (unpublished, Hessen)",
+        kwargs=lambda: {"agreement_pk": _agreement(HESSEN_DRAFT_AGREEMENT)["pk"]},
+        in_demo=False,
+    ),
     Page(
         "circulars:send",
         {
@@ -685,6 +713,7 @@ NOT_PAGES = {
     "renderings:status": "JSON for the status page's script; tests/reports/test_views.py",
     "renderings:download": "a PDF download; tests/reports/test_views.py",
     "renderings:retry": "POST only, redirects; tests/reports/test_views.py",
+    "overviews:status-pdf": "POST only, redirects; tests/reports/test_overview.py",
     "logout": "POST only; tests/accounts/test_login.py",
     "set_language": "POST only, redirects; tests/accounts/test_language.py",
 }

@@ -55,3 +55,13 @@ def test_a_render_cut_off_by_a_dead_worker_is_done_once_after_a_restart(
     assert [path.name for path in (private_media / "renderings").iterdir()] == [
         f"{rendering.pk}.pdf"
     ]
+
+
+def test_the_worker_renders_a_status_overview(celery_worker, wait_for, accession_world, nrw, users):
+    rendering = services.overview_render(agreement=nrw.agreement, user=users.landkreistag)
+
+    assert wait_for(lambda: _status(rendering) == RenderingStatus.DONE, 60), (
+        celery_worker.log.read_text()
+    )
+    assert rendering.organisation == nrw.landkreistag
+    assert rendering.file.read().startswith(b"%PDF-")

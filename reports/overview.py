@@ -1,0 +1,60 @@
+"""The status overview (Sachstand): every jobcenter with its accession, its measures per
+action field and its latest key figures. One builder for the page and the PDF.
+"""
+
+from dataclasses import dataclass
+
+from django.db.models import OuterRef, Subquery
+
+from agreements.models import ActionField
+from jobcenters.models import AccessionStatus
+from measures.models import KeyFigures
+from measures.overview import coverage_matrix
+
+
+@dataclass
+class OverviewRow:
+    jobcenter: object  # annotated by ``with_accession``
+    cells: list  # ``measures.overview.Cell`` per action field
+    key_figures: object  # the latest ``KeyFigures`` row, or None
+
+
+@dataclass
+class StatusOverview:
+    agreement: object
+    action_fields: list
+    rows: list
+    covered: list  # per action field: jobcenters with a running or completed measure
+
+    @property
+    def joined(self):
+        return sum(
+            1 for row in self.rows if row.jobcenter.accession_status == AccessionStatus.ACCEPTED
+        )
+
+
+def status_overview(jobcenters, agreement):
+    """The overview of ``jobcenters`` (already narrowed to what the reader may see).
+
+    Six queries whatever the number of jobcenters: the action fields, the jobcenters with
+    their accessions, the measures by main and by further action field, the key figures.
+    """
+    action_fields = list(ActionField.objects.filter(agreement=agreement))
+    matrix = coverage_matrix(jobcenters.with_accession(agreement), agreement, action_fields)
+    latest_year = (
+        KeyFigures.objects.filter(jobcenter=OuterRef("jobcenter")).order_by("-year").values("year")
+    )
+    latest = {
+        figures.jobcenter_id: figures
+        for figures in KeyFigures.objects.filter(
+            jobcenter__in=[jobcenter.pk for jobcenter, _cells in matrix.rows],
+            year=Subquery(latest_year[:1]),
+        )
+    }
+    rows = [
+        OverviewRow(jobcenter=jobcenter, cells=cells, key_figures=latest.get(jobcenter.pk))
+        for jobcenter, cells in matrix.rows
+    ]
+    return StatusOverview(
+        agreement=agreement, action_fields=action_fields, rows=rows, covered=matrix.covered
+    )

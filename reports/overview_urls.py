@@ -1,0 +1,10 @@
+from django.urls import path
+
+from reports import overview_views
+
+app_name = "overviews"
+
+urlpatterns = [
+    path("<int:agreement_pk>/", overview_views.status_overview_page, name="status"),
+    path("<int:agreement_pk>/pdf/", overview_views.status_overview_render, name="status-pdf"),
+]

@@ -1,0 +1,161 @@
+"""The status overview: each jobcenter's accession, measures per action field and latest key
+figures, as a page and as a tagged PDF whose table repeats its header on every page."""
+
+import io
+import subprocess
+
+import pikepdf
+import pytest
+from django.urls import reverse
+
+from accounts import access
+from reports.documents import overview_pdf
+from reports.models import Rendering, RenderingKind, RenderingStatus
+from reports.overview import status_overview
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+
+def _text(pdf, page):
+    result = subprocess.run(
+        ["pdftotext", "-layout", "-f", str(page), "-l", str(page), "-", "-"],
+        input=pdf,
+        capture_output=True,
+        check=True,
+    )
+    return " ".join(result.stdout.decode().split())
+
+
+def test_a_row_holds_the_accession_the_measures_per_field_and_the_latest_key_figures(
+    accession_world, nrw
+):
+    factories.KeyFiguresFactory(jobcenter=nrw.city_jobcenter, year=2023, rehabilitants=1)
+
+    overview = status_overview(
+        access.organisation_overview_jobcenters(nrw.ministry, nrw.agreement), nrw.agreement
+    )
+
+    row = next(row for row in overview.rows if row.jobcenter == nrw.city_jobcenter)
+    assert row.jobcenter.standing_label == "beigetreten"
+    assert [cell.total for cell in row.cells] == [2]  # two measures in action field 1
+    assert row.key_figures.year == 2025
+
+
+def test_an_association_s_overview_shows_only_its_members(accession_world, nrw):
+    overview = status_overview(
+        access.organisation_overview_jobcenters(nrw.landkreistag, nrw.agreement), nrw.agreement
+    )
+
+    names = {row.jobcenter.name for row in overview.rows}
+    assert "Jobcenter Kreis Steinfurt" in names
+    assert "Jobcenter Düsseldorf" not in names
+
+
+@pytest.mark.parametrize("count", [3, 40])
+def test_the_page_runs_a_fixed_number_of_queries(
+    client, users, nrw, count, django_assert_num_queries
+):
+    for jobcenter in factories.JobcenterFactory.create_batch(count):
+        factories.AccessionFactory(jobcenter=jobcenter, agreement=nrw.agreement, joined=True)
+        factories.KeyFiguresFactory(jobcenter=jobcenter)
+    client.force_login(users.ministry)
+
+    with django_assert_num_queries(9):
+        response = client.get(reverse("overviews:status", args=[nrw.agreement.pk]))
+
+    assert response.status_code == 200
+
+
+def test_asking_for_the_pdf_renders_it_for_the_user_s_organisation(
+    client, users, nrw, accession_world, django_capture_on_commit_callbacks
+):
+    client.force_login(users.staedtetag)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("overviews:status-pdf", args=[nrw.agreement.pk]))
+
+    rendering = Rendering.objects.get(kind=RenderingKind.OVERVIEW, organisation=nrw.staedtetag)
+    assert response.url == rendering.get_absolute_url()
+    assert rendering.status == RenderingStatus.DONE
+
+
+@pytest.mark.parametrize(("user_kind", "status"), [("city_manager", 403), ("hessen_ministry", 403)])
+def test_those_who_do_not_follow_the_agreement_get_no_pdf(client, users, nrw, user_kind, status):
+    client.force_login(getattr(users, user_kind))
+
+    response = client.post(reverse("overviews:status-pdf", args=[nrw.agreement.pk]))
+
+    assert response.status_code == status
+    assert not Rendering.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("user_kind", "status"),
+    [("landkreistag", 200), ("staedtetag", 404), ("ministry", 404), ("kreis_manager", 404)],
+)
+def test_an_overview_pdf_is_downloaded_only_by_the_organisation_it_was_made_for(
+    client, users, accession_world, user_kind, status
+):
+    client.force_login(getattr(users, user_kind))
+
+    response = client.get(
+        reverse("renderings:download", args=[accession_world.overview_rendering.pk])
+    )
+
+    assert response.status_code == status
+
+
+@pytest.fixture
+def many_rows(nrw):
+    factories.ActionFieldFactory(agreement=nrw.agreement, number=1)
+    for number in range(80):
+        jobcenter = factories.JobcenterFactory(name=f"Jobcenter Beispiel {number:02d}")
+        factories.AccessionFactory(jobcenter=jobcenter, agreement=nrw.agreement, joined=True)
+
+
+def test_the_pdf_repeats_the_header_row_on_every_page(many_rows, nrw, users):
+    rendering = factories.RenderingFactory(
+        kind="overview", circular=None, agreement=nrw.agreement, organisation=nrw.ministry
+    )
+
+    pdf, pages = overview_pdf(rendering)
+
+    texts = [_text(pdf, page) for page in range(1, pages + 1)]
+    assert pages > 1
+    assert all("Jobcenter Stand beigetreten am HF 1" in text for text in texts)
+    assert " ".join(texts).count("Jobcenter Beispiel") == 80
+
+
+def test_the_pdf_tags_the_table_with_header_cells(many_rows, nrw):
+    rendering = factories.RenderingFactory(
+        kind="overview", circular=None, agreement=nrw.agreement, organisation=nrw.ministry
+    )
+
+    pdf, _pages = overview_pdf(rendering)
+
+    with pikepdf.open(io.BytesIO(pdf)) as document:
+        assert document.Root.Lang == "de"
+        kinds = set()
+        stack = [document.Root.StructTreeRoot]
+        while stack:
+            element = stack.pop()
+            if isinstance(element, pikepdf.Dictionary):
+                if "/S" in element:
+                    kinds.add(str(element.S))
+                children = element.get("/K")
+                if isinstance(children, pikepdf.Array):
+                    stack.extend(children)
+                elif isinstance(children, pikepdf.Dictionary):
+                    stack.append(children)
+    assert {"/Table", "/THead", "/TH", "/TD"} <= kinds
+
+
+def test_a_retry_of_an_overview_is_offered_to_its_organisation(client, users, accession_world):
+    rendering = accession_world.overview_rendering
+    Rendering.objects.filter(pk=rendering.pk).update(status=RenderingStatus.FAILED)
+    client.force_login(users.landkreistag)
+
+    content = client.get(rendering.get_absolute_url()).content.decode()
+
+    assert "Noch einmal versuchen" in content
