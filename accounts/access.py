@@ -420,7 +420,11 @@ def visible_renderings(user, queryset=None):
     overviews = Q(kind=RenderingKind.OVERVIEW, organisation=user.organisation_id)
     if user.role not in (Role.MINISTRY_STAFF, Role.PARTNER_READER, Role.ASSOCIATION_STAFF):
         overviews = Q(pk__in=[])
-    return renderings.filter(Q(circular__in=visible_circulars(user).values("pk")) | overviews)
+    circulars = Q(circular__in=visible_circulars(user).values("pk"))
+    if user.role != Role.ASSOCIATION_STAFF:
+        # Readers get the final text only, never the PDF of an earlier draft.
+        circulars &= Q(of_final=True)
+    return renderings.filter(circulars | overviews)
 
 
 def get_rendering_for_user(user, pk):

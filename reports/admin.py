@@ -98,6 +98,10 @@ class CircularAdmin(admin.ModelAdmin):
     def has_change_permission(self, request, obj=None):
         return False
 
+    def has_delete_permission(self, request, obj=None):
+        # A number once given stays given: final circulars are never deleted.
+        return obj is None or not obj.is_final
+
 
 @admin.register(Rendering)
 class RenderingAdmin(admin.ModelAdmin):

@@ -41,6 +41,15 @@ class CircularForm(forms.ModelForm):
         self.fields["date"].input_formats = DATE_INPUT_FORMATS
         self.fields["date"].help_text = _("TT.MM.JJJJ; das Jahr bestimmt die Nummer.")
 
+    def clean_date(self):
+        date = self.cleaned_data["date"]
+        # The numbering counts per year from 1990 to 2100 (a database constraint).
+        if not 1990 <= date.year <= 2100:
+            raise forms.ValidationError(
+                _("Bitte geben Sie ein Datum zwischen 1990 und 2100 an, z. B. 12.03.2018.")
+            )
+        return date
+
 
 class AttachmentPdfField(forms.FileField):
     """An uploaded attachment: checked by its content as the signed accession form is."""

@@ -6,8 +6,8 @@ marks turned into elements:
 
 - a blank line separates paragraphs; a single line break stays a line break;
 - ``**fett**`` and ``*kursiv*``;
-- lines starting with ``- `` (or ``• ``) form a bulleted list, lines starting with ``1. ``
-  a numbered list.
+- lines starting with ``- `` (or ``• ``) form a bulleted list; two or more lines numbered
+  in order (``1. ``, ``2. ``) a numbered list that keeps its first number.
 """
 
 import re
@@ -17,7 +17,7 @@ from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
 BULLET = re.compile(r"^\s*[-•]\s+(.*)$")
-NUMBERED = re.compile(r"^\s*\d+[.)]\s+(.*)$")
+NUMBERED = re.compile(r"^\s*(\d+)[.)]\s+(.*)$")
 STRONG = re.compile(r"\*\*(?=\S)(.+?)(?<=\S)\*\*")
 EMPHASIS = re.compile(r"(?<![*\w])\*(?=\S)([^*]+?)(?<=\S)\*(?![*\w])")
 
@@ -35,17 +35,38 @@ def _kind(line):
     return "p"
 
 
+def _numbered_list(run):
+    """Two or more lines numbered one after the other: a list that keeps their numbers.
+
+    Anything else (a single "15. März 2018" at the start of a line) stays text.
+    """
+    numbers = [int(NUMBERED.match(line)[1]) for line in run]
+    return len(run) > 1 and numbers == list(range(numbers[0], numbers[0] + len(run)))
+
+
 def _block(lines):
     """One block, split into runs: text lines, bulleted lines, numbered lines."""
-    html = []
+    segments = []
     for kind, run in groupby(lines, key=_kind):
         run = list(run)
-        if kind == "p":
-            html.append("<p>" + "<br>".join(_inline(line.strip()) for line in run) + "</p>")
+        if kind == "ol" and not _numbered_list(run):
+            kind = "p"
+        if kind == "p" and segments and segments[-1][0] == "p":
+            segments[-1][1].extend(run)  # text lines stay one paragraph
         else:
-            pattern = BULLET if kind == "ul" else NUMBERED
-            items = "".join(f"<li>{_inline(pattern.match(line)[1])}</li>" for line in run)
-            html.append(f"<{kind}>{items}</{kind}>")
+            segments.append((kind, run))
+    html = []
+    for kind, run in segments:
+        if kind == "ul":
+            items = "".join(f"<li>{_inline(BULLET.match(line)[1])}</li>" for line in run)
+            html.append(f"<ul>{items}</ul>")
+        elif kind == "ol":
+            first = NUMBERED.match(run[0])[1]
+            items = "".join(f"<li>{_inline(NUMBERED.match(line)[2])}</li>" for line in run)
+            start = "" if first == "1" else f' start="{first}"'
+            html.append(f"<ol{start}>{items}</ol>")
+        else:
+            html.append("<p>" + "<br>".join(_inline(line.strip()) for line in run) + "</p>")
     return "".join(html)
 
 

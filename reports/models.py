@@ -1,9 +1,12 @@
 """Circulars of the associations, their letterheads and numbering, and rendered PDFs."""
 
+import datetime
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organisation, OrganisationKind
@@ -379,6 +382,9 @@ class Rendering(models.Model):
         related_name="+",
         verbose_name=_("für"),
     )
+    # Whether the circular was final when this PDF was asked for: a draft's PDF stays a
+    # draft's PDF (marked "ENTWURF"), even after the circular is finalised.
+    of_final = models.BooleanField(_("vom abgeschlossenen Rundschreiben"), default=False)
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -433,10 +439,19 @@ class Rendering(models.Model):
         return self.status in (RenderingStatus.QUEUED, RenderingStatus.RUNNING)
 
     @property
+    def can_retry(self):
+        """Failed, or running for longer than any task may run (its worker is gone)."""
+        if self.status == RenderingStatus.FAILED:
+            return True
+        limit = timezone.now() - datetime.timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT * 2)
+        stuck = self.started_at is not None and self.started_at < limit
+        return self.status == RenderingStatus.RUNNING and stuck
+
+    @property
     def title(self):
         """What the PDF is, in words, for its page."""
         if self.kind == RenderingKind.CIRCULAR:
-            if self.circular.is_final:
+            if self.of_final:
                 return _("Rundschreiben %(number)s") % {"number": self.circular.number_label}
             return _("Entwurf: %(subject)s") % {"subject": self.circular.subject}
         return _("Statusübersicht %(agreement)s") % {"agreement": self.agreement.short_title}

@@ -43,6 +43,10 @@ CIRCULAR_FIELDS = [
 ]
 
 
+# A rendering is started at most this often (worker deaths and retries together).
+MAX_ATTEMPTS = 5
+
+
 class CircularStateError(Exception):
     """The circular is final (perhaps a colleague was quicker): it cannot be changed."""
 
@@ -143,6 +147,9 @@ def attachment_add(*, circular, user, title, file):
 def attachment_remove(*, attachment, user):
     """Remove an attachment of a draft; the ones after it move up (A3 becomes A2)."""
     circular = _lock_draft(attachment.circular)
+    attachment = circular.attachments.filter(pk=attachment.pk).first()
+    if attachment is None:
+        return  # removed a moment ago (a second click)
     label, title = attachment.label, attachment.title
     storage, name = attachment.file.storage, attachment.file.name
     attachment.delete()
@@ -165,8 +172,8 @@ def circular_send(*, circular, user):
     """Send a final circular to every member jobcenter of its association, once.
 
     Records a recipient per jobcenter with the contact address it is sent to; the e-mails
-    (a link to the circular, which only recipients and the association can open) go out
-    from a worker after the commit. Returns the number of recipients.
+    (a link to the circular, which only recipients, the association and the state's readers
+    can open) go out from a worker after the commit. Returns the number of recipients.
     """
     from jobcenters.models import Jobcenter
     from reports.tasks import send_circular
@@ -194,7 +201,7 @@ def circular_send(*, circular, user):
         action="circular_sent",
         summary=_("an %(count)s Jobcenter versandt") % {"count": len(recipients)},
     )
-    transaction.on_commit(lambda: send_circular.delay(circular.pk))
+    transaction.on_commit(lambda: send_circular.delay(circular.pk), robust=True)
     return len(recipients)
 
 
@@ -213,12 +220,18 @@ def circular_render(*, circular, user):
     """
     if circular.is_final:
         existing = (
-            circular.renderings.exclude(status=RenderingStatus.FAILED).order_by("-pk").first()
+            circular.renderings.filter(of_final=True)
+            .exclude(status=RenderingStatus.FAILED)
+            .order_by("-pk")
+            .first()
         )
         if existing is not None:
             return existing
     rendering = Rendering.objects.create(
-        kind=RenderingKind.CIRCULAR, circular=circular, requested_by=user
+        kind=RenderingKind.CIRCULAR,
+        circular=circular,
+        of_final=circular.is_final,
+        requested_by=user,
     )
     _start(rendering)
     return rendering
@@ -243,11 +256,12 @@ def overview_render(*, agreement, user):
 def rendering_retry(*, rendering, user):
     """Start a failed rendering again."""
     rendering = Rendering.objects.select_for_update().get(pk=rendering.pk)
-    if rendering.status != RenderingStatus.FAILED:
+    if not rendering.can_retry:
         return rendering
     rendering.status = RenderingStatus.QUEUED
     rendering.error = ""
-    rendering.save(update_fields=["status", "error"])
+    rendering.attempts = 0
+    rendering.save(update_fields=["status", "error", "attempts"])
     _start(rendering)
     return rendering
 
@@ -274,6 +288,13 @@ def rendering_start(rendering_id):
             .first()
         )
         if rendering is None or rendering.status == RenderingStatus.DONE:
+            return None
+        if rendering.attempts >= MAX_ATTEMPTS:
+            # Delivered again and again (a worker dies on this PDF): stop and say so.
+            rendering.status = RenderingStatus.FAILED
+            rendering.error = f"given up after {rendering.attempts} attempts"
+            rendering.finished_at = timezone.now()
+            rendering.save(update_fields=["status", "error", "finished_at"])
             return None
         rendering.status = RenderingStatus.RUNNING
         rendering.started_at = timezone.now()

@@ -18,7 +18,7 @@ from reports import services
 from reports.documents import build_pdf
 from reports.models import CircularRecipient
 
-# Errors worth another try: the disk, the database or the broker had a moment.
+# Errors worth another try: the disk or the network had a moment.
 TRANSIENT_ERRORS = (OSError,)
 
 
@@ -35,19 +35,20 @@ TRANSIENT_ERRORS = (OSError,)
 )
 def render(self, rendering_id):
     """Render the PDF of one ``Rendering`` row."""
-    rendering = services.rendering_start(rendering_id)
-    if rendering is None:
-        return
     try:
+        rendering = services.rendering_start(rendering_id)
+        if rendering is None:
+            return
         pdf, page_count = build_pdf(rendering)
+        services.rendering_finish(rendering=rendering, pdf=pdf, page_count=page_count)
     except TRANSIENT_ERRORS as error:
+        # Another try comes (autoretry); after the last one the row says it failed.
         if self.request.retries >= self.max_retries:
             services.rendering_fail(rendering_id=rendering_id, error=error)
         raise
     except (SoftTimeLimitExceeded, Exception) as error:
         services.rendering_fail(rendering_id=rendering_id, error=error)
         raise
-    services.rendering_finish(rendering=rendering, pdf=pdf, page_count=page_count)
 
 
 @shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
@@ -63,6 +64,7 @@ def send_circular(circular_id):
         .select_related("circular__association", "jobcenter")
         .order_by("pk")
     )
+    failed = []
     for recipient in pending:
         circular = recipient.circular
         with override("de"):
@@ -71,10 +73,17 @@ def send_circular(circular_id):
                 "recipient": recipient,
                 "link": settings.SITE_URL + circular.get_absolute_url(),
             }
-            send_mail(
-                subject=render_to_string("reports/email/circular_subject.txt", context).strip(),
-                message=render_to_string("reports/email/circular.txt", context),
-                from_email=None,
-                recipient_list=[recipient.email],
-            )
+            try:
+                send_mail(
+                    subject=render_to_string("reports/email/circular_subject.txt", context).strip(),
+                    message=render_to_string("reports/email/circular.txt", context),
+                    from_email=None,
+                    recipient_list=[recipient.email],
+                )
+            except OSError as error:  # smtplib's errors are OSErrors
+                # One refused address must not hold up the others.
+                failed.append(error)
+                continue
         CircularRecipient.objects.filter(pk=recipient.pk).update(emailed_at=timezone.now())
+    if failed:
+        raise failed[0]  # retried with backoff: only the ones still missing go again

@@ -20,7 +20,7 @@ from jobcenters.views import PAGE_SIZE
 from reports import services
 from reports.documents import circular_context
 from reports.forms import AttachmentForm, CircularForm
-from reports.models import CircularStatus, RenderingStatus, default_addressees
+from reports.models import RenderingStatus, default_addressees
 
 
 @login_required
@@ -65,16 +65,19 @@ def circular_new(request):
 
 @login_required
 def circular_edit(request, pk):
-    circular = access.get_circular_for_user(request.user, pk, action="change")
+    circular = access.get_circular_for_user(request.user, pk, action="render")
+    if request.method != "POST" and not access.can_change_circular(request.user, circular):
+        raise PermissionDenied  # final: a correction is a new circular
     form = CircularForm(request.POST or None, instance=circular)
     if request.method == "POST" and form.is_valid():
         try:
             services.circular_update(circular=circular, user=request.user, data=form.cleaned_data)
         except services.CircularStateError as error:
-            messages.error(request, str(error))
+            # A colleague finalised it meanwhile: keep what was typed, to copy into a new one.
+            form.add_error(None, str(error))
         else:
             messages.success(request, _("Der Entwurf ist gespeichert."))
-        return redirect(circular)
+            return redirect(circular)
     return render(request, "reports/circular_edit.html", {"form": form, "circular": circular})
 
 
@@ -87,7 +90,8 @@ def circular_detail(request, pk):
         **circular_context(circular),
         "can_change": access.can_change_circular(user, circular),
         "can_render": access.can_render_circular(user, circular),
-        "rendering": circular.renderings.exclude(status=RenderingStatus.FAILED)
+        "rendering": circular.renderings.filter(of_final=True)
+        .exclude(status=RenderingStatus.FAILED)
         .order_by("-pk")
         .first()
         if circular.is_final
@@ -241,7 +245,7 @@ def rendering_detail(request, pk):
     context = {
         "rendering": rendering,
         "circular": rendering.circular,
-        "can_retry": _can_retry(request.user, rendering),
+        "can_retry": rendering.can_retry and _can_retry(request.user, rendering),
     }
     return render(request, "reports/rendering_detail.html", context)
 
@@ -285,7 +289,7 @@ def download_name(rendering):
     circular = rendering.circular
     if circular is None:
         return f"Statusuebersicht-{rendering.agreement_id}-{rendering.created_at:%Y-%m-%d}.pdf"
-    if circular.status == CircularStatus.FINAL:
+    if rendering.of_final:
         return f"Rundschreiben-{circular.number}-{circular.year % 100:02d}.pdf"
     return f"Rundschreiben-Entwurf-{rendering.pk}.pdf"
 

@@ -302,6 +302,7 @@ class RenderingFactory(DjangoModelFactory):
 
     kind = RenderingKind.CIRCULAR
     circular = factory.SubFactory(CircularFactory, final=True)
+    of_final = factory.LazyAttribute(lambda o: o.circular is not None and o.circular.is_final)
 
     class Params:
         done = factory.Trait(

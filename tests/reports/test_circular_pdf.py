@@ -129,3 +129,15 @@ def test_a_final_circular_is_rendered_once(circular_151, django_capture_on_commi
 
     assert first == second
     assert circular_151.renderings.count() == 1
+
+
+def test_a_rendering_delivered_too_often_is_given_up_and_says_so(circular_151):
+    rendering = factories.RenderingFactory(
+        circular=circular_151, status=RenderingStatus.RUNNING, attempts=services.MAX_ATTEMPTS
+    )
+
+    assert services.rendering_start(rendering.pk) is None
+
+    rendering.refresh_from_db()
+    assert rendering.status == RenderingStatus.FAILED
+    assert rendering.can_retry

@@ -198,13 +198,38 @@ def test_the_default_addressees_name_the_association_in_the_genitive(name, block
 
 def test_the_text_markup_escapes_html_and_knows_paragraphs_emphasis_and_lists():
     html = render_markup(
-        "Hallo <script>alert(1)</script> **fett** und *kursiv*\n\n- eins\n- zwei\n\n1. erstens"
+        "Hallo <script>alert(1)</script> **fett** und *kursiv*\n\n- eins\n- zwei\n\n"
+        "1. erstens\n2. zweitens"
     )
 
     assert html == (
         "<p>Hallo &lt;script&gt;alert(1)&lt;/script&gt; <strong>fett</strong> und "
-        "<em>kursiv</em></p>\n<ul><li>eins</li><li>zwei</li></ul>\n<ol><li>erstens</li></ol>"
+        "<em>kursiv</em></p>\n<ul><li>eins</li><li>zwei</li></ul>\n"
+        "<ol><li>erstens</li><li>zweitens</li></ol>"
     )
+
+
+def test_a_date_at_the_start_of_a_line_stays_text():
+    assert render_markup("am\n15. März 2018 unterzeichnet") == (
+        "<p>am<br>15. März 2018 unterzeichnet</p>"
+    )
+
+
+def test_a_numbered_list_keeps_its_first_number():
+    assert render_markup("3. drei\n4. vier") == '<ol start="3"><li>drei</li><li>vier</li></ol>'
+
+
+def test_removing_an_attachment_twice_removes_it_once(nrw, users):
+    draft = factories.CircularFactory(association=nrw.landkreistag)
+    first, *_later = [
+        factories.CircularAttachmentFactory(circular=draft, position=position)
+        for position in (1, 2)
+    ]
+
+    services.attachment_remove(attachment=first, user=users.landkreistag)
+    services.attachment_remove(attachment=first, user=users.landkreistag)
+
+    assert list(draft.attachments.values_list("position", flat=True)) == [1]
 
 
 def finalise_at_once(drafts):

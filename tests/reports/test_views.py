@@ -6,6 +6,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from reports import services
 from reports.models import Circular, CircularCounter, CircularStatus, RenderingStatus
 from tests import factories
 
@@ -381,3 +382,53 @@ def test_the_demo_date_is_german_on_the_circular_page(client, users, accession_w
 
     assert datetime.date(2018, 3, 12).strftime("%d.%m.%Y") in content
     assert "Rundschreiben-Nr. 151/18" in content
+
+
+def test_edits_sent_after_a_colleague_finalised_are_kept_on_the_page(client, users, nrw):
+    circular = factories.CircularFactory(association=nrw.staedtetag, final=True, number=3)
+    client.force_login(users.staedtetag)
+
+    response = client.post(
+        reverse("circulars:edit", args=[circular.pk]), _form(subject="Mein neuer Betreff")
+    )
+
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert "ist abgeschlossen und kann nicht mehr geändert werden" in content
+    assert 'value="Mein neuer Betreff"' in content
+    circular.refresh_from_db()
+    assert circular.subject != "Mein neuer Betreff"
+
+
+def test_a_year_outside_the_numbering_is_named_at_the_date(staedtetag_client):
+    response = staedtetag_client.post(reverse("circulars:new"), _form(date="12.03.0218"))
+
+    assert response.context["form"].errors["date"] == [
+        "Bitte geben Sie ein Datum zwischen 1990 und 2100 an, z. B. 12.03.2018."
+    ]
+
+
+def test_the_admin_offers_no_deletion_of_a_final_circular(client, users, accession_world):
+    client.force_login(users.admin)
+
+    response = client.get(
+        reverse("admin:reports_circular_delete", args=[accession_world.final_circular.pk])
+    )
+
+    assert response.status_code == 403
+
+
+def test_a_draft_s_pdf_stays_with_the_association_after_finalising(
+    client, users, nrw, django_capture_on_commit_callbacks
+):
+    draft = factories.CircularFactory(association=nrw.landkreistag)
+    with django_capture_on_commit_callbacks(execute=True):
+        draft_pdf = services.circular_render(circular=draft, user=users.landkreistag)
+        final = services.circular_finalise(circular=draft, user=users.landkreistag)
+        final_pdf = services.circular_render(circular=final, user=users.landkreistag)
+    client.force_login(users.ministry)
+
+    assert final_pdf != draft_pdf
+    assert final_pdf.of_final
+    assert client.get(reverse("renderings:download", args=[draft_pdf.pk])).status_code == 404
+    assert client.get(reverse("renderings:download", args=[final_pdf.pk])).status_code == 200
