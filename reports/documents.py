@@ -3,7 +3,9 @@
 The letter and one separator page per attachment ("Anlage A1 – …") are rendered by
 WeasyPrint as one tagged PDF/UA-1 document; pikepdf then puts each uploaded attachment's
 pages behind its separator. The uploaded pages keep their content but not their own
-structure tree, which cannot be merged into ours; the letter's pages are the accessible part.
+structure tree, which cannot be merged into ours: the letter's pages are the accessible
+part, and a circular with attachments no longer claims PDF/UA-1 as a whole (each uploaded
+attachment can also be downloaded on its own, as it was uploaded).
 """
 
 import io
@@ -80,6 +82,11 @@ def circular_pdf(circular):
                 pdf.pages.insert(position, page)
                 _untag(pdf.pages[position])
                 position += 1
+        # The uploaded pages keep their content but carry no tags we could vouch for: the
+        # document as a whole no longer claims PDF/UA-1, only its letter pages are tagged.
+        with pdf.open_metadata(set_pikepdf_as_editor=False) as metadata:
+            if "pdfuaid:part" in metadata:
+                del metadata["pdfuaid:part"]
         output = io.BytesIO()
         pdf.save(output)
         return output.getvalue(), len(pdf.pages)

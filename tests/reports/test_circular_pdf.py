@@ -81,9 +81,24 @@ def test_the_pdf_is_tagged_german_and_titled(circular_151):
         assert document.Root.ViewerPreferences.DisplayDocTitle
         with document.open_metadata() as metadata:
             assert metadata["dc:title"].startswith("Rundschreiben Nr. 151/18")
-            assert metadata["pdfuaid:part"] == "1"
         # The appended pages do not point into the letter's structure tree.
         assert "/StructParents" not in document.pages[2].obj
+
+
+def test_a_circular_without_uploads_claims_pdf_ua_1(nrw):
+    circular = factories.CircularFactory(association=nrw.landkreistag, final=True)
+
+    pdf, _pages = circular_pdf(circular)
+
+    with pikepdf.open(io.BytesIO(pdf)) as document, document.open_metadata() as metadata:
+        assert metadata["pdfuaid:part"] == "1"
+
+
+def test_a_circular_with_uploaded_attachments_claims_no_more_than_it_is(circular_151):
+    pdf, _pages = circular_pdf(circular_151)
+
+    with pikepdf.open(io.BytesIO(pdf)) as document, document.open_metadata() as metadata:
+        assert "pdfuaid:part" not in metadata
 
 
 def test_a_draft_says_so_on_every_page(nrw):
