@@ -409,7 +409,8 @@ def get_circular_for_user(user, pk, *, action=None):
 
 def visible_renderings(user, queryset=None):
     """A circular's PDF is seen by whoever sees the circular; a status overview's by the
-    organisation it was made for (it shows that organisation's view of the jobcenters)."""
+    organisation it was made for (it shows that organisation's view of the jobcenters); a
+    jobcenter's profile by whoever sees the jobcenter."""
     from reports.models import Rendering, RenderingKind
 
     renderings = Rendering.objects.all() if queryset is None else queryset
@@ -424,11 +425,18 @@ def visible_renderings(user, queryset=None):
     if user.role != Role.ASSOCIATION_STAFF:
         # Readers get the final text only, never the PDF of an earlier draft.
         circulars &= Q(of_final=True)
-    return renderings.filter(circulars | overviews)
+    profiles = Q(
+        kind=RenderingKind.PROFILE,
+        jobcenter__in=visible_jobcenters(user).values("pk"),
+        agreement__in=visible_agreements(user).values("pk"),
+    )
+    return renderings.filter(circulars | overviews | profiles)
 
 
 def get_rendering_for_user(user, pk):
     from reports.models import Rendering
 
-    renderings = visible_renderings(user, Rendering.objects.select_related("circular", "agreement"))
+    renderings = visible_renderings(
+        user, Rendering.objects.select_related("circular", "agreement", "jobcenter")
+    )
     return get_object_or_404(renderings, pk=pk)

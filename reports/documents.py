@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from reports.markup import render_markup
 from reports.models import RenderingKind
-from reports.overview import status_overview
+from reports.overview import jobcenter_profile, status_overview
 from reports.pdf import render_pdf_parts
 
 CIRCULAR_TEMPLATE = "reports/circular_pdf.html"
@@ -122,9 +122,23 @@ def overview_pdf(rendering):
     return pdf, page_counts[0]
 
 
+PROFILE_TEMPLATE = "reports/profile_pdf.html"
+
+
+def profile_pdf(rendering):
+    """One jobcenter's profile under the rendering's agreement."""
+    context = {
+        "profile": jobcenter_profile(rendering.jobcenter, rendering.agreement),
+        "made_at": timezone.localtime(),
+    }
+    pdf, page_counts = render_pdf_parts([(PROFILE_TEMPLATE, context)])
+    return pdf, page_counts[0]
+
+
 BUILDERS = {
     RenderingKind.CIRCULAR: lambda rendering: circular_pdf(rendering.circular),
     RenderingKind.OVERVIEW: overview_pdf,
+    RenderingKind.PROFILE: profile_pdf,
 }
 
 

@@ -338,6 +338,7 @@ class CircularAttachment(models.Model):
 class RenderingKind(models.TextChoices):
     CIRCULAR = "circular", _("Rundschreiben")
     OVERVIEW = "overview", _("Statusübersicht")
+    PROFILE = "profile", _("Profil eines Jobcenters")
 
 
 class RenderingStatus(models.TextChoices):
@@ -382,6 +383,15 @@ class Rendering(models.Model):
         related_name="+",
         verbose_name=_("für"),
     )
+    # A profile: one jobcenter with the agreement above.
+    jobcenter = models.ForeignKey(
+        "jobcenters.Jobcenter",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("Jobcenter"),
+    )
     # Whether the circular was final when this PDF was asked for: a draft's PDF stays a
     # draft's PDF (marked "ENTWURF"), even after the circular is finalised.
     of_final = models.BooleanField(_("vom abgeschlossenen Rundschreiben"), default=False)
@@ -421,6 +431,11 @@ class Rendering(models.Model):
                 condition=~Q(kind=RenderingKind.OVERVIEW) | Q(agreement__isnull=False),
                 name="rendering_overview_has_agreement",
             ),
+            models.CheckConstraint(
+                condition=~Q(kind=RenderingKind.PROFILE)
+                | Q(agreement__isnull=False, jobcenter__isnull=False),
+                name="rendering_profile_has_jobcenter",
+            ),
             # Done means there is a file to hand out.
             models.CheckConstraint(
                 condition=~Q(status=RenderingStatus.DONE) | ~Q(file=""),
@@ -454,6 +469,8 @@ class Rendering(models.Model):
             if self.of_final:
                 return _("Rundschreiben %(number)s") % {"number": self.circular.number_label}
             return _("Entwurf: %(subject)s") % {"subject": self.circular.subject}
+        if self.kind == RenderingKind.PROFILE:
+            return _("Profil %(jobcenter)s") % {"jobcenter": self.jobcenter.name}
         return _("Statusübersicht %(agreement)s") % {"agreement": self.agreement.short_title}
 
     @property
@@ -461,4 +478,6 @@ class Rendering(models.Model):
         """The page of what the PDF shows."""
         if self.kind == RenderingKind.CIRCULAR:
             return self.circular.get_absolute_url()
+        if self.kind == RenderingKind.PROFILE:
+            return reverse("overviews:profile", args=[self.agreement_id, self.jobcenter_id])
         return reverse("overviews:status", args=[self.agreement_id])

@@ -1,14 +1,16 @@
 """The status overview (Sachstand): every jobcenter with its accession, its measures per
-action field and its latest key figures. One builder for the page and the PDF.
+action field and its latest key figures; and the profile of one jobcenter. One builder
+each for the page and the PDF.
 """
 
 from dataclasses import dataclass
 
 from django.db.models import OuterRef, Subquery
 
+from accounts.models import AuditEvent
 from agreements.models import ActionField
-from jobcenters.models import AccessionStatus
-from measures.models import KeyFigures
+from jobcenters.models import Accession, AccessionStatus
+from measures.models import KeyFigures, Measure
 from measures.overview import coverage_matrix
 
 
@@ -57,4 +59,42 @@ def status_overview(jobcenters, agreement):
     ]
     return StatusOverview(
         agreement=agreement, action_fields=action_fields, rows=rows, covered=matrix.covered
+    )
+
+
+@dataclass
+class JobcenterProfile:
+    jobcenter: object
+    agreement: object
+    association: object
+    accession: object  # the current accession, or None
+    history: list  # its audit events, oldest first: the timeline
+    measures: list
+    key_figures: list  # every reported year, newest first
+
+
+def jobcenter_profile(jobcenter, agreement):
+    """One jobcenter under ``agreement``: its accession with timeline, measures, key figures.
+
+    A fixed number of queries, whatever the number of measures or years.
+    """
+    accession = (
+        Accession.objects.filter(jobcenter=jobcenter, agreement=agreement)
+        .order_by("-created_at", "-pk")
+        .first()
+    )
+    history = list(reversed(AuditEvent.objects.for_object(accession)[:50])) if accession else []
+    measures = list(
+        Measure.objects.filter(jobcenter=jobcenter, agreement=agreement)
+        .select_related("action_field")
+        .order_by("action_field__number", "title")
+    )
+    return JobcenterProfile(
+        jobcenter=jobcenter,
+        agreement=agreement,
+        association=jobcenter.association,
+        accession=accession,
+        history=history,
+        measures=measures,
+        key_figures=list(KeyFigures.objects.filter(jobcenter=jobcenter).order_by("-year")),
     )

@@ -7,4 +7,14 @@ app_name = "overviews"
 urlpatterns = [
     path("<int:agreement_pk>/", overview_views.status_overview_page, name="status"),
     path("<int:agreement_pk>/pdf/", overview_views.status_overview_render, name="status-pdf"),
+    path(
+        "<int:agreement_pk>/jobcenter/<int:jobcenter_pk>/",
+        overview_views.profile_page,
+        name="profile",
+    ),
+    path(
+        "<int:agreement_pk>/jobcenter/<int:jobcenter_pk>/pdf/",
+        overview_views.profile_render,
+        name="profile-pdf",
+    ),
 ]

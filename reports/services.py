@@ -253,6 +253,16 @@ def overview_render(*, agreement, user):
 
 
 @transaction.atomic
+def profile_render(*, agreement, jobcenter, user):
+    """Ask a worker for the profile of ``jobcenter`` under ``agreement`` as it is today."""
+    rendering = Rendering.objects.create(
+        kind=RenderingKind.PROFILE, agreement=agreement, jobcenter=jobcenter, requested_by=user
+    )
+    _start(rendering)
+    return rendering
+
+
+@transaction.atomic
 def rendering_retry(*, rendering, user):
     """Start a failed rendering again."""
     rendering = Rendering.objects.select_for_update().get(pk=rendering.pk)
@@ -283,7 +293,7 @@ def rendering_start(rendering_id):
     with transaction.atomic():
         rendering = (
             Rendering.objects.select_for_update(of=("self",))
-            .select_related("circular__association", "agreement", "organisation")
+            .select_related("circular__association", "agreement", "organisation", "jobcenter")
             .filter(pk=rendering_id)
             .first()
         )

@@ -663,6 +663,25 @@ PAGES += [
     ),
     Page("overviews:status", FOLLOW_NRW, label="overviews:status (NRW)", kwargs=_nrw_agreement),
     Page(
+        "overviews:profile",
+        {
+            "anonymous": LOGIN,
+            "admin": OK,
+            "ministry": OK,
+            "directorate": OK,
+            "landkreistag": NOT_FOUND,
+            "staedtetag": OK,
+            "city_manager": OK,
+            "kreis_manager": NOT_FOUND,
+            "hessen_ministry": NOT_FOUND,
+        },
+        label="overviews:profile (city)",
+        kwargs=lambda: {
+            "agreement_pk": _agreement(NRW_AGREEMENT)["pk"],
+            "jobcenter_pk": _jobcenter(CITY_JOBCENTER)["pk"],
+        },
+    ),
+    Page(
         "overviews:status",
         FOLLOW_HESSEN_DRAFT,
         label="overviews:status (unpublished, Hessen)",
@@ -714,6 +733,7 @@ NOT_PAGES = {
     "renderings:download": "a PDF download; tests/reports/test_views.py",
     "renderings:retry": "POST only, redirects; tests/reports/test_views.py",
     "overviews:status-pdf": "POST only, redirects; tests/reports/test_overview.py",
+    "overviews:profile-pdf": "POST only, redirects; tests/reports/test_overview.py",
     "logout": "POST only; tests/accounts/test_login.py",
     "set_language": "POST only, redirects; tests/accounts/test_language.py",
 }

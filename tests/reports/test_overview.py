@@ -9,9 +9,10 @@ import pytest
 from django.urls import reverse
 
 from accounts import access
-from reports.documents import overview_pdf
+from reports import services
+from reports.documents import overview_pdf, profile_pdf
 from reports.models import Rendering, RenderingKind, RenderingStatus
-from reports.overview import status_overview
+from reports.overview import jobcenter_profile, status_overview
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -159,3 +160,89 @@ def test_a_retry_of_an_overview_is_offered_to_its_organisation(client, users, ac
     content = client.get(rendering.get_absolute_url()).content.decode()
 
     assert "Noch einmal versuchen" in content
+
+
+def test_a_profile_holds_accession_timeline_measures_and_every_year(accession_world, nrw):
+    factories.KeyFiguresFactory(jobcenter=nrw.city_jobcenter, year=2024)
+
+    profile = jobcenter_profile(nrw.city_jobcenter, nrw.agreement)
+
+    assert profile.accession == accession_world.joined
+    assert profile.association == nrw.staedtetag
+    assert {measure.title for measure in profile.measures} == {
+        "Barrierefreier Eingangsbereich",
+        "„Hinschauen, statt wegschauen!“ – Inklusionstag",
+    }
+    assert [figures.year for figures in profile.key_figures] == [2025, 2024]
+
+
+@pytest.mark.parametrize("count", [2, 20])
+def test_the_profile_page_runs_a_fixed_number_of_queries(
+    client, users, nrw, count, django_assert_num_queries
+):
+    accession = factories.AccessionFactory(
+        jobcenter=nrw.city_jobcenter, agreement=nrw.agreement, joined=True
+    )
+    for year in range(2025 - count, 2025):
+        factories.KeyFiguresFactory(jobcenter=nrw.city_jobcenter, year=year)
+    factories.MeasureFactory.create_batch(
+        count,
+        jobcenter=nrw.city_jobcenter,
+        agreement=nrw.agreement,
+        action_field=factories.ActionFieldFactory(agreement=nrw.agreement, number=1),
+    )
+    assert accession
+    client.force_login(users.ministry)
+
+    with django_assert_num_queries(10):
+        response = client.get(
+            reverse("overviews:profile", args=[nrw.agreement.pk, nrw.city_jobcenter.pk])
+        )
+
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("user_kind", "status"),
+    [("staedtetag", 200), ("city_manager", 200), ("landkreistag", 404), ("kreis_manager", 404)],
+)
+def test_a_profile_pdf_is_downloaded_by_whoever_sees_the_jobcenter(
+    client, users, nrw, accession_world, user_kind, status, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        rendering = services.profile_render(
+            agreement=nrw.agreement, jobcenter=nrw.city_jobcenter, user=users.ministry
+        )
+    client.force_login(getattr(users, user_kind))
+
+    response = client.get(reverse("renderings:download", args=[rendering.pk]))
+
+    assert response.status_code == status
+
+
+def test_the_profile_pdf_names_the_jobcenter_its_accession_and_key_figures(
+    accession_world, nrw, users
+):
+    rendering = factories.RenderingFactory(
+        kind="profile", circular=None, agreement=nrw.agreement, jobcenter=nrw.city_jobcenter
+    )
+
+    pdf, pages = profile_pdf(rendering)
+
+    text = _text(pdf, 1)
+    assert pages == 1
+    assert "Profil: Jobcenter Düsseldorf" in text
+    assert "Stand beigetreten" in text
+    assert "Barrierefreier Eingangsbereich" in text
+    assert "2025 820 280 300" in text
+
+
+def test_asking_for_a_profile_of_a_foreign_jobcenter_is_a_404(client, users, nrw):
+    client.force_login(users.landkreistag)
+
+    response = client.post(
+        reverse("overviews:profile-pdf", args=[nrw.agreement.pk, nrw.city_jobcenter.pk])
+    )
+
+    assert response.status_code == 404
+    assert not Rendering.objects.exists()

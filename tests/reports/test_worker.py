@@ -65,3 +65,14 @@ def test_the_worker_renders_a_status_overview(celery_worker, wait_for, accession
     )
     assert rendering.organisation == nrw.landkreistag
     assert rendering.file.read().startswith(b"%PDF-")
+
+
+def test_the_worker_renders_a_jobcenter_profile(celery_worker, wait_for, nrw, users):
+    rendering = services.profile_render(
+        agreement=nrw.agreement, jobcenter=nrw.city_jobcenter, user=users.ministry
+    )
+
+    assert wait_for(lambda: _status(rendering) == RenderingStatus.DONE, 60), (
+        celery_worker.log.read_text()
+    )
+    assert rendering.page_count == 1
