@@ -410,7 +410,8 @@ def get_circular_for_user(user, pk, *, action=None):
 def visible_renderings(user, queryset=None):
     """A circular's PDF is seen by whoever sees the circular; a status overview's by the
     organisation it was made for (it shows that organisation's view of the jobcenters); a
-    jobcenter's profile by whoever sees the jobcenter."""
+    jobcenter's profile by whoever sees the jobcenter; a Reader's page by ministry staff (the
+    public downloads the latest finished one: ``public_readers``)."""
     from reports.models import Rendering, RenderingKind
 
     renderings = Rendering.objects.all() if queryset is None else queryset
@@ -430,7 +431,10 @@ def visible_renderings(user, queryset=None):
         jobcenter__in=visible_jobcenters(user).values("pk"),
         agreement__in=visible_agreements(user).values("pk"),
     )
-    return renderings.filter(circulars | overviews | profiles)
+    readers = Q(kind=RenderingKind.READER, agreement__in=visible_agreements(user).values("pk"))
+    if user.role != Role.MINISTRY_STAFF:
+        readers = Q(pk__in=[])
+    return renderings.filter(circulars | overviews | profiles | readers)
 
 
 def get_rendering_for_user(user, pk):
@@ -440,3 +444,22 @@ def get_rendering_for_user(user, pk):
         user, Rendering.objects.select_related("circular", "agreement", "jobcenter")
     )
     return get_object_or_404(renderings, pk=pk)
+
+
+def can_make_reader(user, agreement):
+    """Ministry staff of the agreement's state publish its best-practice Reader."""
+    if not user.is_authenticated:
+        return False
+    if user.is_superuser:
+        return True
+    return user.role == Role.MINISTRY_STAFF and _organisation(user).state == agreement.state
+
+
+def public_readers(queryset=None):
+    """The finished Readers of published agreements: for everybody, like the catalogue."""
+    from reports.models import Rendering, RenderingKind, RenderingStatus
+
+    renderings = Rendering.objects.all() if queryset is None else queryset
+    return renderings.filter(
+        kind=RenderingKind.READER, status=RenderingStatus.DONE, agreement__is_published=True
+    )

@@ -23,7 +23,7 @@ from accounts.services import record_event
 from agreements.models import ActionField, FrameworkAgreement
 from jobcenters.models import Accession, AccessionStatus, Jobcenter, PlannedMeasure
 from jobcenters.services import jobcenters_import
-from reports.demo_circulars import load_circulars
+from reports.demo_circulars import load_circulars, load_reader
 from reports.demo_measures import load_measures
 
 DEMO_PASSWORD = "rahmenwerk-demo"  # noqa: S105 (demo data only, never loaded in production)
@@ -227,6 +227,7 @@ def load_demo():
     _load_accessions()
     load_measures()
     load_circulars()
+    load_reader()
 
 
 def _load_agreement(data):

@@ -1,6 +1,7 @@
 """Demo circulars: the Landkreistag NRW's circular 151/18 of 12.03.2018 (seed ``000_…``),
 final with its attachments A1–A3 and its PDF, sent to the Kreis jobcenters; of the
-Städtetag NRW a final circular not sent yet and a draft.
+Städtetag NRW a final circular not sent yet and a draft; and the Reader of the NRW
+agreement's published measures.
 
 The signer is a placeholder, never the real person; the text is the seed's. Loading twice
 changes nothing.
@@ -14,7 +15,14 @@ from django.db import transaction
 from accounts.models import Organisation, OrganisationKind, State, User
 from agreements.models import FrameworkAgreement
 from reports import services
-from reports.models import Circular, CircularCounter, Letterhead, default_addressees
+from reports.models import (
+    Circular,
+    CircularCounter,
+    Letterhead,
+    Rendering,
+    RenderingKind,
+    default_addressees,
+)
 from reports.pdf import render_pdf
 
 LETTERHEADS = {
@@ -174,6 +182,17 @@ def load_circulars():
         )
         final = services.circular_finalise(circular=final, user=author)
         services.circular_render(circular=final, user=author)
+
+
+def load_reader():
+    """The Reader of the NRW agreement's published measures, made by the ministry."""
+    agreement = FrameworkAgreement.objects.get(
+        state=State.NW, short_title="Rahmenvereinbarung Inklusion NRW"
+    )
+    if not Rendering.objects.filter(kind=RenderingKind.READER, agreement=agreement).exists():
+        services.reader_render(
+            agreement=agreement, user=User.objects.filter(username="ministerium").first()
+        )
 
 
 def _load_circular_151_18(landkreistag):

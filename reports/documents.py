@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from reports.markup import render_markup
 from reports.models import RenderingKind
-from reports.overview import jobcenter_profile, status_overview
+from reports.overview import jobcenter_profile, reader_sections, status_overview
 from reports.pdf import render_pdf_parts
 
 CIRCULAR_TEMPLATE = "reports/circular_pdf.html"
@@ -135,7 +135,22 @@ def profile_pdf(rendering):
     return pdf, page_counts[0]
 
 
+READER_TEMPLATE = "reports/reader_pdf.html"
+
+
+def reader_pdf(rendering):
+    """The Reader: a cover, contents with page numbers, a section per action field."""
+    context = {
+        "agreement": rendering.agreement,
+        "sections": reader_sections(rendering.agreement),
+        "made_at": timezone.localtime(),
+    }
+    pdf, page_counts = render_pdf_parts([(READER_TEMPLATE, context)])
+    return pdf, page_counts[0]
+
+
 BUILDERS = {
+    RenderingKind.READER: reader_pdf,
     RenderingKind.CIRCULAR: lambda rendering: circular_pdf(rendering.circular),
     RenderingKind.OVERVIEW: overview_pdf,
     RenderingKind.PROFILE: profile_pdf,

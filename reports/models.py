@@ -339,6 +339,7 @@ class RenderingKind(models.TextChoices):
     CIRCULAR = "circular", _("Rundschreiben")
     OVERVIEW = "overview", _("Statusübersicht")
     PROFILE = "profile", _("Profil eines Jobcenters")
+    READER = "reader", _("Reader guter Praxis")
 
 
 class RenderingStatus(models.TextChoices):
@@ -436,6 +437,10 @@ class Rendering(models.Model):
                 | Q(agreement__isnull=False, jobcenter__isnull=False),
                 name="rendering_profile_has_jobcenter",
             ),
+            models.CheckConstraint(
+                condition=~Q(kind=RenderingKind.READER) | Q(agreement__isnull=False),
+                name="rendering_reader_has_agreement",
+            ),
             # Done means there is a file to hand out.
             models.CheckConstraint(
                 condition=~Q(status=RenderingStatus.DONE) | ~Q(file=""),
@@ -471,6 +476,8 @@ class Rendering(models.Model):
             return _("Entwurf: %(subject)s") % {"subject": self.circular.subject}
         if self.kind == RenderingKind.PROFILE:
             return _("Profil %(jobcenter)s") % {"jobcenter": self.jobcenter.name}
+        if self.kind == RenderingKind.READER:
+            return _("Reader %(agreement)s") % {"agreement": self.agreement.short_title}
         return _("Statusübersicht %(agreement)s") % {"agreement": self.agreement.short_title}
 
     @property
@@ -480,4 +487,6 @@ class Rendering(models.Model):
             return self.circular.get_absolute_url()
         if self.kind == RenderingKind.PROFILE:
             return reverse("overviews:profile", args=[self.agreement_id, self.jobcenter_id])
+        if self.kind == RenderingKind.READER:
+            return reverse("overviews:readers")
         return reverse("overviews:status", args=[self.agreement_id])

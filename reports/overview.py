@@ -98,3 +98,25 @@ def jobcenter_profile(jobcenter, agreement):
         measures=measures,
         key_figures=list(KeyFigures.objects.filter(jobcenter=jobcenter).order_by("-year")),
     )
+
+
+def reader_sections(agreement):
+    """The Reader's sections: each action field of ``agreement`` with its published measures.
+
+    Two queries: the action fields, and the published measures with their jobcenters.
+    """
+    from accounts import access
+
+    measures = (
+        access.catalogue_measures()
+        .filter(agreement=agreement)
+        .select_related("jobcenter")
+        .order_by("action_field__number", "jobcenter__name", "title")
+    )
+    by_field = {}
+    for measure in measures:
+        by_field.setdefault(measure.action_field_id, []).append(measure)
+    return [
+        (field, by_field.get(field.pk, []))
+        for field in ActionField.objects.filter(agreement=agreement)
+    ]

@@ -1,6 +1,9 @@
-"""The status overview of an agreement, as a page and as a PDF made by a worker."""
+"""The status overview of an agreement, a jobcenter's profile and the best-practice Reader,
+as pages and as PDFs made by a worker."""
 
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
@@ -47,4 +50,45 @@ def profile_render(request, agreement_pk, jobcenter_pk):
     agreement = access.get_agreement_for_user(request.user, agreement_pk)
     jobcenter = access.get_jobcenter_for_user(request.user, jobcenter_pk)
     rendering = services.profile_render(agreement=agreement, jobcenter=jobcenter, user=request.user)
+    return redirect(rendering)
+
+
+def readers(request):
+    """The best-practice Reader of every agreement the visitor sees, for everybody."""
+    agreements = list(access.visible_agreements(request.user).order_by("state", "short_title"))
+    latest = {}
+    for reader in access.public_readers().order_by("agreement", "-finished_at", "-pk"):
+        latest.setdefault(reader.agreement_id, reader)
+    rows = [
+        (agreement, latest.get(agreement.pk), access.can_make_reader(request.user, agreement))
+        for agreement in agreements
+    ]
+    return render(request, "reports/readers.html", {"rows": rows})
+
+
+def reader_download(request, agreement_pk):
+    """The latest finished Reader of a published agreement: public, like the catalogue."""
+    reader = (
+        access.public_readers()
+        .filter(agreement=agreement_pk)
+        .order_by("-finished_at", "-pk")
+        .first()
+    )
+    if reader is None:
+        raise Http404
+    return FileResponse(
+        reader.file.open("rb"),
+        as_attachment=True,
+        filename=f"Reader-gute-Praxis-{reader.agreement_id}.pdf",
+        content_type="application/pdf",
+    )
+
+
+@login_required
+@require_POST
+def reader_render(request, agreement_pk):
+    agreement = access.get_agreement_for_user(request.user, agreement_pk)
+    if not access.can_make_reader(request.user, agreement):
+        raise PermissionDenied
+    rendering = services.reader_render(agreement=agreement, user=request.user)
     return redirect(rendering)

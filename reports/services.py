@@ -263,6 +263,16 @@ def profile_render(*, agreement, jobcenter, user):
 
 
 @transaction.atomic
+def reader_render(*, agreement, user):
+    """Ask a worker for the Reader of ``agreement``: its published measures as they are now."""
+    rendering = Rendering.objects.create(
+        kind=RenderingKind.READER, agreement=agreement, requested_by=user
+    )
+    _start(rendering)
+    return rendering
+
+
+@transaction.atomic
 def rendering_retry(*, rendering, user):
     """Start a failed rendering again."""
     rendering = Rendering.objects.select_for_update().get(pk=rendering.pk)

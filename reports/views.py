@@ -279,6 +279,8 @@ def rendering_download(request, pk):
 
 def _can_retry(user, rendering):
     """A circular's association asks again; an overview or profile, whoever may see it."""
+    if rendering.kind == "reader":
+        return access.can_make_reader(user, rendering.agreement)
     if rendering.circular_id is None:
         return True  # visible_renderings let only its organisation (or an administrator) in
     return access.can_render_circular(user, rendering.circular)
@@ -287,6 +289,8 @@ def _can_retry(user, rendering):
 def download_name(rendering):
     """E.g. ``Rundschreiben-151-18.pdf``; a draft is ``Rundschreiben-Entwurf-7.pdf``."""
     circular = rendering.circular
+    if rendering.kind == "reader":
+        return f"Reader-gute-Praxis-{rendering.agreement_id}-{rendering.created_at:%Y-%m-%d}.pdf"
     if rendering.jobcenter_id is not None:
         return f"Profil-{rendering.jobcenter_id}-{rendering.created_at:%Y-%m-%d}.pdf"
     if circular is None:

@@ -662,6 +662,7 @@ PAGES += [
         in_demo=False,
     ),
     Page("overviews:status", FOLLOW_NRW, label="overviews:status (NRW)", kwargs=_nrw_agreement),
+    Page("overviews:readers", everyone()),
     Page(
         "overviews:profile",
         {
@@ -734,6 +735,8 @@ NOT_PAGES = {
     "renderings:retry": "POST only, redirects; tests/reports/test_views.py",
     "overviews:status-pdf": "POST only, redirects; tests/reports/test_overview.py",
     "overviews:profile-pdf": "POST only, redirects; tests/reports/test_overview.py",
+    "overviews:reader": "a PDF download; tests/reports/test_reader.py",
+    "overviews:reader-pdf": "POST only, redirects; tests/reports/test_reader.py",
     "logout": "POST only; tests/accounts/test_login.py",
     "set_language": "POST only, redirects; tests/accounts/test_language.py",
 }

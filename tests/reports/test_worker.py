@@ -76,3 +76,12 @@ def test_the_worker_renders_a_jobcenter_profile(celery_worker, wait_for, nrw, us
         celery_worker.log.read_text()
     )
     assert rendering.page_count == 1
+
+
+def test_the_worker_renders_a_reader(celery_worker, wait_for, accession_world, nrw, users):
+    rendering = services.reader_render(agreement=nrw.agreement, user=users.ministry)
+
+    assert wait_for(lambda: _status(rendering) == RenderingStatus.DONE, 60), (
+        celery_worker.log.read_text()
+    )
+    assert rendering.page_count == 3
