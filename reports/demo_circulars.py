@@ -172,7 +172,13 @@ def load_circulars():
             user=author,
             data={**STAEDTETAG_DRAFT, "addressees": default_addressees(staedtetag)},
         )
-        _attach(draft, author, "Übersicht der Beitritte", agreement=None)
+        services.attachment_add_overview(
+            circular=draft,
+            user=author,
+            agreement=FrameworkAgreement.objects.get(
+                state=State.NW, short_title="Rahmenvereinbarung Inklusion NRW"
+            ),
+        )
     if not staedtetag.circulars.filter(subject=STAEDTETAG_FINAL["subject"]).exists():
         author = User.objects.filter(username="staedtetag").first()
         final = services.circular_create(

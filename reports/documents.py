@@ -58,24 +58,35 @@ def circular_context(circular):
 
 
 def circular_pdf(circular):
-    """The circular as PDF bytes and its number of pages, attachments appended."""
+    """The circular as PDF bytes and its number of pages, attachments appended.
+
+    The letter, a separator per attachment and the status overviews the system makes are
+    one tagged WeasyPrint document; uploaded PDFs are put behind their separators.
+    """
     context = circular_context(circular)
     attachments = context["attachments"]
     parts = [(CIRCULAR_TEMPLATE, context)]
-    parts += [
-        (SEPARATOR_TEMPLATE, {"circular": circular, "attachment": attachment, **context})
-        for attachment in attachments
-    ]
+    for attachment in attachments:
+        parts.append(
+            (SEPARATOR_TEMPLATE, {"circular": circular, "attachment": attachment, **context})
+        )
+        if attachment.is_generated:
+            parts.append(_overview_part(circular.association, attachment.overview_of))
     rendered, page_counts = render_pdf_parts(
         parts, extra_roots=[Path(settings.PRIVATE_MEDIA_ROOT, "letterheads")]
     )
-    if not attachments:
-        return rendered, page_counts[0]
+    uploads = [attachment for attachment in attachments if not attachment.is_generated]
+    if not uploads:
+        return rendered, sum(page_counts)
     with ExitStack() as stack:
         pdf = stack.enter_context(pikepdf.open(io.BytesIO(rendered)))
-        position = page_counts[0]
-        for attachment, separator_pages in zip(attachments, page_counts[1:], strict=True):
-            position += separator_pages
+        counts = iter(page_counts)
+        position = next(counts)  # after the letter
+        for attachment in attachments:
+            position += next(counts)  # after its separator
+            if attachment.is_generated:
+                position += next(counts)  # the overview is part of the document already
+                continue
             source = stack.enter_context(pikepdf.open(attachment.file.open("rb")))
             stack.callback(attachment.file.close)
             for page in source.pages:
@@ -83,7 +94,7 @@ def circular_pdf(circular):
                 _untag(pdf.pages[position])
                 position += 1
         # The uploaded pages keep their content but carry no tags we could vouch for: the
-        # document as a whole no longer claims PDF/UA-1, only its letter pages are tagged.
+        # document as a whole no longer claims PDF/UA-1, only its own pages are tagged.
         with pdf.open_metadata(set_pikepdf_as_editor=False) as metadata:
             if "pdfuaid:part" in metadata:
                 del metadata["pdfuaid:part"]
@@ -105,20 +116,25 @@ def _untag(page):
 OVERVIEW_TEMPLATE = "reports/status_overview_pdf.html"
 
 
-def overview_pdf(rendering):
-    """The status overview the rendering asks for, as the organisation sees it."""
+def _overview_part(organisation, agreement):
+    """The status overview of ``agreement`` as ``organisation`` sees it, as a PDF part."""
     from accounts import access
 
-    jobcenters = access.organisation_overview_jobcenters(
-        rendering.organisation, rendering.agreement
-    )
+    jobcenters = access.organisation_overview_jobcenters(organisation, agreement)
     context = {
-        "overview": status_overview(jobcenters, rendering.agreement),
-        "agreement": rendering.agreement,
-        "organisation": rendering.organisation,
+        "overview": status_overview(jobcenters, agreement),
+        "agreement": agreement,
+        "organisation": organisation,
         "made_at": timezone.localtime(),
     }
-    pdf, page_counts = render_pdf_parts([(OVERVIEW_TEMPLATE, context)])
+    return OVERVIEW_TEMPLATE, context
+
+
+def overview_pdf(rendering):
+    """The status overview the rendering asks for, as the organisation sees it."""
+    pdf, page_counts = render_pdf_parts(
+        [_overview_part(rendering.organisation, rendering.agreement)]
+    )
     return pdf, page_counts[0]
 
 

@@ -92,3 +92,21 @@ class AttachmentForm(forms.Form):
             stem = upload.name.rsplit("/", 1)[-1].rsplit(".", 1)[0]
             cleaned["title"] = stem.replace("_", " ").strip()[:200] or _("Anlage")
         return cleaned
+
+
+class OverviewAttachmentForm(forms.Form):
+    """The status overview of one of the association's agreements, as the next attachment."""
+
+    agreement = forms.ModelChoiceField(
+        label=_("Statusübersicht zur Vereinbarung"),
+        queryset=None,
+        empty_label=_("bitte wählen"),
+        error_messages={
+            "required": _("Bitte wählen Sie die Vereinbarung."),
+            "invalid_choice": _("Bitte wählen Sie eine der angebotenen Vereinbarungen."),
+        },
+    )
+
+    def __init__(self, *args, agreements, **kwargs):
+        super().__init__(*args, prefix="uebersicht", **kwargs)
+        self.fields["agreement"].queryset = agreements

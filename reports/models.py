@@ -301,7 +301,9 @@ def attachment_file_name(instance, filename) -> str:
 
 
 class CircularAttachment(models.Model):
-    """Attachment A1…An of a circular: an uploaded PDF, appended to the circular's PDF."""
+    """Attachment A1…An of a circular, appended to the circular's PDF: an uploaded PDF, or a
+    document the system makes when the circular is rendered (the status overview of an
+    agreement, as the association sees it)."""
 
     circular = models.ForeignKey(
         Circular,
@@ -311,7 +313,15 @@ class CircularAttachment(models.Model):
     )
     position = models.PositiveSmallIntegerField(_("Nummer"))
     title = models.CharField(_("Bezeichnung"), max_length=200)
-    file = models.FileField(_("Datei (PDF)"), upload_to=attachment_file_name)
+    file = models.FileField(_("Datei (PDF)"), upload_to=attachment_file_name, blank=True)
+    overview_of = models.ForeignKey(
+        "agreements.FrameworkAgreement",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("Statusübersicht zur Vereinbarung"),
+    )
 
     class Meta:
         verbose_name = _("Anlage")
@@ -324,10 +334,20 @@ class CircularAttachment(models.Model):
             models.CheckConstraint(
                 condition=Q(position__gte=1), name="circular_attachment_position_positive"
             ),
+            # Either uploaded or made by the system, never both or neither.
+            models.CheckConstraint(
+                condition=(Q(overview_of__isnull=True) & ~Q(file=""))
+                | (Q(overview_of__isnull=False) & Q(file="")),
+                name="circular_attachment_upload_or_overview",
+            ),
         ]
 
     def __str__(self):
         return f"{self.label} – {self.title}"
+
+    @property
+    def is_generated(self):
+        return self.overview_of_id is not None
 
     @property
     def label(self):

@@ -144,6 +144,26 @@ def attachment_add(*, circular, user, title, file):
 
 
 @transaction.atomic
+def attachment_add_overview(*, circular, user, agreement):
+    """Add the status overview of ``agreement`` (the association's members) as the next
+    attachment; it is made afresh each time the circular is rendered."""
+    circular = _lock_draft(circular)
+    last = circular.attachments.aggregate(last=Max("position"))["last"] or 0
+    title = _("Statusübersicht %(agreement)s") % {"agreement": agreement.short_title}
+    attachment = CircularAttachment.objects.create(
+        circular=circular, position=last + 1, title=title, overview_of=agreement
+    )
+    record_event(
+        actor=user,
+        obj=circular,
+        action="circular_attachment_added",
+        summary=_("Anlage %(label)s „%(title)s“ hinzugefügt")
+        % {"label": attachment.label, "title": title},
+    )
+    return attachment
+
+
+@transaction.atomic
 def attachment_remove(*, attachment, user):
     """Remove an attachment of a draft; the ones after it move up (A3 becomes A2)."""
     circular = _lock_draft(attachment.circular)
@@ -153,8 +173,9 @@ def attachment_remove(*, attachment, user):
     label, title = attachment.label, attachment.title
     storage, name = attachment.file.storage, attachment.file.name
     attachment.delete()
-    # The file goes only once the row is gone for good: a rollback keeps both.
-    transaction.on_commit(lambda: storage.delete(name))
+    if name:
+        # The file goes only once the row is gone for good: a rollback keeps both.
+        transaction.on_commit(lambda: storage.delete(name))
     # Ascending, one at a time: each row moves into the place just freed.
     for later in circular.attachments.filter(position__gt=attachment.position).order_by("position"):
         later.position -= 1

@@ -13,6 +13,11 @@ urlpatterns = [
     path("<int:pk>/pdf/", views.circular_render, name="render"),
     path("<int:pk>/versenden/", views.circular_send, name="send"),
     path("<int:pk>/anlagen/neu/", views.attachment_add, name="attachment-add"),
+    path(
+        "<int:pk>/anlagen/uebersicht/",
+        views.attachment_add_overview,
+        name="attachment-add-overview",
+    ),
     path("<int:pk>/anlagen/<int:attachment_pk>/", views.attachment_download, name="attachment"),
     path(
         "<int:pk>/anlagen/<int:attachment_pk>/entfernen/",

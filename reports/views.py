@@ -19,7 +19,7 @@ from jobcenters.models import Jobcenter
 from jobcenters.views import PAGE_SIZE
 from reports import services
 from reports.documents import circular_context
-from reports.forms import AttachmentForm, CircularForm
+from reports.forms import AttachmentForm, CircularForm, OverviewAttachmentForm
 from reports.models import RenderingStatus, default_addressees
 
 
@@ -97,6 +97,7 @@ def circular_detail(request, pk):
         if circular.is_final
         else None,
         "attachment_form": AttachmentForm(),
+        "overview_form": OverviewAttachmentForm(agreements=_overview_agreements(user, circular)),
         "can_send": access.can_send_circular(user, circular),
         "recipients": circular.recipients.select_related("jobcenter").order_by("jobcenter__name")
         if circular.sent_at and user.role != Role.JOBCENTER_MANAGER
@@ -192,6 +193,33 @@ def attachment_add(request, pk):
     return render(request, "reports/attachment_add.html", {"circular": circular, "form": form})
 
 
+def _overview_agreements(user, circular):
+    """The agreements of the association's state whose status overview can be attached."""
+    return access.visible_agreements(user).filter(state=circular.association.state)
+
+
+@login_required
+def attachment_add_overview(request, pk):
+    circular = access.get_circular_for_user(request.user, pk, action="change")
+    form = OverviewAttachmentForm(
+        request.POST or None, agreements=_overview_agreements(request.user, circular)
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            attachment = services.attachment_add_overview(
+                circular=circular, user=request.user, agreement=form.cleaned_data["agreement"]
+            )
+        except services.CircularStateError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(
+                request,
+                _("Die Anlage %(label)s ist hinzugefügt.") % {"label": attachment.label},
+            )
+        return redirect(reverse("circulars:detail", args=[circular.pk]) + "#anlagen")
+    return render(request, "reports/attachment_overview.html", {"circular": circular, "form": form})
+
+
 @login_required
 def attachment_remove(request, pk, attachment_pk):
     circular = access.get_circular_for_user(request.user, pk, action="change")
@@ -216,7 +244,7 @@ def attachment_remove(request, pk, attachment_pk):
 @login_required
 def attachment_download(request, pk, attachment_pk):
     circular = access.get_circular_for_user(request.user, pk)
-    attachment = get_object_or_404(circular.attachments, pk=attachment_pk)
+    attachment = get_object_or_404(circular.attachments.exclude(file=""), pk=attachment_pk)
     response = FileResponse(
         attachment.file.open("rb"),
         as_attachment=True,

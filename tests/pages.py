@@ -647,6 +647,12 @@ PAGES += [
         kwargs=lambda: _circular(DRAFT_CIRCULAR),
         invalid_post={"title": "Ohne Datei"},
     ),
+    Page(
+        "circulars:attachment-add-overview",
+        CHANGE_DRAFT_CIRCULAR,
+        kwargs=lambda: _circular(DRAFT_CIRCULAR),
+        invalid_post={"uebersicht-agreement": ""},
+    ),
     Page("circulars:attachment-remove", CHANGE_DRAFT_CIRCULAR, kwargs=_draft_attachment),
     Page(
         "renderings:detail",

@@ -156,3 +156,21 @@ def test_a_rendering_delivered_too_often_is_given_up_and_says_so(circular_151):
     rendering.refresh_from_db()
     assert rendering.status == RenderingStatus.FAILED
     assert rendering.can_retry
+
+
+def test_a_status_overview_attachment_is_made_with_the_pdf_and_stays_tagged(accession_world, nrw):
+    draft = factories.CircularFactory(association=nrw.landkreistag)
+    services.attachment_add_overview(circular=draft, user=None, agreement=nrw.agreement)
+    circular = services.circular_finalise(circular=draft, user=None)
+
+    pdf, pages = circular_pdf(circular)
+
+    assert pages == 3  # letter, separator, the overview of the Landkreistag's members
+    separator = " ".join(_text(pdf, first=2).split())
+    assert "Anlage A1 – Statusübersicht Rahmenvereinbarung Inklusion NRW" in separator
+    overview = " ".join(_text(pdf, first=3).split())
+    assert "Für Landkreistag NRW" in overview
+    assert "Jobcenter Kreis Steinfurt" in overview
+    assert "Jobcenter Düsseldorf" not in overview
+    with pikepdf.open(io.BytesIO(pdf)) as document, document.open_metadata() as metadata:
+        assert metadata["pdfuaid:part"] == "1"

@@ -432,3 +432,37 @@ def test_a_draft_s_pdf_stays_with_the_association_after_finalising(
     assert final_pdf.of_final
     assert client.get(reverse("renderings:download", args=[draft_pdf.pk])).status_code == 404
     assert client.get(reverse("renderings:download", args=[final_pdf.pk])).status_code == 200
+
+
+def test_a_status_overview_is_added_as_the_next_attachment(client, users, accession_world, nrw):
+    client.force_login(users.staedtetag)
+    draft = accession_world.draft_circular
+
+    client.post(
+        reverse("circulars:attachment-add-overview", args=[draft.pk]),
+        {"uebersicht-agreement": nrw.agreement.pk},
+    )
+
+    attachment = draft.attachments.get(position=2)
+    assert attachment.title == "Statusübersicht Rahmenvereinbarung Inklusion NRW"
+    assert attachment.is_generated
+    response = client.get(reverse("circulars:attachment", args=[draft.pk, attachment.pk]))
+    assert response.status_code == 404  # nothing uploaded to hand out
+
+
+def test_an_agreement_of_another_state_is_not_offered_for_the_overview(
+    client, users, accession_world, hessen
+):
+    client.force_login(users.staedtetag)
+    draft = accession_world.draft_circular
+
+    response = client.post(
+        reverse("circulars:attachment-add-overview", args=[draft.pk]),
+        {"uebersicht-agreement": hessen.agreement.pk},
+    )
+
+    assert response.status_code == 200
+    assert response.context["form"].errors["agreement"] == [
+        "Bitte wählen Sie eine der angebotenen Vereinbarungen."
+    ]
+    assert draft.attachments.count() == 1
