@@ -13,7 +13,6 @@ from contextlib import ExitStack
 from pathlib import Path
 
 import pikepdf
-from django.conf import settings
 from django.utils import timezone
 
 from reports.markup import render_markup
@@ -72,9 +71,10 @@ def circular_pdf(circular):
         )
         if attachment.is_generated:
             parts.append(_overview_part(circular.association, attachment.overview_of))
-    rendered, page_counts = render_pdf_parts(
-        parts, extra_roots=[Path(settings.PRIVATE_MEDIA_ROOT, "letterheads")]
-    )
+    logo = context["letterhead"].logo
+    # The logo lies in private storage; only its folder is opened to the PDF's fetcher.
+    extra_roots = [Path(logo.path).parent] if logo else []
+    rendered, page_counts = render_pdf_parts(parts, extra_roots=extra_roots)
     uploads = [attachment for attachment in attachments if not attachment.is_generated]
     if not uploads:
         return rendered, sum(page_counts)
