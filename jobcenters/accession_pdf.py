@@ -38,7 +38,8 @@ def form_filename(accession) -> str:
     return f"Beitrittserklaerung-{slug}.pdf"
 
 
-def _parties(agreement):
+def agreement_parties(agreement):
+    """The parties of ``agreement`` in the order an official text names them."""
     rank = Case(
         *[When(kind=kind, then=Value(index)) for index, kind in enumerate(PARTY_ORDER)],
         default=Value(len(PARTY_ORDER)),
@@ -55,6 +56,7 @@ def joined_agreement(title) -> str:
 
 
 def form_context(accession) -> dict:
+    """What the form of ``accession`` is filled in with."""
     jobcenter_name = accession.jobcenter_name or accession.jobcenter.name
     # "das Jobcenter Düsseldorf": registry names mostly start with "Jobcenter" already.
     declarant = (
@@ -63,7 +65,7 @@ def form_context(accession) -> dict:
     return {
         "accession": accession,
         "agreement": accession.agreement,
-        "parties": _parties(accession.agreement),
+        "parties": agreement_parties(accession.agreement),
         "joined_agreement": joined_agreement(accession.agreement.title),
         "jobcenter_name": jobcenter_name,
         "declarant": declarant,
@@ -73,6 +75,20 @@ def form_context(accession) -> dict:
             )
         ),
         "carriers": CARRIERS.get(accession.jobcenter.form, ["Träger"]),
+    }
+
+
+def blank_form_context(agreement) -> dict:
+    """The form with nothing filled in, for every jobcenter (e.g. attachment A3 of 151/18)."""
+    return {
+        "accession": None,
+        "agreement": agreement,
+        "parties": agreement_parties(agreement),
+        "joined_agreement": joined_agreement(agreement.title),
+        "jobcenter_name": "",
+        "declarant": "Jobcenter ________________________________",
+        "planned_measures": [],
+        "carriers": ["Träger"],
     }
 
 

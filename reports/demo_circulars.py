@@ -16,6 +16,7 @@ from accounts.models import Organisation, OrganisationKind, State, User
 from agreements.models import FrameworkAgreement
 from reports import services
 from reports.models import (
+    AttachmentDocument,
     Circular,
     CircularCounter,
     Letterhead,
@@ -105,10 +106,11 @@ CIRCULAR_151_18 = {
     "signer_email": "d.hoffmann@lkt-nrw.example",
 }
 
+# A1 and A3 Rahmenwerk makes itself; A2, the ministry's letter, is an upload (a stand-in).
 ATTACHMENTS_151_18 = [
-    "Rahmenvereinbarung Inklusion NRW",
+    AttachmentDocument.AGREEMENT,
     "Schreiben des MAGS NRW an die Geschäftsführungen der Jobcenter",
-    "Beitrittsformular",
+    AttachmentDocument.ACCESSION_FORM,
 ]
 
 STAEDTETAG_DRAFT = {
@@ -172,9 +174,10 @@ def load_circulars():
             user=author,
             data={**STAEDTETAG_DRAFT, "addressees": default_addressees(staedtetag)},
         )
-        services.attachment_add_overview(
+        services.attachment_add_document(
             circular=draft,
             user=author,
+            document=AttachmentDocument.OVERVIEW,
             agreement=FrameworkAgreement.objects.get(
                 state=State.NW, short_title="Rahmenvereinbarung Inklusion NRW"
             ),
@@ -217,15 +220,20 @@ def _load_circular_151_18(landkreistag):
     agreement = FrameworkAgreement.objects.filter(
         state=State.NW, short_title="Rahmenvereinbarung Inklusion NRW"
     ).first()
-    for title in ATTACHMENTS_151_18:
-        _attach(circular, author, title, agreement=agreement)
+    for attachment in ATTACHMENTS_151_18:
+        if attachment in AttachmentDocument.values:
+            services.attachment_add_document(
+                circular=circular, user=author, document=attachment, agreement=agreement
+            )
+        else:
+            _attach(circular, author, attachment)
     circular = services.circular_finalise(circular=circular, user=author)
     services.circular_render(circular=circular, user=author)
     services.circular_send(circular=circular, user=author)
 
 
-def _attach(circular, author, title, *, agreement):
-    pdf = render_pdf("reports/demo_attachment_pdf.html", {"title": title, "agreement": agreement})
+def _attach(circular, author, title):
+    pdf = render_pdf("reports/demo_attachment_pdf.html", {"title": title})
     services.attachment_add(
         circular=circular, user=author, title=title, file=ContentFile(pdf, name="demo.pdf")
     )

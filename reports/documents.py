@@ -15,12 +15,14 @@ from pathlib import Path
 import pikepdf
 from django.utils import timezone
 
+from jobcenters import accession_pdf
 from reports.markup import render_markup
-from reports.models import RenderingKind
+from reports.models import AttachmentDocument, RenderingKind
 from reports.overview import jobcenter_profile, reader_sections, status_overview
 from reports.pdf import render_pdf_parts
 
 CIRCULAR_TEMPLATE = "reports/circular_pdf.html"
+AGREEMENT_TEMPLATE = "reports/agreement_pdf.html"
 SEPARATOR_TEMPLATE = "reports/attachment_separator_pdf.html"
 
 
@@ -70,7 +72,7 @@ def circular_pdf(circular):
             (SEPARATOR_TEMPLATE, {"circular": circular, "attachment": attachment, **context})
         )
         if attachment.is_generated:
-            parts.append(_overview_part(circular.association, attachment.overview_of))
+            parts.append(_document_part(circular.association, attachment))
     logo = context["letterhead"].logo
     # The logo lies in private storage; only its folder is opened to the PDF's fetcher.
     extra_roots = [Path(logo.path).parent] if logo else []
@@ -101,6 +103,21 @@ def circular_pdf(circular):
         output = io.BytesIO()
         pdf.save(output)
         return output.getvalue(), len(pdf.pages)
+
+
+def _document_part(association, attachment):
+    """The part of the circular's PDF that a document the system makes fills."""
+    agreement = attachment.agreement
+    if attachment.document == AttachmentDocument.OVERVIEW:
+        return _overview_part(association, agreement)
+    if attachment.document == AttachmentDocument.AGREEMENT:
+        context = {
+            "agreement": agreement,
+            "parties": accession_pdf.agreement_parties(agreement),
+            "action_fields": list(agreement.action_fields.all()),
+        }
+        return AGREEMENT_TEMPLATE, context
+    return accession_pdf.TEMPLATE, accession_pdf.blank_form_context(agreement)
 
 
 def _untag(page):

@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from jobcenters.forms import DATE_INPUT_FORMATS, german_date_widget
 from jobcenters.uploads import check_signed_pdf
-from reports.models import Circular
+from reports.models import AttachmentDocument, Circular
 from reports.services import CIRCULAR_FIELDS
 
 DATE_INVALID = _("Bitte geben Sie das Datum als TT.MM.JJJJ an, z. B. 12.03.2018.")
@@ -94,11 +94,17 @@ class AttachmentForm(forms.Form):
         return cleaned
 
 
-class OverviewAttachmentForm(forms.Form):
-    """The status overview of one of the association's agreements, as the next attachment."""
+class DocumentAttachmentForm(forms.Form):
+    """A document the system makes about one of the association's agreements."""
 
+    document = forms.ChoiceField(
+        label=_("Dokument"),
+        choices=AttachmentDocument.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Bitte wählen Sie das Dokument.")},
+    )
     agreement = forms.ModelChoiceField(
-        label=_("Statusübersicht zur Vereinbarung"),
+        label=_("Vereinbarung"),
         queryset=None,
         empty_label=_("bitte wählen"),
         error_messages={
@@ -108,5 +114,5 @@ class OverviewAttachmentForm(forms.Form):
     )
 
     def __init__(self, *args, agreements, **kwargs):
-        super().__init__(*args, prefix="uebersicht", **kwargs)
+        super().__init__(*args, prefix="dokument", **kwargs)
         self.fields["agreement"].queryset = agreements

@@ -300,10 +300,18 @@ def attachment_file_name(instance, filename) -> str:
     return f"circulars/attachments/{uuid4().hex}.pdf"
 
 
+class AttachmentDocument(models.TextChoices):
+    """The documents Rahmenwerk makes itself as attachments, when the circular is rendered."""
+
+    OVERVIEW = "overview", _("Statusübersicht der Mitglieder")
+    AGREEMENT = "agreement", _("Vereinbarung (Vertragspartner, Laufzeit, Handlungsfelder)")
+    ACCESSION_FORM = "accession_form", _("Beitrittsformular zum Ausfüllen")
+
+
 class CircularAttachment(models.Model):
     """Attachment A1…An of a circular, appended to the circular's PDF: an uploaded PDF, or a
     document the system makes when the circular is rendered (the status overview of an
-    agreement, as the association sees it)."""
+    agreement as the association sees it, the agreement itself, the blank accession form)."""
 
     circular = models.ForeignKey(
         Circular,
@@ -314,13 +322,16 @@ class CircularAttachment(models.Model):
     position = models.PositiveSmallIntegerField(_("Nummer"))
     title = models.CharField(_("Bezeichnung"), max_length=200)
     file = models.FileField(_("Datei (PDF)"), upload_to=attachment_file_name, blank=True)
-    overview_of = models.ForeignKey(
+    document = models.CharField(
+        _("Dokument"), max_length=20, choices=AttachmentDocument.choices, blank=True
+    )
+    agreement = models.ForeignKey(
         "agreements.FrameworkAgreement",
         on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="+",
-        verbose_name=_("Statusübersicht zur Vereinbarung"),
+        verbose_name=_("Vereinbarung"),
     )
 
     class Meta:
@@ -336,8 +347,8 @@ class CircularAttachment(models.Model):
             ),
             # Either uploaded or made by the system, never both or neither.
             models.CheckConstraint(
-                condition=(Q(overview_of__isnull=True) & ~Q(file=""))
-                | (Q(overview_of__isnull=False) & Q(file="")),
+                condition=(Q(document="", agreement__isnull=True) & ~Q(file=""))
+                | (Q(document__in=AttachmentDocument.values, agreement__isnull=False) & Q(file="")),
                 name="circular_attachment_upload_or_overview",
             ),
         ]
@@ -347,7 +358,7 @@ class CircularAttachment(models.Model):
 
     @property
     def is_generated(self):
-        return self.overview_of_id is not None
+        return bool(self.document)
 
     @property
     def label(self):

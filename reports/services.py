@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from accounts.services import changed_fields, record_event
 from reports.models import (
+    AttachmentDocument,
     Circular,
     CircularAttachment,
     CircularCounter,
@@ -143,15 +144,26 @@ def attachment_add(*, circular, user, title, file):
     return attachment
 
 
+def document_title(document, agreement):
+    """What a document the system makes is called in the list of attachments."""
+    if document == AttachmentDocument.AGREEMENT:
+        return agreement.short_title
+    titles = {
+        AttachmentDocument.OVERVIEW: _("Statusübersicht %(agreement)s"),
+        AttachmentDocument.ACCESSION_FORM: _("Beitrittsformular %(agreement)s"),
+    }
+    return titles[document] % {"agreement": agreement.short_title}
+
+
 @transaction.atomic
-def attachment_add_overview(*, circular, user, agreement):
-    """Add the status overview of ``agreement`` (the association's members) as the next
-    attachment; it is made afresh each time the circular is rendered."""
+def attachment_add_document(*, circular, user, document, agreement):
+    """Add a document the system makes (``AttachmentDocument``) about ``agreement`` as the
+    next attachment; it is made afresh each time the circular is rendered."""
     circular = _lock_draft(circular)
     last = circular.attachments.aggregate(last=Max("position"))["last"] or 0
-    title = _("Statusübersicht %(agreement)s") % {"agreement": agreement.short_title}
+    title = document_title(document, agreement)
     attachment = CircularAttachment.objects.create(
-        circular=circular, position=last + 1, title=title, overview_of=agreement
+        circular=circular, position=last + 1, title=title, document=document, agreement=agreement
     )
     record_event(
         actor=user,

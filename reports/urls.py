@@ -14,9 +14,9 @@ urlpatterns = [
     path("<int:pk>/versenden/", views.circular_send, name="send"),
     path("<int:pk>/anlagen/neu/", views.attachment_add, name="attachment-add"),
     path(
-        "<int:pk>/anlagen/uebersicht/",
-        views.attachment_add_overview,
-        name="attachment-add-overview",
+        "<int:pk>/anlagen/dokument/",
+        views.attachment_add_document,
+        name="attachment-add-document",
     ),
     path("<int:pk>/anlagen/<int:attachment_pk>/", views.attachment_download, name="attachment"),
     path(

@@ -19,7 +19,7 @@ from jobcenters.models import Jobcenter
 from jobcenters.views import PAGE_SIZE
 from reports import services
 from reports.documents import circular_context
-from reports.forms import AttachmentForm, CircularForm, OverviewAttachmentForm
+from reports.forms import AttachmentForm, CircularForm, DocumentAttachmentForm
 from reports.models import RenderingStatus, default_addressees
 
 
@@ -97,7 +97,7 @@ def circular_detail(request, pk):
         if circular.is_final
         else None,
         "attachment_form": AttachmentForm(),
-        "overview_form": OverviewAttachmentForm(agreements=_overview_agreements(user, circular)),
+        "document_form": DocumentAttachmentForm(agreements=_document_agreements(user, circular)),
         "can_send": access.can_send_circular(user, circular),
         "recipients": circular.recipients.select_related("jobcenter").order_by("jobcenter__name")
         if circular.sent_at and user.role != Role.JOBCENTER_MANAGER
@@ -193,21 +193,24 @@ def attachment_add(request, pk):
     return render(request, "reports/attachment_add.html", {"circular": circular, "form": form})
 
 
-def _overview_agreements(user, circular):
-    """The agreements of the association's state whose status overview can be attached."""
+def _document_agreements(user, circular):
+    """The agreements of the association's state whose documents can be attached."""
     return access.visible_agreements(user).filter(state=circular.association.state)
 
 
 @login_required
-def attachment_add_overview(request, pk):
+def attachment_add_document(request, pk):
     circular = access.get_circular_for_user(request.user, pk, action="change")
-    form = OverviewAttachmentForm(
-        request.POST or None, agreements=_overview_agreements(request.user, circular)
+    form = DocumentAttachmentForm(
+        request.POST or None, agreements=_document_agreements(request.user, circular)
     )
     if request.method == "POST" and form.is_valid():
         try:
-            attachment = services.attachment_add_overview(
-                circular=circular, user=request.user, agreement=form.cleaned_data["agreement"]
+            attachment = services.attachment_add_document(
+                circular=circular,
+                user=request.user,
+                document=form.cleaned_data["document"],
+                agreement=form.cleaned_data["agreement"],
             )
         except services.CircularStateError as error:
             messages.error(request, str(error))
@@ -217,7 +220,7 @@ def attachment_add_overview(request, pk):
                 _("Die Anlage %(label)s ist hinzugefügt.") % {"label": attachment.label},
             )
         return redirect(reverse("circulars:detail", args=[circular.pk]) + "#anlagen")
-    return render(request, "reports/attachment_overview.html", {"circular": circular, "form": form})
+    return render(request, "reports/attachment_document.html", {"circular": circular, "form": form})
 
 
 @login_required

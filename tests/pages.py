@@ -648,10 +648,10 @@ PAGES += [
         invalid_post={"title": "Ohne Datei"},
     ),
     Page(
-        "circulars:attachment-add-overview",
+        "circulars:attachment-add-document",
         CHANGE_DRAFT_CIRCULAR,
         kwargs=lambda: _circular(DRAFT_CIRCULAR),
-        invalid_post={"uebersicht-agreement": ""},
+        invalid_post={"dokument-document": "", "dokument-agreement": ""},
     ),
     Page("circulars:attachment-remove", CHANGE_DRAFT_CIRCULAR, kwargs=_draft_attachment),
     Page(

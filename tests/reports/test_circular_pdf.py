@@ -160,7 +160,9 @@ def test_a_rendering_delivered_too_often_is_given_up_and_says_so(circular_151):
 
 def test_a_status_overview_attachment_is_made_with_the_pdf_and_stays_tagged(accession_world, nrw):
     draft = factories.CircularFactory(association=nrw.landkreistag)
-    services.attachment_add_overview(circular=draft, user=None, agreement=nrw.agreement)
+    services.attachment_add_document(
+        circular=draft, user=None, document="overview", agreement=nrw.agreement
+    )
     circular = services.circular_finalise(circular=draft, user=None)
 
     pdf, pages = circular_pdf(circular)
@@ -174,3 +176,20 @@ def test_a_status_overview_attachment_is_made_with_the_pdf_and_stays_tagged(acce
     assert "Jobcenter Düsseldorf" not in overview
     with pikepdf.open(io.BytesIO(pdf)) as document, document.open_metadata() as metadata:
         assert metadata["pdfuaid:part"] == "1"
+
+
+def test_the_agreement_and_the_blank_accession_form_are_made_as_attachments(accession_world, nrw):
+    draft = factories.CircularFactory(association=nrw.landkreistag)
+    for document in ("agreement", "accession_form"):
+        services.attachment_add_document(
+            circular=draft, user=None, document=document, agreement=nrw.agreement
+        )
+
+    pdf, pages = circular_pdf(draft)
+
+    text = " ".join(" ".join(_text(pdf, first=page).split()) for page in range(1, pages + 1))
+    assert "Anlage A1 – Rahmenvereinbarung Inklusion NRW" in text
+    assert "Vertragspartner" in text
+    assert "Anlage A2 – Beitrittsformular Rahmenvereinbarung Inklusion NRW" in text
+    assert "Beitrittserklärung" in text
+    assert "☐ ja" in text

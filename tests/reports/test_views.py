@@ -439,8 +439,8 @@ def test_a_status_overview_is_added_as_the_next_attachment(client, users, access
     draft = accession_world.draft_circular
 
     client.post(
-        reverse("circulars:attachment-add-overview", args=[draft.pk]),
-        {"uebersicht-agreement": nrw.agreement.pk},
+        reverse("circulars:attachment-add-document", args=[draft.pk]),
+        {"dokument-document": "overview", "dokument-agreement": nrw.agreement.pk},
     )
 
     attachment = draft.attachments.get(position=2)
@@ -457,8 +457,8 @@ def test_an_agreement_of_another_state_is_not_offered_for_the_overview(
     draft = accession_world.draft_circular
 
     response = client.post(
-        reverse("circulars:attachment-add-overview", args=[draft.pk]),
-        {"uebersicht-agreement": hessen.agreement.pk},
+        reverse("circulars:attachment-add-document", args=[draft.pk]),
+        {"dokument-document": "overview", "dokument-agreement": hessen.agreement.pk},
     )
 
     assert response.status_code == 200
@@ -466,3 +466,14 @@ def test_an_agreement_of_another_state_is_not_offered_for_the_overview(
         "Bitte wählen Sie eine der angebotenen Vereinbarungen."
     ]
     assert draft.attachments.count() == 1
+
+
+def test_a_document_without_a_choice_is_named_at_its_field(client, users, accession_world, nrw):
+    client.force_login(users.staedtetag)
+
+    response = client.post(
+        reverse("circulars:attachment-add-document", args=[accession_world.draft_circular.pk]),
+        {"dokument-agreement": nrw.agreement.pk},
+    )
+
+    assert response.context["form"].errors["document"] == ["Bitte wählen Sie das Dokument."]
