@@ -99,8 +99,7 @@ class DocumentAttachmentForm(forms.Form):
 
     document = forms.ChoiceField(
         label=_("Dokument"),
-        choices=AttachmentDocument.choices,
-        widget=forms.RadioSelect,
+        choices=[("", _("bitte wählen")), *AttachmentDocument.choices],
         error_messages={"required": _("Bitte wählen Sie das Dokument.")},
     )
     agreement = forms.ModelChoiceField(

@@ -651,7 +651,7 @@ PAGES += [
         "circulars:attachment-add-document",
         CHANGE_DRAFT_CIRCULAR,
         kwargs=lambda: _circular(DRAFT_CIRCULAR),
-        invalid_post={"dokument-document": "", "dokument-agreement": ""},
+        invalid_post={"dokument-agreement": ""},  # no document chosen either
     ),
     Page("circulars:attachment-remove", CHANGE_DRAFT_CIRCULAR, kwargs=_draft_attachment),
     Page(
