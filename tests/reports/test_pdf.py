@@ -1,0 +1,44 @@
+"""The WeasyPrint helper every PDF goes through."""
+
+import threading
+
+from reports import pdf
+
+SEPARATOR = "reports/attachment_separator_pdf.html"
+
+
+def documents_of_one_call(monkeypatch, parts):
+    """The WeasyPrint documents ``render_pdf_parts`` lays out for ``parts``."""
+    made = []
+    original = pdf._document
+
+    def keep(*args, **kwargs):
+        made.append(original(*args, **kwargs))
+        return made[-1]
+
+    with monkeypatch.context() as patch:
+        patch.setattr(pdf, "_document", keep)
+        pdf.render_pdf_parts(parts)
+    return made
+
+
+def separator(position):
+    attachment = {"label": f"A{position}", "title": f"Anlage {position}"}
+    return SEPARATOR, {"attachment": attachment, "circular": None}
+
+
+def test_every_document_of_a_thread_shares_one_font_configuration(monkeypatch):
+    first = documents_of_one_call(monkeypatch, [separator(1), separator(2)])
+    second = documents_of_one_call(monkeypatch, [separator(3)])
+
+    configurations = {id(document.font_config) for document in first + second}
+    assert configurations == {id(pdf.font_configuration())}
+
+
+def test_another_thread_gets_a_font_configuration_of_its_own():
+    seen = []
+    thread = threading.Thread(target=lambda: seen.append(pdf.font_configuration()))
+    thread.start()
+    thread.join()
+
+    assert seen[0] is not pdf.font_configuration()
