@@ -20,7 +20,7 @@ from jobcenters.views import PAGE_SIZE
 from reports import services
 from reports.documents import circular_context
 from reports.forms import AttachmentForm, CircularForm, DocumentAttachmentForm
-from reports.models import RenderingStatus, default_addressees
+from reports.models import RenderingKind, RenderingStatus, default_addressees
 
 
 @login_required
@@ -86,10 +86,12 @@ def circular_detail(request, pk):
     """The circular as it will read, its attachments, its PDF and its history."""
     circular = access.get_circular_for_user(request.user, pk)
     user = request.user
+    # Its association renders it and alone sees its history; readers see the text.
+    can_render = access.can_render_circular(user, circular)
     context = {
         **circular_context(circular),
         "can_change": access.can_change_circular(user, circular),
-        "can_render": access.can_render_circular(user, circular),
+        "can_render": can_render,
         "rendering": circular.renderings.filter(of_final=True)
         .exclude(status=RenderingStatus.FAILED)
         .order_by("-pk")
@@ -102,9 +104,7 @@ def circular_detail(request, pk):
         "recipients": circular.recipients.select_related("jobcenter").order_by("jobcenter__name")
         if circular.sent_at and user.role != Role.JOBCENTER_MANAGER
         else None,
-        "history": AuditEvent.objects.for_object(circular)
-        if access.can_render_circular(user, circular)
-        else None,
+        "history": AuditEvent.objects.for_object(circular) if can_render else None,
     }
     return render(request, "reports/circular_detail.html", context)
 
@@ -310,7 +310,7 @@ def rendering_download(request, pk):
 
 def _can_retry(user, rendering):
     """A circular's association asks again; an overview or profile, whoever may see it."""
-    if rendering.kind == "reader":
+    if rendering.kind == RenderingKind.READER:
         return access.can_make_reader(user, rendering.agreement)
     if rendering.circular_id is None:
         return True  # visible_renderings let only its organisation (or an administrator) in
@@ -320,7 +320,7 @@ def _can_retry(user, rendering):
 def download_name(rendering):
     """E.g. ``Rundschreiben-151-18.pdf``; a draft is ``Rundschreiben-Entwurf-7.pdf``."""
     circular = rendering.circular
-    if rendering.kind == "reader":
+    if rendering.kind == RenderingKind.READER:
         return f"Reader-gute-Praxis-{rendering.agreement_id}-{rendering.created_at:%Y-%m-%d}.pdf"
     if rendering.jobcenter_id is not None:
         return f"Profil-{rendering.jobcenter_id}-{rendering.created_at:%Y-%m-%d}.pdf"
