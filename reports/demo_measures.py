@@ -13,13 +13,12 @@ from agreements.models import FrameworkAgreement
 from jobcenters.models import Accession, AccessionStatus, Jobcenter
 from measures.models import (
     KEY_FIGURE_FIELDS,
-    KeyFigures,
     Measure,
     MeasureStatus,
     ProgressNote,
     Publication,
 )
-from measures.services import measures_from_accession
+from measures.services import key_figures_save, measures_from_accession
 
 D = datetime.date
 
@@ -331,6 +330,10 @@ def _load_key_figures(jobcenters):
 
 
 def _key_figures(jobcenter, year, figures):
-    KeyFigures.objects.update_or_create(
-        jobcenter=jobcenter, year=year, defaults=dict(zip(KEY_FIGURE_FIELDS, figures, strict=True))
+    # Through the service, so the correction page shows when they were entered.
+    key_figures_save(
+        jobcenter=jobcenter,
+        user=None,
+        year=year,
+        data=dict(zip(KEY_FIGURE_FIELDS, figures, strict=True)),
     )

@@ -6,6 +6,7 @@ from django.urls import reverse
 from accounts.models import AuditEvent, Organisation, User
 from agreements.models import ActionField, FrameworkAgreement
 from jobcenters.models import Accession, Jobcenter
+from measures.models import KeyFigures
 
 
 def _counts():
@@ -100,3 +101,11 @@ def test_demo_accessions_are_signed_and_have_their_timeline(db):
     assert solingen.return_reasons
     history = [event.action for event in AuditEvent.objects.for_object(solingen)]
     assert history == ["accession_returned", "accession_submitted"]
+
+
+def test_demo_key_figures_have_their_entry_in_the_history(db):
+    call_command("load_demo", "--force")
+
+    figures = KeyFigures.objects.get(jobcenter__name="Jobcenter Hagen", year=2018)
+    events = AuditEvent.objects.for_object(figures)
+    assert [event.action for event in events] == ["key_figures_entered"]
