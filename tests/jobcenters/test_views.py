@@ -128,6 +128,15 @@ def test_detail_offers_no_edit_to_readers(client, users, nrw):
     assert "Kontaktdaten bearbeiten" not in response.content.decode()
 
 
+def test_detail_links_the_profile_under_each_agreement(client, users, nrw):
+    client.force_login(users.city_manager)
+
+    response = client.get(reverse("jobcenters:detail", args=[nrw.city_jobcenter.pk]))
+
+    profile = reverse("overviews:profile", args=[nrw.agreement.pk, nrw.city_jobcenter.pk])
+    assert f'href="{profile}"' in response.content.decode()
+
+
 CONTACT = {
     "street": "Grafenberger Allee 300",
     "postal_code": "40237",
