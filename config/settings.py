@@ -7,6 +7,7 @@ zero-setup demo (SQLite, tasks run eagerly). See README.md for every variable.
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
@@ -207,6 +208,13 @@ CELERY_TASK_ROUTES = {"reports.tasks.render": {"queue": "pdf"}}
 # longer than any task may run (CELERY_TASK_TIME_LIMIT), or a slow task would run twice.
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=600)
+}
+# What `celery beat` starts (one beat per installation, see docker-compose.yml).
+CELERY_BEAT_SCHEDULE = {
+    "prune-renderings": {
+        "task": "reports.tasks.prune_renderings",
+        "schedule": crontab(hour=3, minute=15),
+    },
 }
 
 # Forms

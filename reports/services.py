@@ -7,6 +7,8 @@ numbers have no gaps and never repeat. The unique constraint on (association, ye
 number) is the database's second line.
 """
 
+import datetime
+
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
@@ -385,3 +387,51 @@ def rendering_fail(*, rendering_id, error):
     Rendering.objects.filter(pk=rendering_id).exclude(status=RenderingStatus.DONE).update(
         status=RenderingStatus.FAILED, error=str(error)[:2000], finished_at=timezone.now()
     )
+
+
+# Overviews, profiles and drafts' PDFs are snapshots to download at once; after this long
+# nobody needs them, and every click made one.
+KEEP_RENDERINGS = datetime.timedelta(days=30)
+
+
+def renderings_prune(*, now=None):
+    """Delete the PDFs older than ``KEEP_RENDERINGS`` that nobody needs any more, with their
+    files, and the files whose row went with a deleted circular.
+
+    Kept whatever their age: a final circular's PDF (what its recipients were sent) and
+    each agreement's latest Reader (what the public downloads). Returns the number of rows
+    and of files deleted.
+    """
+    cutoff = (now or timezone.now()) - KEEP_RENDERINGS
+    latest_readers = {}
+    readers = Rendering.objects.filter(kind=RenderingKind.READER, status=RenderingStatus.DONE)
+    for agreement_id, pk in readers.order_by("agreement", "-finished_at", "-pk").values_list(
+        "agreement", "pk"
+    ):
+        latest_readers.setdefault(agreement_id, pk)
+    old = (
+        Rendering.objects.filter(created_at__lt=cutoff)
+        .exclude(kind=RenderingKind.CIRCULAR, of_final=True, status=RenderingStatus.DONE)
+        .exclude(pk__in=latest_readers.values())
+    )
+    with transaction.atomic():
+        names = [name for name in old.values_list("file", flat=True) if name]
+        rows, _by_model = old.delete()
+    storage = Rendering._meta.get_field("file").storage
+    for name in names:
+        storage.delete(name)
+    orphans = _orphan_files(storage)
+    for name in orphans:
+        storage.delete(name)
+    return rows, len(names) + len(orphans)
+
+
+def _orphan_files(storage):
+    """The files in ``renderings/`` whose row is gone (it went with its circular)."""
+    folder = rendering_file_name(Rendering(pk=0), "").rpartition("/")[0]
+    if not storage.exists(folder):
+        return []
+    _folders, files = storage.listdir(folder)
+    numbered = {int(name[:-4]): name for name in files if name[:-4].isdigit()}
+    existing = set(Rendering.objects.filter(pk__in=numbered).values_list("pk", flat=True))
+    return [f"{folder}/{name}" for pk, name in numbered.items() if pk not in existing]

@@ -6,6 +6,8 @@ only when it has finished (``acks_late``), so a worker that dies mid-render leav
 message to be delivered again; running it twice leaves one file and one row.
 """
 
+import logging
+
 from celery import shared_task
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
@@ -17,6 +19,8 @@ from django.utils.translation import override
 from reports import services
 from reports.documents import build_pdf
 from reports.models import CircularRecipient
+
+logger = logging.getLogger(__name__)
 
 # Errors worth another try: the disk or the network had a moment.
 TRANSIENT_ERRORS = (OSError,)
@@ -87,3 +91,10 @@ def send_circular(circular_id):
         CircularRecipient.objects.filter(pk=recipient.pk).update(emailed_at=timezone.now())
     if failed:
         raise failed[0]  # retried with backoff: only the ones still missing go again
+
+
+@shared_task
+def prune_renderings():
+    """Once a night (``CELERY_BEAT_SCHEDULE``): delete the PDFs nobody needs any more."""
+    rows, files = services.renderings_prune()
+    logger.info("Deleted %d old PDF renderings and %d files.", rows, files)
