@@ -62,13 +62,13 @@ messages: install
 lock:
 	$(VENV)/bin/uv lock
 
+bench: BENCH = DJANGO_DEBUG=false DJANGO_SECRET_KEY=bench DJANGO_HTTPS=false \
+	DJANGO_STATIC_MANIFEST=false $(VENV)/bin/python
 bench: install
-	DJANGO_DEBUG=false DJANGO_SECRET_KEY=bench DJANGO_HTTPS=false DJANGO_STATIC_MANIFEST=false \
-		$(VENV)/bin/python bench/jobcenter_list.py
-	DJANGO_DEBUG=false DJANGO_SECRET_KEY=bench DJANGO_HTTPS=false DJANGO_STATIC_MANIFEST=false \
-		$(VENV)/bin/python bench/accessions.py
-	DJANGO_DEBUG=false DJANGO_SECRET_KEY=bench DJANGO_HTTPS=false DJANGO_STATIC_MANIFEST=false \
-		$(VENV)/bin/python bench/measures.py
+	$(BENCH) bench/jobcenter_list.py
+	$(BENCH) bench/accessions.py
+	$(BENCH) bench/measures.py
+	$(BENCH) bench/renderings.py
 
 clean:
 	rm -rf $(VENV) var

@@ -77,7 +77,16 @@ django.setup()
 
 import pikepdf  # noqa: E402
 import weasyprint  # noqa: E402
-from common import Rows, clients, get, given_associations, in_test_database, queries, timed  # noqa: E402
+from common import (  # noqa: E402
+    Rows,
+    Warnings,
+    clients,
+    get,
+    given_associations,
+    in_test_database,
+    queries,
+    timed,
+)
 from django.contrib import admin  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.core.paginator import Paginator  # noqa: E402
@@ -488,15 +497,6 @@ def pdf_setup(agreement):
     with translation.override("de"):
         html = render_to_string(accession_pdf.TEMPLATE, accession_pdf.form_context(accession))
     return accession, html
-
-
-class Warnings(logging.Handler):
-    def __init__(self):
-        super().__init__(logging.WARNING)
-        self.messages = []
-
-    def emit(self, record):
-        self.messages.append(record.getMessage())
 
 
 def pdf_pages(data):

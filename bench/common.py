@@ -1,6 +1,7 @@
 """What the benchmark scripts share: logged-in clients, timing, SQL counts, the floor's
 filter form and page, and a throwaway test database. Import after ``django.setup()``."""
 
+import logging
 import sys
 import time
 
@@ -16,6 +17,17 @@ from django.test.utils import (
 )
 
 BACKEND = "django.contrib.auth.backends.ModelBackend"
+
+
+class Warnings(logging.Handler):
+    """Collects the warnings of a logger (WeasyPrint's: a missing font, a refused URL)."""
+
+    def __init__(self):
+        super().__init__(logging.WARNING)
+        self.messages = []
+
+    def emit(self, record):
+        self.messages.append(record.getMessage())
 
 
 def given_associations(filter_form_class):

@@ -1,0 +1,731 @@
+"""Benchmark: PDF renderings, the circular task, the overview request and PDF, a worker's memory.
+
+Run: ``.venv/bin/python bench/renderings.py [--rounds 10] [--overview-rounds 3]
+[--request-rounds 100] [--worker-renders 50]`` (or ``make bench``). Set DATABASE_URL to
+measure on PostgreSQL, and REDIS_URL as well for the worker's memory.
+
+It builds a throwaway test database (Django's test utilities, like the test suite; on
+PostgreSQL named ``test_bench_renderings``, never a database of the test suite), loads
+the demo data (``reports.demo.load_demo``: circular 151/18 of the Landkreistag NRW with
+its attachments A1–A3) and ``seed_scale`` (405 jobcenters), and uploads go to a
+temporary folder (``DJANGO_PRIVATE_MEDIA_ROOT``). Celery is never eager here: a task
+that is started goes to the broker (Redis with REDIS_URL, else ``memory://``) and stays
+there unless this script runs it.
+
+1. Circular task end to end against bare WeasyPrint on the same HTML:
+   ``reports.tasks.render.run(id)`` on a new ``Rendering`` row of the final circular
+   151/18 (``rendering_start``; ``build_pdf``: letter, a separator page per attachment and
+   the documents the system makes (A1 the agreement, A3 the accession form) laid out by
+   WeasyPrint, the uploaded A2 put in by pikepdf; ``rendering_finish``: the file stored,
+   the row marked done). The floor is ``weasyprint.HTML(string=html,
+   base_url=static/)`` on the HTML of the same parts, rendered once beforehand as
+   ``reports.pdf`` renders it (German; the parts ``documents.circular_pdf`` hands to
+   ``render_pdf_parts``, recorded on one call, not rebuilt here), each laid out on its own
+   as ``render_pdf_parts`` does and written as one PDF: no PDF/UA-1, no uploaded
+   attachment, no database, no file, WeasyPrint's own URL fetcher and font configuration.
+   Lines in between show where the difference goes: ``build_pdf`` alone (no database, no
+   file), all WeasyPrint parts through ``render_pdf_parts`` (PDF/UA-1, no pikepdf), the
+   letter alone through it. A second floor is bare ``write_pdf()`` on the letter's HTML
+   alone: how much the separators and generated attachments add. Interleaved, each after
+   a garbage collection; median and best of the rounds; then each part alone, bare, best
+   of three.
+2. The request that starts a status overview (``overviews:status-pdf``, POST through
+   django.test.Client, logged in as an administrator) for many jobcenters against the
+   one for one jobcenter. The request only creates the ``Rendering`` row and sends the
+   task to the broker after the commit; nothing renders (checked: every row it made is
+   still waiting and has its task id). Alternating which goes first; the broker's ``pdf``
+   queue is purged afterwards.
+   ``organisation_overview_jobcenters`` shows an administrator the jobcenters of the
+   agreement's state, and no state has 405: so all jobcenters but Hamburg's one are moved
+   to Bavaria with their accessions and measures (to the Bavarian agreement and its
+   action fields of the same number): "many" is Bavaria's agreement with 404 jobcenters,
+   "one" Hamburg's with its one jobcenter.
+3. A real worker's memory after 50 renders against after the first: ``celery -A config
+   worker --pool=solo --queues=celery,pdf`` (as ``tests/conftest.py`` starts it) against
+   the bench database; a draft built like 151/18 (same text, same three attachments) is
+   rendered 50 times, one after the other (``services.circular_render``: a draft gets a
+   new row each time), each awaited; ``VmRSS`` from ``/proc/<pid>/status`` once the
+   worker is ready and after the 1st, 10th, 25th and 50th. Needs PostgreSQL and
+   REDIS_URL, else skipped with a message.
+4. The overview PDF, seconds per page: ``documents.build_pdf(rendering)`` for the 404
+   jobcenters against the one-page profile of a jobcenter (``RenderingKind.PROFILE``;
+   the first Bavarian jobcenter by name, left with three measures and its latest year of
+   key figures so that its profile fills one page) and against Hamburg's overview of one
+   jobcenter (one page); in between the Städtetag Bayern's overview (its members: the city
+   jobcenters among the 404) to show how the time grows. Each is also timed against bare
+   WeasyPrint on the same HTML (the parts recorded as above). Interleaved; median and
+   best.
+"""
+
+import argparse
+import atexit
+import gc
+import io
+import logging
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+os.environ.setdefault("DJANGO_SECRET_KEY", "bench")
+os.environ.setdefault("DJANGO_HTTPS", "false")
+os.environ.setdefault("DJANGO_STATIC_MANIFEST", "false")
+# Uploads and rendered PDFs of this run (and of its worker) go to a folder of their own.
+MEDIA = Path(tempfile.mkdtemp(prefix="bench_renderings_"))
+atexit.register(shutil.rmtree, MEDIA, ignore_errors=True)
+os.environ["DJANGO_PRIVATE_MEDIA_ROOT"] = str(MEDIA)
+
+import django  # noqa: E402
+
+django.setup()
+
+import pikepdf  # noqa: E402
+import weasyprint  # noqa: E402
+from common import BACKEND, Warnings, in_test_database, queries  # noqa: E402
+from django.conf import settings  # noqa: E402
+from django.core.files.base import ContentFile  # noqa: E402
+from django.db import connection  # noqa: E402
+from django.template.loader import render_to_string  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.urls import reverse  # noqa: E402
+from django.utils import translation  # noqa: E402
+
+from accounts import access  # noqa: E402
+from accounts.models import Organisation, OrganisationKind, State, User  # noqa: E402
+from agreements.models import FrameworkAgreement  # noqa: E402
+from config.celery import app as celery_app  # noqa: E402
+from jobcenters.models import Accession, Jobcenter  # noqa: E402
+from measures.models import KeyFigures, Measure  # noqa: E402
+from reports import documents, services  # noqa: E402
+from reports.demo import load_demo  # noqa: E402
+from reports.demo_circulars import CIRCULAR_151_18  # noqa: E402
+from reports.models import (  # noqa: E402
+    Circular,
+    Rendering,
+    RenderingKind,
+    RenderingStatus,
+    default_addressees,
+)
+from reports.pdf import render_pdf_parts, static_root  # noqa: E402
+from reports.scale import PLAN, abbreviation, seed_scale  # noqa: E402
+from reports.tasks import render  # noqa: E402
+
+MANY = State.BY  # all jobcenters but Hamburg's are moved here
+ONE = State.HH  # one jobcenter
+GOALS = {"task": 1.2, "request": 1.1, "memory": 1.2}
+TASK = "Aufgabe render (Ende zu Ende)"
+
+
+def timed_call(function):
+    # A render allocates megabytes: collect what the one before left, not during this one.
+    gc.collect()
+    start = time.perf_counter()
+    function()
+    return (time.perf_counter() - start) * 1000
+
+
+def pages_of(data):
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        return len(pdf.pages)
+
+
+def seed_agreement(state):
+    return FrameworkAgreement.objects.get(
+        state=state, short_title=f"Rahmenvereinbarung Inklusion {abbreviation(state)}"
+    )
+
+
+def gather_jobcenters():
+    """Move every state's jobcenters (but Hamburg's) to Bavaria, with their accessions and
+    measures to the Bavarian agreement and its action fields of the same number."""
+    target = seed_agreement(MANY)
+    fields = {field.number: field for field in target.action_fields.all()}
+    further = Measure.further_action_fields.through.objects
+    for state in PLAN:
+        if state in (MANY, ONE):
+            continue
+        source = seed_agreement(state)
+        for field in source.action_fields.all():
+            Measure.objects.filter(agreement=source, action_field=field).update(
+                agreement=target, action_field=fields[field.number]
+            )
+            further.filter(actionfield=field).update(actionfield=fields[field.number])
+        Accession.objects.filter(agreement=source).update(agreement=target)
+        Jobcenter.objects.filter(state=state).update(state=MANY)
+    return target
+
+
+def recorded_parts(build):
+    """``build()`` (a builder of ``reports.documents``), and the parts it gave
+    ``render_pdf_parts``: the templates with their contexts, and the keyword arguments."""
+    recorded = {}
+    original = documents.render_pdf_parts
+
+    def recording(parts, **kwargs):
+        recorded.update(parts=parts, kwargs=kwargs)
+        return original(parts, **kwargs)
+
+    documents.render_pdf_parts = recording
+    try:
+        result = build()
+    finally:
+        documents.render_pdf_parts = original
+    return result, recorded["parts"], recorded["kwargs"]
+
+
+def bare_weasyprint(parts):
+    """Bare WeasyPrint on the parts' HTML, rendered once here as ``reports.pdf`` renders it
+    (German, ``static/`` as base URL): each laid out on its own, as ``render_pdf_parts``
+    does, and written as one PDF, without PDF/UA-1 and with WeasyPrint's own URL fetcher."""
+    with translation.override("de"):
+        htmls = [render_to_string(name, context) for name, context in parts]
+    base_url = static_root().as_uri() + "/"
+
+    def bare():
+        if len(htmls) == 1:
+            return weasyprint.HTML(string=htmls[0], base_url=base_url).write_pdf()
+        rendered = [weasyprint.HTML(string=html, base_url=base_url).render() for html in htmls]
+        pages = [page for document in rendered for page in document.pages]
+        return rendered[0].copy(pages).write_pdf()
+
+    return bare
+
+
+def slim_jobcenter(agreement):
+    """The first jobcenter of ``agreement``'s state by name, left with three measures and
+    its latest year of key figures: its profile fills one page."""
+    jobcenter = Jobcenter.objects.filter(state=agreement.state).order_by("name").first()
+    measures = Measure.objects.filter(jobcenter=jobcenter)
+    kept = list(measures.order_by("pk").values_list("pk", flat=True)[:3])
+    measures.exclude(pk__in=kept).delete()
+    latest = KeyFigures.objects.filter(jobcenter=jobcenter).order_by("-year").first()
+    KeyFigures.objects.filter(jobcenter=jobcenter).exclude(pk=latest.pk).delete()
+    return jobcenter
+
+
+# 1. The circular task
+
+
+def circular_scenarios(circular, user):
+    """(label, function) of the task and its parts; the two floors; a new row for the task."""
+    (_pdf, pages), parts, kwargs = recorded_parts(lambda: documents.circular_pdf(circular))
+    letter = parts[:1]  # the letter: CIRCULAR_TEMPLATE with circular_context(circular)
+    assert letter[0][0] == documents.CIRCULAR_TEMPLATE
+    rows = []
+
+    def task():
+        # The row is made outside the timed call: the task gets an id, as from the broker.
+        render.run(rows.pop().pk)
+
+    def new_row():
+        # As services.circular_render makes it, but a new one each time (a final circular
+        # would get its first one back).
+        rows.append(
+            Rendering.objects.create(
+                kind=RenderingKind.CIRCULAR,
+                circular=circular,
+                of_final=circular.is_final,
+                requested_by=user,
+            )
+        )
+
+    scenarios = [
+        (TASK, task),
+        ("  nur build_pdf", lambda: documents.circular_pdf(circular)),
+        ("  alle WeasyPrint-Teile, PDF/UA-1", lambda: render_pdf_parts(parts, **kwargs)),
+        ("  nur Brief, PDF/UA-1", lambda: render_pdf_parts(letter, **kwargs)),
+    ]
+    floors = {"parts": bare_weasyprint(parts), "letter": bare_weasyprint(letter)}
+    # Each part alone, bare, to show which of them cost: (template, its bare render).
+    each = [(name, bare_weasyprint([(name, context)])) for name, context in parts]
+    return scenarios, floors, each, new_row, (pages, len(parts))
+
+
+def bench_circular(args, circular, user):
+    scenarios, floors, each, new_row, (task_pages, part_count) = circular_scenarios(circular, user)
+    warnings = Warnings()
+    logging.getLogger("weasyprint").addHandler(warnings)
+    bare_pages = pages_of(floors["letter"]())
+    letter_pages = pages_of(scenarios[3][1]()[0])
+    parts_pages = pages_of(floors["parts"]())
+    tagged_parts_pages = pages_of(scenarios[2][1]()[0])
+    logging.getLogger("weasyprint").removeHandler(warnings)
+    problems = (
+        [f"WeasyPrint warnt: {'; '.join(warnings.messages[:5])}"] if warnings.messages else []
+    )
+    if bare_pages != letter_pages:
+        problems.append(f"Brief: {letter_pages} Seiten mit PDF/UA-1, {bare_pages} bloß")
+    if parts_pages != tagged_parts_pages:
+        problems.append(f"Teile: {tagged_parts_pages} Seiten mit PDF/UA-1, {parts_pages} bloß")
+    # Warm up: templates, fonts, the first queries.
+    new_row()
+    for _label, function in scenarios:
+        function()
+    times = {label: [] for label, _function in scenarios}
+    floor, letter_floor = [], []
+    for _round in range(args.rounds):
+        for label, function in scenarios:
+            if function is scenarios[0][1]:
+                new_row()
+            times[label].append(timed_call(function))
+            floor.append(timed_call(floors["parts"]))
+        letter_floor.append(timed_call(floors["letter"]))
+    done = Rendering.objects.filter(circular=circular, status=RenderingStatus.DONE).count()
+    if done != args.rounds + 1:
+        problems.append(f"Aufgabe: {done} statt {args.rounds + 1} Erstellungen fertig")
+    new_row()
+    task_queries = queries(scenarios[0][1], "render", args.sql)
+    # Best of three for each part alone, bare: which parts the time goes to.
+    by_part = [
+        (Path(name).stem, pages_of(bare()), min(timed_call(bare) for _ in range(3)))
+        for name, bare in each
+    ]
+    return {
+        "by_part": by_part,
+        "times": times,
+        "floor": floor,
+        "letter_floor": letter_floor,
+        "pages": (task_pages, letter_pages, parts_pages, part_count),
+        "queries": task_queries,
+        "problems": problems,
+    }
+
+
+# 2. The request that starts an overview
+
+
+def purge(*queues):
+    with celery_app.connection_for_write() as broker:
+        for queue in queues:
+            broker.default_channel.queue_purge(queue)
+
+
+def bench_request(args, client, agreements):
+    urls = {
+        key: reverse("overviews:status-pdf", args=[agreement.pk])
+        for key, agreement in agreements.items()
+    }
+    last = Rendering.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+    problems = []
+
+    def post(url):
+        response = client.post(url)
+        if response.status_code != 302:
+            sys.exit(f"{url}: HTTP {response.status_code}")
+        return response
+
+    def timed_post(url):
+        start = time.perf_counter()
+        post(url)
+        return (time.perf_counter() - start) * 1000
+
+    for _round in range(args.warmup):
+        for url in urls.values():
+            timed_post(url)
+    times = {key: [] for key in urls}
+    for number in range(args.request_rounds):
+        # Each first in every other round: the order must not favour one.
+        for key, url in list(urls.items())[:: 1 if number % 2 else -1]:
+            times[key].append(timed_post(url))
+    counted = {key: queries(lambda url=url: post(url), url, args.sql) for key, url in urls.items()}
+    made = Rendering.objects.filter(pk__gt=last)
+    total = (args.warmup + args.request_rounds + 1) * len(urls)
+    if made.filter(kind=RenderingKind.OVERVIEW).count() != total:
+        problems.append(f"Anfrage: {made.count()} statt {total} Übersichten angelegt")
+    if made.exclude(status=RenderingStatus.QUEUED).exists():
+        problems.append("Anfrage: eine Übersicht wurde schon erstellt (Celery lief mit)")
+    if made.filter(task_id="").exists():
+        problems.append("Anfrage: eine Übersicht ging nicht an den Broker")
+    purge("pdf")
+    return {"times": times, "queries": counted, "problems": problems}
+
+
+# 4. The overview PDF
+
+
+def bench_pages(args, specs):
+    """``documents.build_pdf`` of a ``Rendering`` row per spec, and bare WeasyPrint on the
+    same HTML for each."""
+    renderings = {key: Rendering.objects.create(**spec) for key, spec in specs.items()}
+    warnings = Warnings()
+    logging.getLogger("weasyprint").addHandler(warnings)
+    pages, bare = {}, {}
+    for key, rendering in renderings.items():
+        (_pdf, pages[key]), parts, _kwargs = recorded_parts(
+            lambda rendering=rendering: documents.build_pdf(rendering)
+        )
+        bare[key] = bare_weasyprint(parts)
+    problems = []
+    for key, function in bare.items():
+        if pages_of(function()) != pages[key]:
+            problems.append(f"PDF {key}: bloß mit WeasyPrint andere Seitenzahl")
+    logging.getLogger("weasyprint").removeHandler(warnings)
+    if warnings.messages:
+        problems.append(f"WeasyPrint warnt: {'; '.join(warnings.messages[:5])}")
+    for key in ("one", "profile"):
+        if pages[key] != 1:
+            problems.append(f"PDF {key}: {pages[key]} Seiten statt einer")
+    times = {key: [] for key in renderings}
+    floor = {key: [] for key in renderings}
+    for _round in range(args.overview_rounds):
+        for key, rendering in renderings.items():
+            times[key].append(
+                timed_call(lambda rendering=rendering: documents.build_pdf(rendering))
+            )
+            floor[key].append(timed_call(bare[key]))
+    rows = {
+        key: access.organisation_overview_jobcenters(
+            rendering.organisation, rendering.agreement
+        ).count()
+        for key, rendering in renderings.items()
+        if rendering.kind == RenderingKind.OVERVIEW
+    }
+    return {"times": times, "floor": floor, "pages": pages, "rows": rows, "problems": problems}
+
+
+# 3. A worker's memory
+
+
+def rss_kb(pid):
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1])
+    raise RuntimeError(f"no VmRSS for {pid}")
+
+
+def draft_like(circular, user):
+    """A draft with the text and the attachments of ``circular``."""
+    association = circular.association
+    draft = services.circular_create(
+        association=association,
+        user=user,
+        data={**CIRCULAR_151_18, "addressees": default_addressees(association)},
+    )
+    for attachment in circular.attachments.order_by("position"):
+        if attachment.is_generated:
+            services.attachment_add_document(
+                circular=draft,
+                user=user,
+                document=attachment.document,
+                agreement=attachment.agreement,
+            )
+            continue
+        with attachment.file.open("rb") as file:
+            content = file.read()
+        services.attachment_add(
+            circular=draft,
+            user=user,
+            title=attachment.title,
+            file=ContentFile(content, name="a.pdf"),
+        )
+    return draft
+
+
+def wait_for(condition, seconds):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.05)
+    return False
+
+
+def bench_worker(args, circular, user):
+    if not settings.REDIS_URL:
+        return {"skipped": "REDIS_URL ist nicht gesetzt"}
+    if connection.vendor != "postgresql":
+        return {"skipped": "der Worker braucht PostgreSQL (DATABASE_URL) für die Bench-Datenbank"}
+    database = connection.settings_dict
+    env = {
+        **os.environ,
+        "DATABASE_URL": (
+            f"postgres://{database['USER']}:{database['PASSWORD']}@{database['HOST']}:"
+            f"{database['PORT'] or 5432}/{database['NAME']}"
+        ),
+        "DJANGO_EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
+    }
+    draft = draft_like(circular, user)
+    # What load_demo and the requests left in the broker must not run in this worker.
+    purge("celery", "pdf")
+    log = MEDIA / "worker.log"
+    with log.open("a") as output:
+        process = subprocess.Popen(  # noqa: S603 (our own venv's celery, fixed arguments)
+            [
+                str(Path(sys.executable).parent / "celery"),
+                "-A",
+                "config",
+                "worker",
+                "--pool=solo",
+                "--queues=celery,pdf",
+                "--without-gossip",
+                "--without-mingle",
+                "--loglevel=INFO",
+                f"--hostname=bench-renderings-{os.getpid()}@%h",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+        )
+    memory = {}
+    seconds = []
+    try:
+        if not wait_for(lambda: "ready." in log.read_text() or process.poll() is not None, 60):
+            return {"failed": "der Worker meldete sich nicht bereit:\n" + log.read_text()[-2000:]}
+        if process.poll() is not None:
+            return {"failed": "der Worker startete nicht:\n" + log.read_text()[-2000:]}
+        memory[0] = rss_kb(process.pid)
+        for number in range(1, args.worker_renders + 1):
+            start = time.perf_counter()
+            rendering = services.circular_render(circular=draft, user=user)
+            finished = wait_for(
+                lambda rendering=rendering: Rendering.objects.filter(
+                    pk=rendering.pk, status__in=(RenderingStatus.DONE, RenderingStatus.FAILED)
+                ).exists(),
+                120,
+            )
+            rendering.refresh_from_db()
+            if not finished or rendering.status != RenderingStatus.DONE:
+                return {
+                    "failed": f"Erstellung {number}: {rendering.get_status_display()} "
+                    f"{rendering.error}\n{log.read_text()[-2000:]}"
+                }
+            seconds.append(time.perf_counter() - start)
+            memory[number] = rss_kb(process.pid)
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+    return {"memory": memory, "seconds": seconds}
+
+
+# Output
+
+
+def verdict(ratio, goal):
+    return "ja" if ratio <= goal else "nein"
+
+
+def row(label, real, floor, goal=None, best=None, digits=1):
+    ratio = real / floor
+    return (
+        f"{label:<44}{real:>10.{digits}f}{floor:>10.{digits}f}{ratio:>8.2f}"
+        + (f"{best:>8.2f}" if best is not None else f"{'–':>8}")
+        + (f"{goal:>7.1f}{verdict(ratio, goal):>9}" if goal else f"{'–':>7}{'–':>9}")
+    )
+
+
+def report(args, circular, request, overview, worker, many_count):
+    print(
+        f"\nMedian aus {args.rounds} Runden Rundschreiben, {args.request_rounds} Anfragen "
+        f"(nach {args.warmup} zum Aufwärmen) und {args.overview_rounds} Runden Übersicht, "
+        "jeweils abwechselnd; best: Faktor der Bestwerte:\n"
+    )
+    header = (
+        f"{'Szenario':<44}{'echt':>10}{'Boden':>10}{'Faktor':>8}{'best':>8}"
+        f"{'Ziel':>7}{'erfüllt':>9}"
+    )
+    print(header)
+    print("-" * len(header))
+    floor, letter_floor = circular["floor"], circular["letter_floor"]
+    print("1. Rundschreiben 151/18, ms; Boden: bloß WeasyPrint auf demselben HTML (alle Teile)")
+    for label, times in circular["times"].items():
+        goal = GOALS["task"] if label == TASK else None
+        best = min(times) / min(floor)
+        print(row(label, statistics.median(times), statistics.median(floor), goal, best))
+    task = circular["times"][TASK]
+    print(
+        row(
+            "Aufgabe gegen Boden 2: bloß nur der Brief",
+            statistics.median(task),
+            statistics.median(letter_floor),
+            best=min(task) / min(letter_floor),
+        )
+    )
+    times = request["times"]
+    print("2. Anfrage Statusübersicht als PDF, ms; Boden: dieselbe für 1 Jobcenter")
+    print(
+        row(
+            f"{many_count} Jobcenter gegen 1",
+            statistics.median(times["many"]),
+            statistics.median(times["one"]),
+            GOALS["request"],
+            min(times["many"]) / min(times["one"]),
+        )
+    )
+    print("3. Worker-Speicher, MB VmRSS; Boden: nach der 1. Erstellung")
+    if "memory" in worker:
+        memory = worker["memory"]
+        last = max(memory)
+        for number in sorted({10, 25, last}):
+            if number in memory and number > 1:
+                goal = GOALS["memory"] if number == last else None
+                print(
+                    row(
+                        f"nach {number} gegen nach 1", memory[number] / 1024, memory[1] / 1024, goal
+                    )
+                )
+    else:
+        print(f"   übersprungen: {worker.get('skipped') or worker.get('failed')}")
+    times, pages, rows = overview["times"], overview["pages"], overview["rows"]
+    print("4. Übersicht-PDF, s je Seite; Boden: Profil eines Jobcenters bzw. Übersicht eines")
+    per_page = {key: [ms / 1000 / pages[key] for ms in times[key]] for key in times}
+    comparisons = [
+        ("many", "profile", f"{rows['many']} Jobcenter ({pages['many']} S.) gegen Profil"),
+        ("middle", "profile", f"{rows['middle']} Jobcenter ({pages['middle']} S.) gegen Profil"),
+        ("many", "one", f"{rows['many']} Jobcenter gegen Übersicht für 1"),
+    ]
+    for key, base, label in comparisons:
+        print(
+            row(
+                label,
+                statistics.median(per_page[key]),
+                statistics.median(per_page[base]),
+                best=min(per_page[key]) / min(per_page[base]),
+                digits=3,
+            )
+        )
+    labels = {
+        "many": f"{rows['many']} Jobcenter",
+        "middle": f"{rows['middle']} Jobcenter",
+        "one": "1 Jobcenter",
+        "profile": "Profil",
+    }
+    for key in ("many", "one", "profile"):
+        print(
+            row(
+                f"  {labels[key]}, s: gegen bloß WeasyPrint",
+                statistics.median(times[key]) / 1000,
+                statistics.median(overview["floor"][key]) / 1000,
+                best=min(times[key]) / min(overview["floor"][key]),
+                digits=3,
+            )
+        )
+    task_pages, letter_pages, parts_pages, part_count = circular["pages"]
+    print(
+        f"\n1: Rundschreiben mit {task_pages} Seiten: {part_count} WeasyPrint-Teile (Brief, "
+        f"Trennblätter, erzeugte Anlagen) mit {parts_pages} Seiten, davon der Brief "
+        f"{letter_pages}, dazu die hochgeladenen Anlagen; {circular['queries']} SQL-Abfragen "
+        "in der Aufgabe. Boden: alle WeasyPrint-Teile ohne PDF/UA-1, ohne hochgeladene "
+        "Anlagen, mit je eigener Schriftkonfiguration; Boden 2: nur der Brief ohne PDF/UA-1."
+        "\n   Teile bloß, je Bestwert aus 3: "
+        + ", ".join(f"{name} {pages} S. {ms:.0f} ms" for name, pages, ms in circular["by_part"])
+        + "."
+        f"\n2: SQL je Anfrage: {request['queries']['many']} ({many_count} Jobcenter), "
+        f"{request['queries']['one']} (1 Jobcenter), einschließlich Sitzung und Benutzer; "
+        f"Broker {'Redis' if settings.REDIS_URL else 'memory://'}, kein Worker."
+    )
+    if "memory" in worker:
+        memory, seconds = worker["memory"], worker["seconds"]
+        print(
+            f"3: VmRSS bereit {memory[0] / 1024:.0f} MB, nach 1 {memory[1] / 1024:.0f} MB, "
+            f"nach {max(memory)} {memory[max(memory)] / 1024:.0f} MB, höchstens "
+            f"{max(memory.values()) / 1024:.0f} MB; je Erstellung (anstoßen bis fertig) "
+            f"Median {statistics.median(seconds):.2f} s, die erste {seconds[0]:.2f} s."
+        )
+    print(
+        f"4: je Jobcenter {statistics.median(times['many']) / rows['many']:.0f} ms "
+        f"({rows['many']}), {statistics.median(times['middle']) / rows['middle']:.0f} ms "
+        f"({rows['middle']}); "
+        + ", ".join(
+            f"{labels[key]} {statistics.median(times[key]) / 1000:.2f} s "
+            f"für {pages[key]} Seite{'' if pages[key] == 1 else 'n'}"
+            for key in ("many", "middle", "one", "profile")
+        )
+        + "."
+    )
+    problems = circular["problems"] + request["problems"] + overview["problems"]
+    if problems:
+        print("\n" + "\n".join(problems))
+
+
+def run(args):
+    # Celery never runs a task by itself here: it goes to the broker and waits there.
+    celery_app.conf.task_always_eager = False
+    start = time.perf_counter()
+    load_demo()
+    seed_scale()
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+    seeded = time.perf_counter() - start
+    landkreistag = Organisation.objects.get(
+        state=State.NW, kind=OrganisationKind.MUNICIPAL_ASSOCIATION, name__startswith="Landkreistag"
+    )
+    circular = Circular.objects.get(association=landkreistag, year=2018, number=151)
+    author = User.objects.get(username="landkreistag")
+    agreements = {"many": gather_jobcenters(), "one": seed_agreement(ONE)}
+    # A third overview between the two, for how the time per page grows: the Städtetag's
+    # (Bavaria's city jobcenters, now those of every state but Hamburg).
+    staedtetag = Organisation.objects.get(
+        state=MANY, kind=OrganisationKind.MUNICIPAL_ASSOCIATION, name__startswith="Städtetag"
+    )
+    overview = {"kind": RenderingKind.OVERVIEW}
+    specs = {
+        "many": {**overview, "agreement": agreements["many"]},
+        "middle": {**overview, "agreement": agreements["many"], "organisation": staedtetag},
+        "one": {**overview, "agreement": agreements["one"]},
+        # A profile of one page: what the issue compares with.
+        "profile": {
+            "kind": RenderingKind.PROFILE,
+            "agreement": agreements["many"],
+            "jobcenter": slim_jobcenter(agreements["many"]),
+        },
+    }
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+    many_count = Jobcenter.objects.filter(state=MANY).count()
+    print(
+        f"{connection.vendor}, {Jobcenter.objects.count()} Jobcenter, "
+        f"{Measure.objects.count()} Maßnahmen, angelegt in {seeded:.1f} s; "
+        f"Rundschreiben {circular.number_label} mit {circular.attachments.count()} Anlagen; "
+        f"{agreements['many'].short_title}: {many_count} Jobcenter (alle außer Hamburgs), "
+        f"{agreements['one'].short_title}: {Jobcenter.objects.filter(state=ONE).count()}"
+    )
+    admin = User(username="bench-admin", is_staff=True, is_superuser=True)
+    admin.set_unusable_password()
+    admin.save()
+    client = Client()
+    client.force_login(admin, backend=BACKEND)
+
+    circular_result = bench_circular(args, circular, author)
+    overview_result = bench_pages(args, specs)
+    request_result = bench_request(args, client, agreements)
+    worker_result = bench_worker(args, circular, author)
+    report(args, circular_result, request_result, overview_result, worker_result, many_count)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rounds", type=int, default=10, help="circular task and its parts")
+    parser.add_argument("--overview-rounds", type=int, default=3)
+    parser.add_argument("--request-rounds", type=int, default=100)
+    parser.add_argument("--warmup", type=int, default=3, help="requests before the timed ones")
+    parser.add_argument("--worker-renders", type=int, default=50)
+    parser.add_argument("--sql", action="store_true", help="print the SQL of each request")
+    args = parser.parse_args()
+
+    # WeasyPrint logs every step of every render at INFO: only its warnings matter here.
+    logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
+    # django-axes logs every login of the test client.
+    logging.getLogger("axes").setLevel(logging.WARNING)
+    if connection.vendor == "postgresql":
+        # A name of its own: never one of the test suite's databases (test_rahmenwerk…).
+        connection.settings_dict["TEST"]["NAME"] = "test_bench_renderings"
+    in_test_database(run, args, "config.urls")
+
+
+if __name__ == "__main__":
+    main()
