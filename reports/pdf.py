@@ -60,7 +60,9 @@ def font_configuration() -> FontConfiguration:
     WeasyPrint otherwise loads the system's fonts anew for each document and keeps what it
     loaded: a worker grew by about 1.7 MB per circular. One configuration per thread (a
     Celery worker process has one) keeps its memory flat and saves the loading; per thread
-    because Pango's font map is not made to be shared between threads.
+    because Pango's font map is not made to be shared between threads. Our PDF styles name
+    installed fonts only: an ``@font-face`` would stay registered for the thread's later
+    documents.
     """
     if not hasattr(_fonts, "configuration"):
         _fonts.configuration = FontConfiguration()

@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import F, Max
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -395,12 +396,13 @@ KEEP_RENDERINGS = datetime.timedelta(days=30)
 
 
 def renderings_prune(*, now=None):
-    """Delete the PDFs older than ``KEEP_RENDERINGS`` that nobody needs any more, with their
-    files, and the files whose row went with a deleted circular.
+    """Delete the PDFs finished more than ``KEEP_RENDERINGS`` ago that nobody needs any
+    more, with their files, and the files whose row went with a deleted circular.
 
-    Kept whatever their age: a final circular's PDF (what its recipients were sent) and
-    each agreement's latest Reader (what the public downloads). Returns the number of rows
-    and of files deleted.
+    Kept whatever their age: a final circular's PDF (what its recipients were sent), each
+    agreement's latest Reader (what the public downloads), and whatever is queued or
+    running (an old failed one that was started again). Returns the number of rows and of
+    files deleted.
     """
     cutoff = (now or timezone.now()) - KEEP_RENDERINGS
     latest_readers = {}
@@ -410,14 +412,17 @@ def renderings_prune(*, now=None):
     ):
         latest_readers.setdefault(agreement_id, pk)
     old = (
-        Rendering.objects.filter(created_at__lt=cutoff)
+        Rendering.objects.alias(last=Coalesce("finished_at", "created_at"))
+        .filter(last__lt=cutoff, status__in=(RenderingStatus.DONE, RenderingStatus.FAILED))
         .exclude(kind=RenderingKind.CIRCULAR, of_final=True, status=RenderingStatus.DONE)
         .exclude(pk__in=latest_readers.values())
     )
     with transaction.atomic():
-        names = [name for name in old.values_list("file", flat=True) if name]
-        rows, _by_model = old.delete()
+        # Locked, so a retry of one of them waits and then finds it gone.
+        doomed = dict(old.select_for_update().values_list("pk", "file"))
+        rows, _by_model = Rendering.objects.filter(pk__in=doomed).delete()
     storage = Rendering._meta.get_field("file").storage
+    names = [name for name in doomed.values() if name]
     for name in names:
         storage.delete(name)
     orphans = _orphan_files(storage)

@@ -19,7 +19,7 @@ OLD = timezone.now() - services.KEEP_RENDERINGS - datetime.timedelta(days=1)
 
 
 def made_on(rendering, when):
-    Rendering.objects.filter(pk=rendering.pk).update(created_at=when)
+    Rendering.objects.filter(pk=rendering.pk).update(created_at=when, finished_at=when)
     return rendering
 
 
@@ -50,13 +50,52 @@ def test_a_recent_overview_stays(db):
     assert default_storage.exists(Rendering.objects.get(pk=rendering.pk).file.name)
 
 
-def test_an_old_pdf_of_a_draft_goes(db):
+def test_an_old_pdf_of_a_draft_goes_with_its_file(db):
     draft = factories.CircularFactory()
     rendering = old(circular=draft)
+    name = rendering.file.name
 
     services.renderings_prune()
 
     assert not Rendering.objects.filter(pk=rendering.pk).exists()
+    assert not default_storage.exists(name)
+
+
+def test_an_old_draft_pdf_of_a_circular_final_since_goes(db):
+    rendering = old(of_final=False)
+
+    services.renderings_prune()
+
+    assert not Rendering.objects.filter(pk=rendering.pk).exists()
+
+
+def test_a_pdf_finished_within_the_period_stays_though_asked_for_long_ago(db):
+    rendering = made_on(factories.RenderingFactory(done=True, **overview()), OLD)
+    Rendering.objects.filter(pk=rendering.pk).update(finished_at=timezone.now())
+
+    services.renderings_prune()
+
+    assert Rendering.objects.filter(pk=rendering.pk).exists()
+
+
+def test_the_period_is_counted_from_now(db):
+    rendering = factories.RenderingFactory(done=True, **overview())
+    later = timezone.now() + services.KEEP_RENDERINGS
+
+    services.renderings_prune(now=later - datetime.timedelta(minutes=1))
+    assert Rendering.objects.filter(pk=rendering.pk).exists()
+
+    services.renderings_prune(now=later + datetime.timedelta(minutes=1))
+    assert not Rendering.objects.filter(pk=rendering.pk).exists()
+
+
+@pytest.mark.parametrize("status", [RenderingStatus.QUEUED, RenderingStatus.RUNNING])
+def test_an_old_pdf_started_again_stays(db, status):
+    rendering = made_on(factories.RenderingFactory(status=status, **overview()), OLD)
+
+    services.renderings_prune()
+
+    assert Rendering.objects.filter(pk=rendering.pk).exists()
 
 
 def test_the_pdf_of_a_final_circular_stays_however_old(db):
@@ -75,16 +114,34 @@ def test_an_old_failed_pdf_of_a_final_circular_goes(db):
     assert not Rendering.objects.filter(pk=failed.pk).exists()
 
 
-def test_only_the_latest_reader_of_an_agreement_stays(db):
-    agreement = factories.AgreementFactory()
-    reader = {"kind": RenderingKind.READER, "circular": None, "agreement": agreement}
-    earlier = old(**reader, finished_at=OLD)
-    latest = old(**reader)
+def reader(agreement, finished):
+    rendering = factories.RenderingFactory(
+        done=True, kind=RenderingKind.READER, circular=None, agreement=agreement
+    )
+    Rendering.objects.filter(pk=rendering.pk).update(created_at=OLD, finished_at=finished)
+    return rendering
+
+
+def test_only_the_latest_reader_of_each_agreement_stays(db):
+    nrw, hessen = factories.AgreementFactory(), factories.AgreementFactory()
+    latest_nrw = reader(nrw, OLD)
+    reader(nrw, OLD - datetime.timedelta(days=7))  # made after, but finished earlier
+    latest_hessen = reader(hessen, OLD - datetime.timedelta(days=3))
+    reader(hessen, OLD - datetime.timedelta(days=9))
 
     services.renderings_prune()
 
-    assert list(Rendering.objects.values_list("pk", flat=True)) == [latest.pk]
-    assert not Rendering.objects.filter(pk=earlier.pk).exists()
+    assert set(Rendering.objects.values_list("pk", flat=True)) == {latest_nrw.pk, latest_hessen.pk}
+
+
+def test_the_file_of_a_kept_pdf_under_its_own_name_stays(db):
+    rendering = old()
+    name = default_storage.save(f"renderings/{rendering.pk}.pdf", ContentFile(b"%PDF-1.7"))
+    Rendering.objects.filter(pk=rendering.pk).update(file=name)
+
+    services.renderings_prune()
+
+    assert default_storage.exists(name)
 
 
 def test_the_file_of_a_deleted_circulars_pdf_goes(db):
