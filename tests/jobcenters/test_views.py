@@ -128,13 +128,15 @@ def test_detail_offers_no_edit_to_readers(client, users, nrw):
     assert "Kontaktdaten bearbeiten" not in response.content.decode()
 
 
-def test_detail_links_the_profile_under_each_agreement(client, users, nrw):
-    client.force_login(users.city_manager)
+@pytest.mark.parametrize("role", ["ministry", "directorate", "staedtetag", "city_manager"])
+def test_detail_links_the_profile_that_its_visitor_may_open(client, users, nrw, role):
+    client.force_login(getattr(users, role))
 
     response = client.get(reverse("jobcenters:detail", args=[nrw.city_jobcenter.pk]))
 
     profile = reverse("overviews:profile", args=[nrw.agreement.pk, nrw.city_jobcenter.pk])
     assert f'href="{profile}"' in response.content.decode()
+    assert client.get(profile).status_code == 200
 
 
 CONTACT = {
