@@ -132,19 +132,7 @@ def circular_finalise(*, circular, user):
 @transaction.atomic
 def attachment_add(*, circular, user, title, file):
     """Add ``file`` (a checked PDF) as the next attachment of a draft."""
-    circular = _lock_draft(circular)
-    last = circular.attachments.aggregate(last=Max("position"))["last"] or 0
-    attachment = CircularAttachment.objects.create(
-        circular=circular, position=last + 1, title=title, file=file
-    )
-    record_event(
-        actor=user,
-        obj=circular,
-        action="circular_attachment_added",
-        summary=_("Anlage %(label)s „%(title)s“ hinzugefügt")
-        % {"label": attachment.label, "title": title},
-    )
-    return attachment
+    return _append_attachment(circular, user, title=title, file=file)
 
 
 def document_title(document, agreement):
@@ -162,11 +150,15 @@ def document_title(document, agreement):
 def attachment_add_document(*, circular, user, document, agreement):
     """Add a document the system makes (``AttachmentDocument``) about ``agreement`` as the
     next attachment; it is made afresh each time the circular is rendered."""
+    title = document_title(document, agreement)
+    return _append_attachment(circular, user, title=title, document=document, agreement=agreement)
+
+
+def _append_attachment(circular, user, *, title, **fields):
     circular = _lock_draft(circular)
     last = circular.attachments.aggregate(last=Max("position"))["last"] or 0
-    title = document_title(document, agreement)
     attachment = CircularAttachment.objects.create(
-        circular=circular, position=last + 1, title=title, document=document, agreement=agreement
+        circular=circular, position=last + 1, title=title, **fields
     )
     record_event(
         actor=user,

@@ -175,22 +175,30 @@ def attachment_add(request, pk):
     circular = access.get_circular_for_user(request.user, pk, action="change")
     form = AttachmentForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        try:
-            attachment = services.attachment_add(
+        return _attachment_added(
+            request,
+            circular,
+            lambda: services.attachment_add(
                 circular=circular,
                 user=request.user,
                 title=form.cleaned_data["title"],
                 file=form.cleaned_data["file"],
-            )
-        except services.CircularStateError as error:
-            messages.error(request, str(error))
-        else:
-            messages.success(
-                request,
-                _("Die Anlage %(label)s ist hinzugefügt.") % {"label": attachment.label},
-            )
-        return redirect(reverse("circulars:detail", args=[circular.pk]) + "#anlagen")
+            ),
+        )
     return render(request, "reports/attachment_add.html", {"circular": circular, "form": form})
+
+
+def _attachment_added(request, circular, add):
+    """Run ``add`` and go back to the attachments, saying what happened."""
+    try:
+        attachment = add()
+    except services.CircularStateError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(
+            request, _("Die Anlage %(label)s ist hinzugefügt.") % {"label": attachment.label}
+        )
+    return redirect(reverse("circulars:detail", args=[circular.pk]) + "#anlagen")
 
 
 def _document_agreements(user, circular):
@@ -205,21 +213,16 @@ def attachment_add_document(request, pk):
         request.POST or None, agreements=_document_agreements(request.user, circular)
     )
     if request.method == "POST" and form.is_valid():
-        try:
-            attachment = services.attachment_add_document(
+        return _attachment_added(
+            request,
+            circular,
+            lambda: services.attachment_add_document(
                 circular=circular,
                 user=request.user,
                 document=form.cleaned_data["document"],
                 agreement=form.cleaned_data["agreement"],
-            )
-        except services.CircularStateError as error:
-            messages.error(request, str(error))
-        else:
-            messages.success(
-                request,
-                _("Die Anlage %(label)s ist hinzugefügt.") % {"label": attachment.label},
-            )
-        return redirect(reverse("circulars:detail", args=[circular.pk]) + "#anlagen")
+            ),
+        )
     return render(request, "reports/attachment_document.html", {"circular": circular, "form": form})
 
 
