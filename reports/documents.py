@@ -54,7 +54,7 @@ def circular_context(circular):
         "logo_url": Path(letterhead.logo.path).as_uri() if letterhead.logo else "",
         "summary": render_markup(circular.summary),
         "body": render_markup(circular.body),
-        "attachments": list(circular.attachments.order_by("position")),
+        "attachments": list(circular.attachments.select_related("agreement").order_by("position")),
     }
 
 

@@ -241,6 +241,18 @@ class Circular(models.Model):
     def get_absolute_url(self):
         return reverse("circulars:detail", args=[self.pk])
 
+    def final_rendering(self):
+        """The PDF of the final text, done or under way; ``None`` for a draft or when every
+        try failed."""
+        if not self.is_final:
+            return None
+        return (
+            self.renderings.filter(of_final=True)
+            .exclude(status=RenderingStatus.FAILED)
+            .order_by("-pk")
+            .first()
+        )
+
     @property
     def is_final(self):
         return self.status == CircularStatus.FINAL

@@ -8,8 +8,10 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from accounts import access
+from jobcenters.accession_views import private_download
 from reports import services
 from reports.overview import jobcenter_profile, status_overview
+from reports.views import download_name
 
 
 @login_required
@@ -76,12 +78,13 @@ def reader_download(request, agreement_pk):
     )
     if reader is None:
         raise Http404
-    return FileResponse(
+    response = FileResponse(
         reader.file.open("rb"),
         as_attachment=True,
-        filename=f"Reader-gute-Praxis-{reader.agreement_id}.pdf",
+        filename=download_name(reader),
         content_type="application/pdf",
     )
+    return private_download(response)
 
 
 @login_required

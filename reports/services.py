@@ -246,15 +246,9 @@ def circular_render(*, circular, user):
     Returns the ``Rendering`` to follow. A draft gets a new one each time (it may have
     changed); a final circular reuses the one that is done or under way.
     """
-    if circular.is_final:
-        existing = (
-            circular.renderings.filter(of_final=True)
-            .exclude(status=RenderingStatus.FAILED)
-            .order_by("-pk")
-            .first()
-        )
-        if existing is not None:
-            return existing
+    existing = circular.final_rendering()
+    if existing is not None:
+        return existing
     rendering = Rendering.objects.create(
         kind=RenderingKind.CIRCULAR,
         circular=circular,

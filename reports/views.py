@@ -92,12 +92,7 @@ def circular_detail(request, pk):
         **circular_context(circular),
         "can_change": access.can_change_circular(user, circular),
         "can_render": can_render,
-        "rendering": circular.renderings.filter(of_final=True)
-        .exclude(status=RenderingStatus.FAILED)
-        .order_by("-pk")
-        .first()
-        if circular.is_final
-        else None,
+        "rendering": circular.final_rendering(),
         "attachment_form": AttachmentForm(),
         "document_form": DocumentAttachmentForm(agreements=_document_agreements(user, circular)),
         "can_send": access.can_send_circular(user, circular),
