@@ -9,6 +9,8 @@ import pytest
 from django.urls import reverse
 
 from accounts import access
+from accounts.models import RegionKind
+from jobcenters.models import Jobcenter
 from reports import services
 from reports.documents import overview_pdf, profile_pdf
 from reports.models import Rendering, RenderingKind, RenderingStatus
@@ -246,3 +248,15 @@ def test_asking_for_a_profile_of_a_foreign_jobcenter_is_a_404(client, users, nrw
 
     assert response.status_code == 404
     assert not Rendering.objects.exists()
+
+
+def test_an_overview_without_jobcenters_says_so(client, users, nrw):
+    # The Landkreistag's only member becomes a city: nothing is left for its overview.
+    Jobcenter.objects.filter(pk=nrw.kreis_jobcenter.pk).update(
+        region_kind=RegionKind.KREISFREIE_STADT
+    )
+    client.force_login(users.landkreistag)
+
+    response = client.get(reverse("overviews:status", args=[nrw.agreement.pk]))
+
+    assert "Keine Jobcenter in dieser Übersicht." in response.content.decode()
