@@ -13,6 +13,7 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from accounts.audit import AuditAction, record_event
 from accounts.models import (
     AccessibilityFeedback,
     AuditEvent,
@@ -20,7 +21,7 @@ from accounts.models import (
     OrganisationKind,
     User,
 )
-from accounts.services import record_event, user_create, validate_role
+from accounts.services import user_create, validate_role
 
 # An organisation's contact data (a jobcenter's too: jobcenters.services.CONTACT_FIELDS).
 CONTACT_FIELDS = ["street", "postal_code", "city", "email", "phone", "website"]
@@ -61,24 +62,20 @@ def admin_changes(form, formsets=()):
 class AuditedAdmin(admin.ModelAdmin):
     """Records every save and delete in the audit trail, as the services do for the site.
 
-    The action is ``<model>_<event>``; an event missing from ``audit_events`` is not
-    recorded here (because a service records it).
+    An event missing from ``audit_events`` is not recorded here (because a service
+    records it).
     """
 
     audit_events = {
-        "created": _("In der Verwaltung angelegt"),
-        "changed": _("In der Verwaltung geändert"),
-        "deleted": _("In der Verwaltung gelöscht"),
+        "created": AuditAction.ADMIN_CREATED,
+        "changed": AuditAction.ADMIN_CHANGED,
+        "deleted": AuditAction.ADMIN_DELETED,
     }
 
     def audit(self, request, obj, event, changes=None):
         if event in self.audit_events:
             record_event(
-                actor=request.user,
-                obj=obj,
-                action=f"{obj._meta.model_name}_{event}",
-                summary=str(self.audit_events[event]),
-                changes=changes,
+                actor=request.user, obj=obj, action=self.audit_events[event], changes=changes
             )
 
     def save_related(self, request, form, formsets, change):
@@ -195,8 +192,8 @@ class UserChangeForm(RoleFormMixin, BaseUserChangeForm):
 class UserAdmin(AuditedAdmin, BaseUserAdmin):
     # "created" is recorded by accounts.services.user_create.
     audit_events = {
-        "changed": _("Benutzerkonto in der Verwaltung geändert"),
-        "deleted": _("Benutzerkonto in der Verwaltung gelöscht"),
+        "changed": AuditAction.ADMIN_CHANGED,
+        "deleted": AuditAction.ADMIN_DELETED,
     }
     add_form = UserAddForm
     form = UserChangeForm
@@ -223,12 +220,30 @@ class UserAdmin(AuditedAdmin, BaseUserAdmin):
         vars(obj).update(vars(user))
 
 
+class AuditActionFilter(admin.SimpleListFilter):
+    """The actions by their labels (the field has no choices, see ``AuditEvent.action``)."""
+
+    title = _("Aktion")
+    parameter_name = "action"
+
+    def lookups(self, request, model_admin):
+        return AuditAction.choices
+
+    def queryset(self, request, queryset):
+        return queryset.filter(action=self.value()) if self.value() else queryset
+
+
 @admin.register(AuditEvent)
 class AuditEventAdmin(ReadOnlyAdmin):
-    list_display = ["created_at", "object_repr", "content_type", "action", "summary", "actor"]
-    list_filter = ["action", "content_type"]
+    list_display = ["created_at", "object_repr", "content_type", "text", "actor"]
+    list_filter = [AuditActionFilter, "content_type"]
     list_select_related = ["actor", "content_type"]
-    search_fields = ["object_repr", "summary", "reason", "actor__username"]
+    search_fields = ["object_repr", "legacy_summary", "reason", "actor__username"]
+
+    @admin.display(description=_("Was"))
+    def text(self, event):
+        return event.summary
+
     date_hierarchy = "created_at"
 
 

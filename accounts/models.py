@@ -1,9 +1,11 @@
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import FieldDoesNotExist
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+
+from accounts import audit
 
 
 class State(models.TextChoices):
@@ -187,10 +189,15 @@ class AuditEvent(models.Model):
     content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, related_name="+")
     object_id = models.PositiveBigIntegerField()
     object_repr = models.CharField(_("Objekt"), max_length=200)
+    # An ``AuditAction`` (record_event checks it). No ``choices`` here, so that a new
+    # action needs no migration; the admin shows the labels all the same.
     action = models.CharField(_("Aktion"), max_length=50)
-    summary = models.CharField(_("Was"), max_length=300)
+    # What the event's sentence names (a date, a number); see accounts.audit.describe.
+    data = models.JSONField(_("Angaben"), default=dict, blank=True, encoder=DjangoJSONEncoder)
+    # Events used to store their sentence in German; kept for rows whose data lacks it.
+    legacy_summary = models.CharField(_("Text (alte Einträge)"), max_length=300, blank=True)
     reason = models.TextField(_("Begründung"), blank=True)
-    changes = models.JSONField(_("Änderungen"), default=dict, blank=True)
+    changes = models.JSONField(_("Änderungen"), default=dict, blank=True, encoder=DjangoJSONEncoder)
 
     objects = AuditEventQuerySet.as_manager()
 
@@ -203,17 +210,19 @@ class AuditEvent(models.Model):
     def __str__(self):
         return f"{self.object_repr}: {self.summary}"
 
+    @property
+    def summary(self):
+        """What happened, as a sentence in the active language."""
+        return audit.describe(self)
+
+    @property
+    def note(self):
+        """The text the event records (a progress note), or ``""``."""
+        return audit.note(self)
+
     def change_rows(self):
-        """``(label, old, new)`` for each changed field, labelled as on the object's form."""
-        model = self.content_type.model_class()
-        rows = []
-        for name, (old, new) in self.changes.items():
-            try:
-                label = model._meta.get_field(name).verbose_name
-            except FieldDoesNotExist:
-                label = name
-            rows.append((label, old, new))
-        return rows
+        """A ``ChangeRow`` (label, old, new) per changed field, worded as on the object's form."""
+        return audit.change_rows(self)
 
 
 class AccessibilityFeedback(models.Model):

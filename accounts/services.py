@@ -1,30 +1,11 @@
 """Writes on users, organisations and the audit trail. Each is one transaction."""
 
-from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from accounts.models import (
-    ROLES_BY_ORGANISATION_KIND,
-    AccessibilityFeedback,
-    AuditEvent,
-    User,
-)
-
-
-def record_event(*, actor, obj, action, summary, reason="", changes=None):
-    """Write one audit event for ``obj``. Call it inside the service's transaction."""
-    return AuditEvent.objects.create(
-        actor=actor if actor is not None and actor.is_authenticated else None,
-        content_type=ContentType.objects.get_for_model(obj),
-        object_id=obj.pk,
-        object_repr=str(obj)[:200],
-        action=action,
-        summary=summary[:300],
-        reason=reason,
-        changes=changes or {},
-    )
+from accounts.audit import AuditAction, record_event
+from accounts.models import ROLES_BY_ORGANISATION_KIND, AccessibilityFeedback, User
 
 
 def changed_fields(instance, data):
@@ -92,8 +73,7 @@ def user_create(
     record_event(
         actor=actor,
         obj=user,
-        action="user_created",
-        summary=_("Benutzerkonto angelegt; E-Mail zum Setzen des Passworts versandt"),
+        action=AuditAction.USER_CREATED,
         changes={"organisation": str(organisation or ""), "role": role},
     )
     transaction.on_commit(lambda: send_password_setup_email.delay(user.pk))

@@ -11,7 +11,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from accounts.models import AuditEvent, Organisation, OrganisationKind, RegionKind, State
-from accounts.services import changed_fields, record_event
+from accounts.services import AuditAction, changed_fields, record_event
 from jobcenters.models import Accession, AccessionStatus, Jobcenter, JobcenterForm, PlannedMeasure
 from measures.services import measures_from_accession
 
@@ -34,8 +34,7 @@ def jobcenter_update(*, jobcenter, user, data, reason=""):
     record_event(
         actor=user,
         obj=current,
-        action="jobcenter_updated",
-        summary=_("Kontaktdaten geändert"),
+        action=AuditAction.JOBCENTER_UPDATED,
         reason=reason,
         changes=changes,
     )
@@ -116,12 +115,7 @@ def _save_rows(rows, actor):
             jobcenter.full_clean(exclude=["kind"])  # set by Jobcenter.save()
             jobcenter.save()
             created += 1
-            record_event(
-                actor=actor,
-                obj=jobcenter,
-                action="jobcenter_imported",
-                summary=_("Aus CSV-Datei angelegt"),
-            )
+            record_event(actor=actor, obj=jobcenter, action=AuditAction.JOBCENTER_IMPORTED)
             continue
         changes = changed_fields(jobcenter, values)
         if changes:
@@ -131,8 +125,7 @@ def _save_rows(rows, actor):
             record_event(
                 actor=actor,
                 obj=jobcenter,
-                action="jobcenter_imported",
-                summary=_("Aus CSV-Datei aktualisiert"),
+                action=AuditAction.JOBCENTER_REIMPORTED,
                 changes=changes,
             )
     return ImportResult(created=created, updated=updated)
@@ -321,9 +314,7 @@ def accession_start(*, jobcenter, agreement, user):
         raise ValidationError(
             _("Für diese Vereinbarung gibt es schon einen offenen Beitritt.")
         ) from None
-    record_event(
-        actor=user, obj=accession, action="accession_started", summary=_("Beitritt begonnen")
-    )
+    record_event(actor=user, obj=accession, action=AuditAction.ACCESSION_STARTED)
     return accession
 
 
@@ -355,8 +346,7 @@ def accession_save(*, accession, user, data, planned_measures, signed_form=None)
     record_event(
         actor=user,
         obj=current,
-        action="accession_saved",
-        summary=_("Beitrittsformular gespeichert"),
+        action=AuditAction.ACCESSION_SAVED,
         changes=changes,
     )
     return current
@@ -369,12 +359,7 @@ def accession_attach_signed_form(*, accession, user, signed_form):
     _check_editable(current)
     _store_signed_form(current, signed_form)
     current.save(update_fields=["signed_form", "signed_form_uploaded_at", "updated_at"])
-    record_event(
-        actor=user,
-        obj=current,
-        action="accession_signed_form",
-        summary=_("unterschriebenes Formular hochgeladen"),
-    )
+    record_event(actor=user, obj=current, action=AuditAction.ACCESSION_SIGNED_FORM)
     return current
 
 
@@ -419,8 +404,8 @@ def accession_submit(*, accession, user):
     record_event(
         actor=user,
         obj=current,
-        action="accession_submitted",
-        summary=_("erneut eingereicht") if resubmitted else _("eingereicht"),
+        action=AuditAction.ACCESSION_SUBMITTED,
+        data={"again": True} if resubmitted else None,
     )
     _notify(current, "submitted")
     return current
@@ -442,9 +427,8 @@ def accession_accept(*, accession, user, joined_on):
     record_event(
         actor=user,
         obj=current,
-        action="accession_accepted",
-        summary=_("angenommen: beigetreten am %(date)s")
-        % {"date": date_format(joined_on, "d.m.Y")},
+        action=AuditAction.ACCESSION_ACCEPTED,
+        data={"joined_on": joined_on},
     )
     # What the jobcenter planned on joining is now on its list of measures.
     measures_from_accession(accession=current, user=user)
@@ -465,8 +449,7 @@ def accession_return(*, accession, user, reasons):
     record_event(
         actor=user,
         obj=current,
-        action="accession_returned",
-        summary=_("zurückgegeben"),
+        action=AuditAction.ACCESSION_RETURNED,
         reason=current.return_reasons,
     )
     _notify(current, "returned")
@@ -495,8 +478,8 @@ def accession_withdraw(*, accession, user, withdrawn_on, reason):
     record_event(
         actor=user,
         obj=current,
-        action="accession_withdrawn",
-        summary=_("ausgetreten am %(date)s") % {"date": date_format(withdrawn_on, "d.m.Y")},
+        action=AuditAction.ACCESSION_WITHDRAWN,
+        data={"withdrawn_on": withdrawn_on},
         reason=reason.strip(),
     )
     return current

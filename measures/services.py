@@ -8,10 +8,9 @@ German message, never a 500.
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from accounts.services import changed_fields, record_event
+from accounts.services import AuditAction, changed_fields, record_event
 from measures.models import KEY_FIGURE_FIELDS, KeyFigures, Measure, ProgressNote, Publication
 
 # What a jobcenter fills in; the catalogue fields are set by the steps below.
@@ -73,7 +72,7 @@ def measure_create(*, jobcenter, agreement, user, data, further_action_fields=()
     measure.further_action_fields.set(
         [field for field in further_action_fields if field != measure.action_field]
     )
-    record_event(actor=user, obj=measure, action="measure_created", summary=_("angelegt"))
+    record_event(actor=user, obj=measure, action=AuditAction.MEASURE_CREATED)
     return measure
 
 
@@ -93,9 +92,7 @@ def measure_update(*, measure, user, data, further_action_fields=()):
         return changes
     current.save()
     current.further_action_fields.set(further)
-    record_event(
-        actor=user, obj=current, action="measure_updated", summary=_("geändert"), changes=changes
-    )
+    record_event(actor=user, obj=current, action=AuditAction.MEASURE_UPDATED, changes=changes)
     return changes
 
 
@@ -112,9 +109,8 @@ def measure_add_note(*, measure, user, written_on, text):
     record_event(
         actor=user,
         obj=measure,
-        action="measure_note_added",
-        summary=_("Fortschritt vom %(date)s notiert") % {"date": date_format(written_on, "d.m.Y")},
-        reason=note.text,
+        action=AuditAction.MEASURE_NOTE_ADDED,
+        data={"written_on": written_on, "text": note.text},
     )
     return note
 
@@ -147,12 +143,7 @@ def measure_propose(*, measure, user, contact_consents):
     current.contact_consents = True
     current.decline_reason = ""
     current.save(update_fields=["publication", "contact_consents", "decline_reason", "updated_at"])
-    record_event(
-        actor=user,
-        obj=current,
-        action="measure_proposed",
-        summary=_("für den Katalog vorgeschlagen"),
-    )
+    record_event(actor=user, obj=current, action=AuditAction.MEASURE_PROPOSED)
     return current
 
 
@@ -162,9 +153,7 @@ def measure_publish(*, measure, user):
     current = _step(measure, "publish")
     current.published_on = timezone.localdate()
     current.save(update_fields=["publication", "published_on", "updated_at"])
-    record_event(
-        actor=user, obj=current, action="measure_published", summary=_("im Katalog veröffentlicht")
-    )
+    record_event(actor=user, obj=current, action=AuditAction.MEASURE_PUBLISHED)
     return current
 
 
@@ -179,8 +168,7 @@ def measure_decline(*, measure, user, reason):
     record_event(
         actor=user,
         obj=current,
-        action="measure_declined",
-        summary=_("Vorschlag für den Katalog abgelehnt"),
+        action=AuditAction.MEASURE_DECLINED,
         reason=current.decline_reason,
     )
     return current
@@ -198,8 +186,7 @@ def measure_unpublish(*, measure, user, reason):
     record_event(
         actor=user,
         obj=current,
-        action="measure_unpublished",
-        summary=_("aus dem Katalog zurückgezogen"),
+        action=AuditAction.MEASURE_UNPUBLISHED,
         reason=current.decline_reason,
     )
     return current
@@ -222,12 +209,7 @@ def measures_from_accession(*, accession, user):
             contact_phone=accession.contact_phone,
             planned_measure=planned,
         )
-        record_event(
-            actor=user,
-            obj=measure,
-            action="measure_created",
-            summary=_("aus dem Beitritt übernommen"),
-        )
+        record_event(actor=user, obj=measure, action=AuditAction.MEASURE_FROM_ACCESSION)
         created.append(measure)
     return created
 
@@ -253,8 +235,8 @@ def key_figures_save(*, jobcenter, user, year, data):
             record_event(
                 actor=user,
                 obj=current,
-                action="key_figures_entered",
-                summary=_("Kennzahlen %(year)s erfasst") % {"year": year},
+                action=AuditAction.KEY_FIGURES_ENTERED,
+                data={"year": year},
                 changes={field: [None, value] for field, value in values.items()},
             )
             return current, True
@@ -264,8 +246,8 @@ def key_figures_save(*, jobcenter, user, year, data):
         record_event(
             actor=user,
             obj=current,
-            action="key_figures_updated",
-            summary=_("Kennzahlen %(year)s geändert") % {"year": year},
+            action=AuditAction.KEY_FIGURES_UPDATED,
+            data={"year": year},
             changes=changes,
         )
     return current, False

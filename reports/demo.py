@@ -19,7 +19,7 @@ from accounts.models import (
     State,
     User,
 )
-from accounts.services import record_event
+from accounts.services import AuditAction, record_event
 from agreements.models import ActionField, FrameworkAgreement
 from jobcenters.models import Accession, AccessionStatus, Jobcenter, PlannedMeasure
 from jobcenters.services import jobcenters_import
@@ -341,17 +341,15 @@ def _load_timeline(accession, reviewer):
     """The audit events the accession would have collected, at the dates it took its steps."""
     steps = []
     if accession.submitted_at:
-        steps.append((accession.submitted_at, None, "accession_submitted", "eingereicht", ""))
+        steps.append((accession.submitted_at, None, AuditAction.ACCESSION_SUBMITTED, {}, ""))
     if accession.status == AccessionStatus.RETURNED:
         returned_at = accession.submitted_at + datetime.timedelta(days=5)
-        steps.append((returned_at, reviewer, "accession_returned", "zurückgegeben", RETURN_REASONS))
+        steps.append((returned_at, reviewer, AuditAction.ACCESSION_RETURNED, {}, RETURN_REASONS))
     if accession.joined_on:
-        summary = f"angenommen: beigetreten am {accession.joined_on:%d.%m.%Y}"
-        steps.append((_at(accession.joined_on), reviewer, "accession_accepted", summary, ""))
-    for when, actor, action, summary, reason in steps:
-        event = record_event(
-            actor=actor, obj=accession, action=action, summary=summary, reason=reason
-        )
+        data = {"joined_on": accession.joined_on}
+        steps.append((_at(accession.joined_on), reviewer, AuditAction.ACCESSION_ACCEPTED, data, ""))
+    for when, actor, action, data, reason in steps:
+        event = record_event(actor=actor, obj=accession, action=action, data=data, reason=reason)
         AuditEvent.objects.filter(pk=event.pk).update(created_at=when)
 
 

@@ -17,7 +17,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.services import changed_fields, record_event
+from accounts.services import AuditAction, changed_fields, record_event
 from reports.models import (
     AttachmentDocument,
     Circular,
@@ -75,7 +75,7 @@ def circular_create(*, association, user, data):
     for field in CIRCULAR_FIELDS:
         setattr(circular, field, data[field])
     circular.save()
-    record_event(actor=user, obj=circular, action="circular_created", summary=_("Entwurf angelegt"))
+    record_event(actor=user, obj=circular, action=AuditAction.CIRCULAR_CREATED)
     return circular
 
 
@@ -89,8 +89,7 @@ def circular_update(*, circular, user, data):
         record_event(
             actor=user,
             obj=circular,
-            action="circular_changed",
-            summary=_("Entwurf geändert"),
+            action=AuditAction.CIRCULAR_CHANGED,
             changes=changes,
         )
     return circular
@@ -123,8 +122,8 @@ def circular_finalise(*, circular, user):
     record_event(
         actor=user,
         obj=circular,
-        action="circular_finalised",
-        summary=_("abgeschlossen als Nr. %(number)s") % {"number": circular.number_label},
+        action=AuditAction.CIRCULAR_FINALISED,
+        data={"number": circular.number_label},
     )
     return circular
 
@@ -163,9 +162,8 @@ def _append_attachment(circular, user, *, title, **fields):
     record_event(
         actor=user,
         obj=circular,
-        action="circular_attachment_added",
-        summary=_("Anlage %(label)s „%(title)s“ hinzugefügt")
-        % {"label": attachment.label, "title": title},
+        action=AuditAction.CIRCULAR_ATTACHMENT_ADDED,
+        data={"label": attachment.label, "title": title},
     )
     return attachment
 
@@ -190,8 +188,8 @@ def attachment_remove(*, attachment, user):
     record_event(
         actor=user,
         obj=circular,
-        action="circular_attachment_removed",
-        summary=_("Anlage %(label)s „%(title)s“ entfernt") % {"label": label, "title": title},
+        action=AuditAction.CIRCULAR_ATTACHMENT_REMOVED,
+        data={"label": label, "title": title},
     )
 
 
@@ -226,8 +224,8 @@ def circular_send(*, circular, user):
     record_event(
         actor=user,
         obj=circular,
-        action="circular_sent",
-        summary=_("an %(count)s Jobcenter versandt") % {"count": len(recipients)},
+        action=AuditAction.CIRCULAR_SENT,
+        data={"count": len(recipients)},
     )
     transaction.on_commit(lambda: send_circular.delay(circular.pk), robust=True)
     return len(recipients)

@@ -436,7 +436,7 @@ def test_submit_records_the_event(nrw, users):
 
     event = last_event(accession)
     assert event.action == "accession_submitted"
-    assert event.summary == "eingereicht"
+    assert event.summary == "Eingereicht"
     assert event.actor == users.kreis_manager
 
 
@@ -473,7 +473,7 @@ def test_a_returned_accession_can_be_submitted_again(nrw, users):
     assert accession.status == AccessionStatus.SUBMITTED
     event = last_event(accession)
     assert event.action == "accession_submitted"
-    assert event.summary == "erneut eingereicht"
+    assert event.summary == "Erneut eingereicht"
 
 
 # --- accept -----------------------------------------------------------------------------------
@@ -519,7 +519,7 @@ def test_accept_sets_the_state_and_the_date_of_joining(accession_world, users):
     assert submitted.joined_on == today()
     event = last_event(submitted)
     assert event.action == "accession_accepted"
-    assert event.summary == f"angenommen: beigetreten am {today():%d.%m.%Y}"
+    assert event.summary == f"Angenommen: beigetreten am {today():%d.%m.%Y}"
     assert event.actor == users.ministry
 
 
@@ -582,7 +582,7 @@ def test_return_records_the_reasons_in_the_audit_event(accession_world, users):
 
     event = last_event(submitted)
     assert event.action == "accession_returned"
-    assert event.summary == "zurückgegeben"
+    assert event.summary == "Zurückgegeben"
     assert event.reason == "Die Unterschrift der Geschäftsführung fehlt."
     assert event.actor == users.ministry
 
@@ -700,7 +700,7 @@ def test_withdraw_sets_the_state_and_the_date_of_leaving(accession_world, users)
     assert joined.joined_on == datetime.date(2018, 3, 20)
     event = last_event(joined)
     assert event.action == "accession_withdrawn"
-    assert event.summary == "ausgetreten am 31.12.2024"
+    assert event.summary == "Ausgetreten am 31.12.2024"
     assert event.reason == "Kündigung durch die Trägerversammlung"
 
 
@@ -755,9 +755,9 @@ def test_the_whole_way_from_draft_to_withdrawal(
         ("accession_accepted", ministry),
         ("accession_withdrawn", ministry),
     ]
-    assert events[2].summary == "eingereicht"
+    assert events[2].summary == "Eingereicht"
     assert events[4].changes == {"management_name": ["Dr. Erika Beispiel", "Dr. Max Beispiel"]}
-    assert events[5].summary == "erneut eingereicht"
+    assert events[5].summary == "Erneut eingereicht"
     assert [mail.subject.split(":")[0] for mail in mailoutbox] == [
         "Beitritt eingereicht",
         "Beitritt zurückgegeben",

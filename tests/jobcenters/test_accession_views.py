@@ -7,7 +7,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.services import record_event
+from accounts.services import AuditAction, record_event
 from jobcenters.models import Accession, AccessionStatus
 from tests import factories
 
@@ -347,7 +347,12 @@ def test_the_accession_page_runs_the_same_queries_for_any_number_of_rows(
     accession = accession_world.joined
     for number in range(count):
         factories.PlannedMeasureFactory(accession=accession)
-        record_event(actor=users.ministry, obj=accession, action="test", summary=f"Nr. {number}")
+        record_event(
+            actor=users.ministry,
+            obj=accession,
+            action=AuditAction.ACCESSION_RETURNED,
+            reason=f"Nr. {number}",
+        )
     # session, user, organisation; accession; measures; content type and history.
     with django_assert_num_queries(6):
         assert ministry_client.get(accession.get_absolute_url()).status_code == 200

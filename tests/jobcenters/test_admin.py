@@ -159,7 +159,7 @@ def test_admin_change_of_a_jobcenter_records_an_event(admin_client, nrw, users):
 
     event = AuditEvent.objects.for_object(jobcenter).get()
     assert (event.action, event.actor, event.changes) == (
-        "jobcenter_changed",
+        "admin_changed",
         users.admin,
         {"form": ["gE", "zkT"]},
     )
@@ -188,4 +188,4 @@ def test_admin_deletes_a_jobcenter_with_an_event(admin_client, nrw):
     admin_client.post(url, {"post": "yes"})
 
     assert not Jobcenter.objects.filter(pk=jobcenter.pk).exists()
-    assert AuditEvent.objects.for_object(jobcenter).get().action == "jobcenter_deleted"
+    assert AuditEvent.objects.for_object(jobcenter).get().action == "admin_deleted"

@@ -164,7 +164,7 @@ def test_manager_changes_contact_data_and_it_appears_in_the_history(client, user
     assert event.changes["postal_code"] == ["", "40237"]
     content = response.content.decode()
     assert "Kontaktdaten geändert" in content
-    assert "Postleitzahl: „“ → „40237“" in content
+    assert "Postleitzahl: (leer) → „40237“" in content
 
 
 def test_saving_without_changes_records_no_event(client, users, nrw):

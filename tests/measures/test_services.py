@@ -117,7 +117,7 @@ def test_a_note_is_dated_and_in_the_history(users, accession_world):
     )
 
     assert note.author == users.city_manager
-    assert _events(measure, "measure_note_added").get().reason == "Umbau fertig."
+    assert _events(measure, "measure_note_added").get().note == "Umbau fertig."
 
 
 def test_a_note_from_the_future_is_refused(users, accession_world):

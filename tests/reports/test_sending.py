@@ -68,7 +68,7 @@ def test_who_received_it_is_recorded(final, kreise, users, django_capture_on_com
     assert recipients["Jobcenter Kreis Lippe"].email == ""
     assert recipients["Jobcenter Kreis Lippe"].emailed_at is None
     event = AuditEvent.objects.for_object(final).first()
-    assert event.summary == "an 3 Jobcenter versandt"
+    assert event.summary == "An 3 Jobcenter versandt"
 
 
 def test_a_second_run_of_the_task_sends_only_what_is_still_missing(final, kreise, users):
