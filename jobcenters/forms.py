@@ -5,9 +5,9 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organisation, OrganisationKind, RegionKind
 from agreements.models import ActionField
+from core.pdf_uploads import ACCESSION_MAX_PAGES, PdfUploadField
 from jobcenters.models import STANDINGS, Accession, Jobcenter, JobcenterForm
 from jobcenters.services import CONTACT_FIELDS, FORM_FIELDS
-from jobcenters.uploads import SignedPdfField
 
 
 def associations_of(jobcenters):
@@ -182,7 +182,11 @@ class AccessionFilterForm(JobcenterFilterForm):
 class AccessionForm(forms.ModelForm):
     """The accession form (Beitrittsformular) as filled in; drafts may be partial."""
 
-    signed_form = SignedPdfField(required=False)
+    signed_form = PdfUploadField(
+        label=_("Unterschriebenes Beitrittsformular (PDF)"),
+        required=False,
+        max_pages=ACCESSION_MAX_PAGES,
+    )
 
     class Meta:
         model = Accession
@@ -204,8 +208,8 @@ class AccessionForm(forms.ModelForm):
         self.fields["carriers_agreed_on"].input_formats = DATE_INPUT_FORMATS
         self.fields["signed_form"].help_text = _(
             "Laden Sie das Formular herunter, lassen Sie es unterschreiben und laden Sie den "
-            "Scan hier hoch: ein PDF ohne Kennwortschutz, höchstens 10 MB."
-        )
+            "Scan hier hoch: ein PDF ohne Kennwortschutz, höchstens 10 MB und %(pages)d Seiten."
+        ) % {"pages": ACCESSION_MAX_PAGES}
 
     def clean_postal_code(self):
         postal_code = self.cleaned_data["postal_code"].strip()

@@ -1,9 +1,9 @@
 from django import forms
-from django.core.files.uploadedfile import UploadedFile
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
+from core.pdf_uploads import ATTACHMENT_MAX_PAGES, PdfUploadField
 from jobcenters.forms import DATE_INPUT_FORMATS, german_date_widget
-from jobcenters.uploads import check_signed_pdf
 from reports.models import AttachmentDocument, Circular
 from reports.services import CIRCULAR_FIELDS
 
@@ -51,24 +51,6 @@ class CircularForm(forms.ModelForm):
         return date
 
 
-class AttachmentPdfField(forms.FileField):
-    """An uploaded attachment: checked by its content as the signed accession form is."""
-
-    widget = forms.ClearableFileInput(attrs={"accept": "application/pdf,.pdf"})
-    default_error_messages = {
-        "required": _("Bitte wählen Sie die PDF-Datei der Anlage."),
-        "empty": _("Die Datei ist leer."),
-        "invalid": _("Es wurde keine Datei übermittelt."),
-        "missing": _("Es wurde keine Datei übermittelt."),
-    }
-
-    def clean(self, data, initial=None):
-        cleaned = super().clean(data, initial)
-        if isinstance(cleaned, UploadedFile):
-            check_signed_pdf(cleaned)
-        return cleaned
-
-
 class AttachmentForm(forms.Form):
     title = forms.CharField(
         label=_("Bezeichnung der Anlage"),
@@ -79,8 +61,13 @@ class AttachmentForm(forms.Form):
             "der Dateiname."
         ),
     )
-    file = AttachmentPdfField(
-        label=_("Datei (PDF, höchstens 10 MB)"), widget=forms.FileInput(attrs={"accept": ".pdf"})
+    file = PdfUploadField(
+        label=format_lazy(
+            _("Datei (PDF, höchstens 10 MB und {pages} Seiten)"), pages=ATTACHMENT_MAX_PAGES
+        ),
+        max_pages=ATTACHMENT_MAX_PAGES,
+        widget=forms.FileInput(attrs={"accept": "application/pdf,.pdf"}),
+        error_messages={"required": _("Bitte wählen Sie die PDF-Datei der Anlage.")},
     )
 
     def clean(self):

@@ -12,8 +12,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from core.pdf_uploads import ACCESSION_MAX_PAGES, check_pdf_upload
 from jobcenters import accession_pdf
-from jobcenters.uploads import check_signed_pdf
 from reports.pdf import ProjectFileFetcher, static_root
 from tests import factories
 
@@ -128,7 +128,7 @@ def test_the_pdf_passes_the_check_for_the_signed_upload(client, users, joined):
     """A jobcenter that signs the PDF digitally can upload it as its signed form."""
     pdf_bytes = _download(client, users.city_manager, joined)
 
-    check_signed_pdf(SimpleUploadedFile("signed.pdf", pdf_bytes))
+    check_pdf_upload(SimpleUploadedFile("signed.pdf", pdf_bytes), max_pages=ACCESSION_MAX_PAGES)
 
 
 # Content

@@ -1,0 +1,1 @@
+"""Plumbing that several apps share; a plain Python package without models."""
