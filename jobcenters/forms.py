@@ -84,6 +84,9 @@ class JobcenterContactForm(forms.ModelForm):
     class Meta:
         model = Jobcenter
         fields = CONTACT_FIELDS
+        help_texts = {
+            "email": _("Rundschreiben und Nachrichten an das Jobcenter gehen an diese Adresse."),
+        }
         error_messages = {
             "postal_code": {"invalid": _("Bitte geben Sie eine fünfstellige Postleitzahl an.")},
         }

@@ -75,8 +75,9 @@ def jobcenters_import(*, data, actor, default_state=""):
 
     Columns: name, form (gE/zkT), region, region_kind (Kreis / kreisfreie Stadt),
     and optionally state, association (checked against the region kind) and contact
-    data. A jobcenter that exists (same state and name) is updated, so a file can be
-    imported again without creating duplicates.
+    data (street, postal_code, city, email, phone, website). A jobcenter that exists (same
+    state and name) is updated, so a file can be imported again without creating duplicates;
+    its contact data changes only where the file has a value.
     """
     rows = _read_rows(data)
     associations = {
@@ -173,7 +174,9 @@ def _clean_row(row, default_state, associations):
         return [_("Die Zeile hat mehr Felder als die Kopfzeile.")], {}
     raw = {key: (value or "").strip() for key, value in row.items()}
     errors = []
-    values = {field: raw.get(field, "") for field in CONTACT_FIELDS}
+    # Contact data only where the file has it: an empty cell or a missing column keeps the
+    # address a jobcenter or the ministry entered on the site (circulars go to it).
+    values = {field: raw[field] for field in CONTACT_FIELDS if raw.get(field)}
     values["name"] = raw["name"]
     values["region"] = raw["region"]
     if not raw["name"]:

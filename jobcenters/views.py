@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from accounts import access
 from accounts.models import AuditEvent, RegionKind
+from jobcenters.contacts import jobcenter_addresses
 from jobcenters.forms import JobcenterContactForm, JobcenterFilterForm
 from jobcenters.models import Accession, AccessionStatus, Jobcenter
 from jobcenters.services import jobcenter_update
@@ -75,6 +76,8 @@ def jobcenter_detail(request, pk):
     context = {
         "jobcenter": jobcenter,
         "association": jobcenter.association,
+        # Where circulars and notices go: the registry's address or, without one, a fallback.
+        "addresses": jobcenter_addresses(jobcenter),
         "can_change": access.can_change_jobcenter(request.user, jobcenter),
         "can_start": access.can_start_accession(request.user, jobcenter),
         "agreement_rows": [(agreement, accessions.get(agreement.pk)) for agreement in agreements],

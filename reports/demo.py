@@ -9,6 +9,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.text import slugify
 
 from accounts.models import (
     AuditEvent,
@@ -220,6 +221,7 @@ def load_demo():
             state=data.pop("state"), name=data.pop("name"), defaults=data
         )
     jobcenters_import(data=NRW_JOBCENTERS_CSV.read_bytes(), actor=None, default_state=State.NW)
+    _load_addresses()
     for data in AGREEMENTS:
         _load_agreement(dict(data))
     for username, organisation, role, first_name, last_name in USERS:
@@ -241,6 +243,26 @@ def _load_agreement(data):
         ActionField.objects.update_or_create(
             agreement=agreement, number=number, defaults={"title": title}
         )
+
+
+# Jobcenters without an address in the registry, so the demo shows where circulars go then:
+# Solingen to its accession's contact person; Gütersloh (no accession, no manager) nowhere.
+NO_REGISTRY_ADDRESS = {"Jobcenter Solingen", "Jobcenter Kreis Gütersloh"}
+
+
+def demo_address(jobcenter, mailbox="kontakt"):
+    """A fictional address under the reserved ``.example`` domain (RFC 2606), e.g.
+    ``kontakt@jobcenter-duesseldorf.example``: the demo really sends, to nobody."""
+    umlauts = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"})
+    return f"{mailbox}@jobcenter-{slugify(jobcenter.region.lower().translate(umlauts))}.example"
+
+
+def _load_addresses():
+    """Give the NRW jobcenters their demo addresses, keeping any entered on the site."""
+    for jobcenter in Jobcenter.objects.filter(state=State.NW, email="").exclude(
+        name__in=NO_REGISTRY_ADDRESS
+    ):
+        Jobcenter.objects.filter(pk=jobcenter.pk).update(email=demo_address(jobcenter))
 
 
 # NRW as it was: Düsseldorf joined first, 47 of 53 had joined by the end of 2019.
@@ -317,6 +339,7 @@ def _load_accessions():
             accession.management_name = "Geschäftsführung " + jobcenter.region
             accession.contact_name = "Ansprechperson Inklusion"
             accession.contact_function = "Inklusionsbeauftragte"
+            accession.contact_email = demo_address(jobcenter, "inklusion")
         if status == AccessionStatus.ACCEPTED:
             accession.joined_on = joined_on[jobcenter.name]
             accession.carriers_agreed_on = accession.joined_on - datetime.timedelta(days=21)

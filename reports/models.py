@@ -288,7 +288,9 @@ class CircularRecipient(models.Model):
         related_name="circulars_received",
         verbose_name=_("Jobcenter"),
     )
-    email = models.EmailField(_("E-Mail-Adresse"), blank=True)
+    # Where the e-mail went (``jobcenters.contacts``): the registry's address, else the
+    # accession's contact person, else every manager; empty when the jobcenter had none.
+    emails = models.JSONField(_("E-Mail-Adressen"), default=list, blank=True)
     emailed_at = models.DateTimeField(_("E-Mail versandt am"), null=True, blank=True)
 
     class Meta:

@@ -197,11 +197,13 @@ def attachment_remove(*, attachment, user):
 def circular_send(*, circular, user):
     """Send a final circular to every member jobcenter of its association, once.
 
-    Records a recipient per jobcenter with the contact address it is sent to; the e-mails
-    (a link to the circular, which only recipients, the association and the state's readers
-    can open) go out from a worker after the commit. Returns the number of recipients.
+    Records a recipient per jobcenter with the addresses it is sent to
+    (``jobcenters.contacts``: the registry's, else the accession's contact person, else
+    the managers); the e-mails (a link to the circular, which only recipients, the
+    association and the state's readers can open) go out from a worker after the commit.
+    Returns the number of recipients.
     """
-    from jobcenters.models import Jobcenter
+    from reports.selectors import circular_addressees
     from reports.tasks import send_circular
 
     circular = Circular.objects.select_for_update().get(pk=circular.pk)
@@ -212,11 +214,14 @@ def circular_send(*, circular, user):
             _("Das Rundschreiben %(number)s ist schon versandt.")
             % {"number": circular.number_label}
         )
-    members = Jobcenter.objects.of_association(circular.association).order_by("name")
     recipients = CircularRecipient.objects.bulk_create(
         [
-            CircularRecipient(circular=circular, jobcenter=member, email=member.email)
-            for member in members
+            CircularRecipient(
+                circular=circular,
+                jobcenter=addressee.jobcenter,
+                emails=list(addressee.addresses.emails),
+            )
+            for addressee in circular_addressees(circular)
         ]
     )
     circular.sent_at = timezone.now()

@@ -64,7 +64,7 @@ def send_circular(circular_id):
     """
     pending = (
         CircularRecipient.objects.filter(circular_id=circular_id, emailed_at__isnull=True)
-        .exclude(email="")
+        .exclude(emails=[])
         .select_related("circular__association", "jobcenter")
         .order_by("pk")
     )
@@ -82,7 +82,7 @@ def send_circular(circular_id):
                     subject=render_to_string("reports/email/circular_subject.txt", context).strip(),
                     message=render_to_string("reports/email/circular.txt", context),
                     from_email=None,
-                    recipient_list=[recipient.email],
+                    recipient_list=recipient.emails,
                 )
             except OSError as error:  # smtplib's errors are OSErrors
                 # One refused address must not hold up the others.

@@ -15,9 +15,8 @@ from django.views.decorators.http import require_POST
 from accounts import access
 from accounts.models import AuditEvent, Role
 from jobcenters.accession_views import private_download
-from jobcenters.models import Jobcenter
 from jobcenters.views import PAGE_SIZE
-from reports import services
+from reports import selectors, services
 from reports.documents import circular_context
 from reports.forms import AttachmentForm, CircularForm, DocumentAttachmentForm
 from reports.models import RenderingKind, RenderingStatus, default_addressees
@@ -96,6 +95,12 @@ def circular_detail(request, pk):
         "attachment_form": AttachmentForm(),
         "document_form": DocumentAttachmentForm(agreements=_document_agreements(user, circular)),
         "can_send": access.can_send_circular(user, circular),
+        # Before it is sent, whoever sees it sees whom it would reach (and who can fix gaps).
+        **(
+            _send_preview_context(user, circular)
+            if circular.is_final and circular.sent_at is None
+            else {}
+        ),
         "recipients": circular.recipients.select_related("jobcenter").order_by("jobcenter__name")
         if circular.sent_at and user.role != Role.JOBCENTER_MANAGER
         else None,
@@ -140,7 +145,6 @@ def circular_finalise(request, pk):
 def circular_send(request, pk):
     """Confirm, then send the final circular to every member jobcenter."""
     circular = access.get_circular_for_user(request.user, pk, action="send")
-    members = Jobcenter.objects.of_association(circular.association)
     if request.method == "POST":
         try:
             count = services.circular_send(circular=circular, user=request.user)
@@ -157,12 +161,19 @@ def circular_send(request, pk):
                 % {"count": count},
             )
         return redirect(reverse("circulars:detail", args=[circular.pk]) + "#empfaenger")
-    context = {
-        "circular": circular,
-        "member_count": members.count(),
-        "without_email": list(members.filter(email="").order_by("name")),
-    }
+    context = {"circular": circular, **_send_preview_context(request.user, circular)}
     return render(request, "reports/circular_send.html", context)
+
+
+def _send_preview_context(user, circular):
+    """Who the circular would reach; those without an address with whether ``user`` may add
+    it (else the link goes to the jobcenter's page, which names who may)."""
+    preview = selectors.send_preview(circular)
+    unreached = [
+        (addressee.jobcenter, access.can_change_jobcenter(user, addressee.jobcenter))
+        for addressee in preview.unreached
+    ]
+    return {"preview": preview, "unreached": unreached}
 
 
 @login_required

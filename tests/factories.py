@@ -289,7 +289,7 @@ class CircularRecipientFactory(DjangoModelFactory):
         CircularFactory, final=True, sent_at=factory.LazyFunction(timezone.now)
     )
     jobcenter = factory.SubFactory(JobcenterFactory, kreis=True)
-    email = factory.LazyAttribute(lambda o: o.jobcenter.email or "jobcenter@example.org")
+    emails = factory.LazyAttribute(lambda o: [o.jobcenter.email or "jobcenter@example.org"])
 
     class Params:
         # This jobcenter's e-mail went out.

@@ -1,4 +1,5 @@
 import pytest
+from django.core import mail
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.urls import reverse
@@ -7,6 +8,7 @@ from accounts.models import AuditEvent, Organisation, User
 from agreements.models import ActionField, FrameworkAgreement
 from jobcenters.models import Accession, Jobcenter
 from measures.models import KeyFigures
+from reports.models import Circular
 
 
 def _counts():
@@ -109,3 +111,44 @@ def test_demo_key_figures_have_their_entry_in_the_history(db):
     figures = KeyFigures.objects.get(jobcenter__name="Jobcenter Hagen", year=2018)
     events = AuditEvent.objects.for_object(figures)
     assert [event.action for event in events] == ["key_figures_entered"]
+
+
+def test_the_demo_circular_151_18_went_to_the_kreise_at_their_demo_addresses(db):
+    call_command("load_demo", "--force")
+
+    circular = Circular.objects.get(association__short_name="Landkreistag NRW", number=151)
+    emails = dict(circular.recipients.values_list("jobcenter__name", "emails"))
+    assert len(emails) == 31
+    assert emails["Jobcenter Kreis Steinfurt"] == ["kontakt@jobcenter-kreis-steinfurt.example"]
+    # Gütersloh has no address anywhere: the demo shows a member the e-mail cannot reach.
+    assert [name for name, addresses in emails.items() if not addresses] == [
+        "Jobcenter Kreis Gütersloh"
+    ]
+
+
+def test_sending_the_demo_circular_of_the_staedtetag_e_mails_every_city(
+    db, client, django_capture_on_commit_callbacks, settings
+):
+    call_command("load_demo", "--force")
+    circular = Circular.objects.get(
+        association__short_name="Städtetag NRW", status="final", sent_at__isnull=True
+    )
+    client.force_login(User.objects.get(username="staedtetag"))
+    preview = client.get(reverse("circulars:send", args=[circular.pk])).content.decode()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("circulars:send", args=[circular.pk]))
+
+    assert "22 von 22 Jobcentern erhalten beim Versand eine E-Mail" in preview
+    addresses = sorted(message.to[0] for message in mail.outbox)
+    assert len(addresses) == 22
+    assert "kontakt@jobcenter-duesseldorf.example" in addresses
+    assert "inklusion@jobcenter-solingen.example" in addresses  # its accession's contact
+    assert all(address.endswith(".example") for address in addresses)
+    duesseldorf = next(m for m in mail.outbox if m.to == ["kontakt@jobcenter-duesseldorf.example"])
+    link = next(line for line in duesseldorf.body.splitlines() if line.startswith("http"))
+    assert link == settings.SITE_URL + circular.get_absolute_url()
+    client.force_login(User.objects.get(username="jobcenter-duesseldorf"))
+    response = client.get(link.removeprefix(settings.SITE_URL))
+    assert response.status_code == 200
+    assert circular.subject in response.content.decode()

@@ -196,3 +196,34 @@ def test_command_prints_every_error_and_imports_nothing(associations, tmp_path):
 def test_command_refuses_a_missing_file(db, tmp_path):
     with pytest.raises(CommandError, match="lässt sich nicht lesen"):
         call_command("import_jobcenters", str(tmp_path / "fehlt.csv"))
+
+
+def test_it_imports_the_contact_address_circulars_go_to(associations):
+    jobcenters_import(
+        data=csv(HEADER + ",email", DUESSELDORF + ",kontakt@jobcenter-duesseldorf.example"),
+        actor=None,
+    )
+
+    assert (
+        Jobcenter.objects.get(name="Jobcenter Düsseldorf").email
+        == "kontakt@jobcenter-duesseldorf.example"
+    )
+
+
+def test_a_file_without_the_email_column_keeps_the_address_entered_on_the_site(associations):
+    jobcenters_import(data=csv(HEADER, DUESSELDORF), actor=None)
+    Jobcenter.objects.filter(name="Jobcenter Düsseldorf").update(email="jc@duesseldorf.example")
+
+    result = jobcenters_import(data=csv(HEADER, DUESSELDORF), actor=None)
+
+    assert result.updated == 0
+    assert Jobcenter.objects.get(name="Jobcenter Düsseldorf").email == "jc@duesseldorf.example"
+
+
+def test_an_empty_email_cell_keeps_the_stored_address(associations):
+    jobcenters_import(data=csv(HEADER, DUESSELDORF), actor=None)
+    Jobcenter.objects.filter(name="Jobcenter Düsseldorf").update(email="jc@duesseldorf.example")
+
+    jobcenters_import(data=csv(HEADER + ",email", DUESSELDORF + ","), actor=None)
+
+    assert Jobcenter.objects.get(name="Jobcenter Düsseldorf").email == "jc@duesseldorf.example"

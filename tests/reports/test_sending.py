@@ -1,10 +1,13 @@
 """Sending a final circular: every member jobcenter once, by e-mail and on its page."""
 
+import re
+
 import pytest
 from django.core import mail
 from django.urls import reverse
 
 from accounts.models import AuditEvent
+from jobcenters.models import Jobcenter
 from reports import services
 from reports.models import CircularRecipient
 from reports.tasks import send_circular
@@ -65,7 +68,7 @@ def test_who_received_it_is_recorded(final, kreise, users, django_capture_on_com
 
     recipients = {r.jobcenter.name: r for r in final.recipients.select_related("jobcenter")}
     assert recipients["Jobcenter Kreis Olpe"].emailed_at is not None
-    assert recipients["Jobcenter Kreis Lippe"].email == ""
+    assert recipients["Jobcenter Kreis Lippe"].emails == []
     assert recipients["Jobcenter Kreis Lippe"].emailed_at is None
     event = AuditEvent.objects.for_object(final).first()
     assert event.summary == "An 3 Jobcenter versandt"
@@ -140,3 +143,124 @@ def test_a_sent_circular_is_not_offered_for_sending_again(client, users, final, 
     response = client.get(reverse("circulars:send", args=[final.pk]))
 
     assert response.status_code == 403
+
+
+@pytest.fixture
+def fallbacks(nrw, kreise):
+    """Two Kreise without an address in the registry: one with an accession's contact person,
+    one with a manager of its own."""
+    hoexter = factories.JobcenterFactory(kreis=True, name="Jobcenter Kreis Höxter", email="")
+    factories.AccessionFactory(
+        jobcenter=hoexter, agreement=nrw.agreement, submitted=True, contact_email="ap@hx.example"
+    )
+    borken = factories.JobcenterFactory(kreis=True, name="Jobcenter Kreis Borken", email="")
+    factories.UserFactory(organisation=borken, role="jobcenter_manager", email="gf@borken.example")
+    return hoexter, borken
+
+
+def test_without_a_registry_address_it_goes_to_the_contact_person_then_the_managers(
+    final, fallbacks, users, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        services.circular_send(circular=final, user=users.landkreistag)
+
+    assert sorted(message.to[0] for message in mail.outbox) == [
+        "ap@hx.example",
+        "gf@borken.example",
+        "olpe@jc.example",
+        "steinfurt@jobcenter.example",
+    ]
+    recipients = dict(final.recipients.values_list("jobcenter__name", "emails"))
+    assert recipients["Jobcenter Kreis Höxter"] == ["ap@hx.example"]
+    assert recipients["Jobcenter Kreis Borken"] == ["gf@borken.example"]
+    assert recipients["Jobcenter Kreis Lippe"] == []
+
+
+def test_each_e_mails_link_opens_the_circular_for_its_recipient(
+    client, final, fallbacks, users, nrw, django_capture_on_commit_callbacks, settings
+):
+    hoexter, borken = fallbacks
+    managers = {
+        "steinfurt@jobcenter.example": users.kreis_manager,
+        "olpe@jc.example": factories.UserFactory(
+            organisation=Jobcenter.objects.get(name="Jobcenter Kreis Olpe"),
+            role="jobcenter_manager",
+        ),
+        "ap@hx.example": factories.UserFactory(organisation=hoexter, role="jobcenter_manager"),
+        "gf@borken.example": borken.members.get(),
+    }
+    with django_capture_on_commit_callbacks(execute=True):
+        services.circular_send(circular=final, user=users.landkreistag)
+
+    assert len(mail.outbox) == 4
+    for message in mail.outbox:
+        link = re.search(r"^(http\S+)$", message.body, re.MULTILINE).group(1)
+        assert link.startswith(settings.SITE_URL + "/")
+        client.force_login(managers[message.to[0]])
+        response = client.get(link.removeprefix(settings.SITE_URL))
+        assert response.status_code == 200, message.to
+        assert final.subject in response.content.decode()
+
+
+def test_the_send_page_names_how_many_get_an_e_mail_and_who_has_no_address(
+    client, final, fallbacks, users
+):
+    client.force_login(users.landkreistag)
+
+    page = client.get(reverse("circulars:send", args=[final.pk])).content.decode()
+
+    assert "4 von 5 Jobcentern erhalten beim Versand eine E-Mail" in page
+    assert "1 Jobcenter hat keine E-Mail-Adresse" in page
+    lippe = Jobcenter.objects.get(name="Jobcenter Kreis Lippe")
+    # The association cannot change the registry: it is shown the jobcenter's page.
+    assert f'<a href="{lippe.get_absolute_url()}">Jobcenter Kreis Lippe</a>' in page
+    assert reverse("jobcenters:edit", args=[lippe.pk]) not in page
+    assert "gf@borken.example" in page  # the managers' address, where it comes from
+    assert "Jobcenter-Leitung" in page
+
+
+def test_the_ministry_is_offered_to_enter_the_missing_address(client, final, fallbacks, users):
+    lippe = Jobcenter.objects.get(name="Jobcenter Kreis Lippe")
+    client.force_login(users.ministry)
+
+    page = client.get(final.get_absolute_url()).content.decode()
+
+    assert "4 von 5 Jobcentern erhalten beim Versand eine E-Mail" in page
+    assert reverse("jobcenters:edit", args=[lippe.pk]) in page
+
+
+def test_an_address_entered_by_the_ministry_is_in_the_preview_and_the_send(
+    client, final, kreise, users, django_capture_on_commit_callbacks
+):
+    lippe = Jobcenter.objects.get(name="Jobcenter Kreis Lippe")
+    client.force_login(users.ministry)
+    response = client.post(
+        reverse("jobcenters:edit", args=[lippe.pk]),
+        {**_contact_data(lippe), "email": "kontakt@jobcenter-lippe.example"},
+    )
+    assert response.status_code == 302
+    for user in (users.ministry, users.landkreistag):
+        client.force_login(user)
+        assert (
+            "kontakt@jobcenter-lippe.example"
+            in client.get(lippe.get_absolute_url()).content.decode()
+        )
+    client.force_login(users.landkreistag)
+    assert (
+        "3 von 3 Jobcentern erhalten"
+        in client.get(reverse("circulars:send", args=[final.pk])).content.decode()
+    )
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("circulars:send", args=[final.pk]))
+
+    assert "kontakt@jobcenter-lippe.example" in [message.to[0] for message in mail.outbox]
+    page = client.get(final.get_absolute_url()).content.decode()
+    assert "kontakt@jobcenter-lippe.example" in page
+
+
+def _contact_data(jobcenter):
+    return {
+        field: getattr(jobcenter, field)
+        for field in ("street", "postal_code", "city", "email", "phone", "website")
+    } | {"reason": ""}
