@@ -200,6 +200,17 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TIME_LIMIT = 300
 CELERY_TASK_SOFT_TIME_LIMIT = 240
+# A PDF render may take this long (soft: the row is marked failed; hard: the child is
+# killed). The biggest PDF the system makes, the status overview of 404 jobcenters (15
+# pages), took 16 s and 280 MB on a busy 2-core machine; a circular with 300 uploaded
+# pages of 100,000 objects (what the upload check lets through) took 3 s and 440 MB.
+RENDER_SOFT_TIME_LIMIT = env.int("RENDER_SOFT_TIME_LIMIT", default=120)
+RENDER_TIME_LIMIT = env.int("RENDER_TIME_LIMIT", default=150)
+# A worker child is replaced after this many tasks, or after a task that left it holding
+# more than this many KiB: one big render no longer keeps its memory for good (a worker
+# child is about 180 MB after 50 ordinary renders).
+CELERY_WORKER_MAX_TASKS_PER_CHILD = env.int("CELERY_WORKER_MAX_TASKS_PER_CHILD", default=50)
+CELERY_WORKER_MAX_MEMORY_PER_CHILD = env.int("CELERY_WORKER_MAX_MEMORY_PER_CHILD", default=600_000)
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # PDFs have their own queue, so a burst of renderings never holds up e-mail.

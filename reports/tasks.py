@@ -34,8 +34,8 @@ TRANSIENT_ERRORS = (OSError,)
     retry_backoff=5,
     retry_backoff_max=120,
     max_retries=3,
-    soft_time_limit=240,
-    time_limit=300,
+    soft_time_limit=settings.RENDER_SOFT_TIME_LIMIT,
+    time_limit=settings.RENDER_TIME_LIMIT,
 )
 def render(self, rendering_id):
     """Render the PDF of one ``Rendering`` row."""

@@ -1,0 +1,25 @@
+"""What one PDF render may take of a worker: its time, and its child's tasks and memory."""
+
+from django.conf import settings
+
+from config.celery import app as celery_app
+from reports.tasks import render
+
+
+def test_a_render_is_stopped_softly_before_it_is_killed():
+    assert render.soft_time_limit == settings.RENDER_SOFT_TIME_LIMIT == 120
+    assert render.time_limit == settings.RENDER_TIME_LIMIT == 150
+
+
+def test_a_render_is_stopped_before_its_message_would_be_delivered_again():
+    visibility = settings.CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"]
+
+    assert render.time_limit < visibility
+
+
+def test_a_worker_child_is_replaced_after_50_tasks():
+    assert celery_app.conf.worker_max_tasks_per_child == 50
+
+
+def test_a_worker_child_is_replaced_once_a_task_left_it_above_600_mb():
+    assert celery_app.conf.worker_max_memory_per_child == 600_000
