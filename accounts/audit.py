@@ -203,27 +203,31 @@ _ISO_DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}")
 def format_value(value, field=None):
     """A stored value as the page shows it: choice labels, Ja/Nein, German dates, ``""``
     for nothing. ``field`` (when known) gives the choices and says it is a file."""
+    if isinstance(field, models.FileField):
+        # A file is recorded by the name it was uploaded under, a replaced one as True.
+        if value is True:
+            return gettext("frühere Datei")
+        return value.rsplit("/", 1)[-1] if isinstance(value, str) else ""
     if value is None or value == "":
         return ""
     if isinstance(value, list | tuple):
-        return "; ".join(text for text in (format_value(item, field) for item in value) if text)
+        # A list (the planned measures) is shown one item a line.
+        return "\n".join(text for text in (format_value(item, field) for item in value) if text)
     if isinstance(value, bool):
         return gettext("Ja") if value else gettext("Nein")
     if field is not None and getattr(field, "choices", None):
         labels = {str(key): label for key, label in field.flatchoices}
         if str(value) in labels:
             return str(labels[str(value)])
-    if isinstance(field, models.FileField) and isinstance(value, str):
-        return value.rsplit("/", 1)[-1]
     if isinstance(value, datetime.datetime):
         return _datetime(value)
     if isinstance(value, datetime.date):
         return date_format(value, "d.m.Y")
     if isinstance(value, str) and (field is None or isinstance(field, models.DateField)):
         # Dates are stored as ISO strings (JSON has none).
-        if _ISO_DATE.match(value) and (day := parse_date(value)):
+        if _ISO_DATE.match(value) and (day := _parse(parse_date, value)):
             return date_format(day, "d.m.Y")
-        if _ISO_DATETIME.match(value) and (moment := _parse_datetime(value)):
+        if _ISO_DATETIME.match(value) and (moment := _parse(parse_datetime, value)):
             return _datetime(moment)
     if isinstance(value, str):
         return value
@@ -232,10 +236,10 @@ def format_value(value, field=None):
     return str(value)
 
 
-def _parse_datetime(value):
+def _parse(parse, value):
     try:
-        return parse_datetime(value)
-    except ValueError:
+        return parse(value)
+    except ValueError:  # well formed, but no day of the calendar (2018-02-30)
         return None
 
 

@@ -332,17 +332,21 @@ def accession_save(*, accession, user, data, planned_measures, signed_form=None)
     _check_editable(current)
     changes = changed_fields(current, {field: data[field] for field in FORM_FIELDS})
     measures = [(action_field.pk, title) for action_field, title in planned_measures]
-    before = list(current.planned_measures.values_list("action_field_id", "title"))
-    if measures != before:
+    before = [
+        (planned.action_field, planned.title)
+        for planned in current.planned_measures.select_related("action_field")
+    ]
+    if measures != [(action_field.pk, title) for action_field, title in before]:
         current.planned_measures.all().delete()
         PlannedMeasure.objects.bulk_create(
             PlannedMeasure(accession=current, action_field_id=field_id, title=title)
             for field_id, title in measures
         )
-        changes["planned_measures"] = [len(before), len(measures)]
+        changes["planned_measures"] = [_planned_lines(before), _planned_lines(planned_measures)]
     if signed_form is not None:
+        # The stored name is random; the history names the file as the user chose it.
+        changes["signed_form"] = [bool(current.signed_form), signed_form.name]
         _store_signed_form(current, signed_form)
-        changes["signed_form"] = ["", _("neu hochgeladen")]
     if not changes:
         return current
     current.save()
@@ -353,6 +357,11 @@ def accession_save(*, accession, user, data, planned_measures, signed_form=None)
         changes=changes,
     )
     return current
+
+
+def _planned_lines(planned_measures):
+    """The planned measures as the history lists them: title and action field."""
+    return [f"{title} ({action_field})" for action_field, title in planned_measures]
 
 
 @transaction.atomic

@@ -270,7 +270,15 @@ def test_save_replaces_the_planned_measures(accession_world, users):
     assert list(
         PlannedMeasure.objects.filter(accession=draft).values_list("action_field", "title")
     ) == [(second_field.pk, "Jobcoaching")]
-    assert last_event(draft).changes == {"planned_measures": [2, 1]}
+    assert last_event(draft).changes == {
+        "planned_measures": [
+            [
+                f"Schulung der Fachkräfte ({accession_world.action_field})",
+                f"Barrierefreie Beratung ({second_field})",
+            ],
+            [f"Jobcoaching ({second_field})"],
+        ]
+    }
 
 
 def test_save_records_what_changed_in_the_audit_event(accession_world, users):
@@ -290,7 +298,10 @@ def test_save_records_what_changed_in_the_audit_event(accession_world, users):
     assert event.changes["management_name"] == ["", "Dr. Erika Beispiel"]
     assert event.changes["carriers_agreed_on"] == [None, "2018-03-01"]
     assert event.changes["public_listing"] == [False, True]
-    assert event.changes["planned_measures"] == [0, 1]
+    assert event.changes["planned_measures"] == [
+        [],
+        [f"Schulung der Fachkräfte ({accession_world.action_field})"],
+    ]
     assert "signed_form" not in event.changes
 
 
@@ -346,7 +357,7 @@ def test_save_stores_the_signed_form_under_a_generated_name(accession_world, use
         assert stored.read() == factories.minimal_pdf()
     assert draft.signed_form_uploaded_at is not None
     assert saved.signed_form.name == draft.signed_form.name
-    assert last_event(draft).changes["signed_form"] == ["", "neu hochgeladen"]
+    assert last_event(draft).changes["signed_form"] == [False, "passwd.pdf"]
 
 
 def test_replacing_the_signed_form_deletes_the_old_file_after_commit(
