@@ -22,6 +22,7 @@ from accounts.models import (
     User,
 )
 from accounts.services import user_create, validate_role
+from core.text import CleanTextMixin, CleanTextModelForm
 
 # An organisation's contact data (a jobcenter's too: jobcenters.services.CONTACT_FIELDS).
 CONTACT_FIELDS = ["street", "postal_code", "city", "email", "phone", "website"]
@@ -66,6 +67,7 @@ class AuditedAdmin(admin.ModelAdmin):
     records it).
     """
 
+    form = CleanTextModelForm
     audit_events = {
         "created": AuditAction.ADMIN_CREATED,
         "changed": AuditAction.ADMIN_CHANGED,
@@ -110,7 +112,7 @@ class ReadOnlyAdmin(admin.ModelAdmin):
         return False
 
 
-class OrganisationAdminForm(forms.ModelForm):
+class OrganisationAdminForm(CleanTextMixin, forms.ModelForm):
     class Meta:
         model = Organisation
         fields = ["name", "short_name", "kind", "state", "member_region_kind", *CONTACT_FIELDS]
@@ -168,7 +170,7 @@ class RoleFormMixin:
         return cleaned
 
 
-class UserAddForm(RoleFormMixin, forms.ModelForm):
+class UserAddForm(RoleFormMixin, CleanTextMixin, forms.ModelForm):
     """A new user has no password: ``user_create`` e-mails them a link to set one."""
 
     class Meta:
@@ -183,7 +185,7 @@ class UserAddForm(RoleFormMixin, forms.ModelForm):
         )
 
 
-class UserChangeForm(RoleFormMixin, BaseUserChangeForm):
+class UserChangeForm(RoleFormMixin, CleanTextMixin, BaseUserChangeForm):
     class Meta(BaseUserChangeForm.Meta):
         model = User
 

@@ -3,9 +3,10 @@ from django.contrib.auth import forms as auth_forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import AccessibilityFeedback
+from core.text import CleanTextMixin
 
 
-class LoginForm(auth_forms.AuthenticationForm):
+class LoginForm(CleanTextMixin, auth_forms.AuthenticationForm):
     error_messages = {
         "invalid_login": _(
             "Benutzername oder Passwort stimmen nicht. Bitte achten Sie auf Groß- und "
@@ -27,7 +28,7 @@ class LoginForm(auth_forms.AuthenticationForm):
             return self.cleaned_data
 
 
-class PasswordResetForm(auth_forms.PasswordResetForm):
+class PasswordResetForm(CleanTextMixin, auth_forms.PasswordResetForm):
     def send_mail(
         self,
         subject_template_name,
@@ -47,11 +48,11 @@ class PasswordResetForm(auth_forms.PasswordResetForm):
         send_email.delay(subject, body, [to_email])
 
 
-class SetPasswordForm(auth_forms.SetPasswordForm):
+class SetPasswordForm(CleanTextMixin, auth_forms.SetPasswordForm):
     pass
 
 
-class AccessibilityFeedbackForm(forms.ModelForm):
+class AccessibilityFeedbackForm(CleanTextMixin, forms.ModelForm):
     class Meta:
         model = AccessibilityFeedback
         fields = ["name", "email", "page", "message"]

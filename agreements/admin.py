@@ -3,10 +3,12 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.admin import AuditedAdmin
 from agreements.models import ActionField, FrameworkAgreement
+from core.text import CleanTextModelForm
 
 
 class ActionFieldInline(admin.TabularInline):
     model = ActionField
+    form = CleanTextModelForm
     fields = ["number", "title", "description"]
     extra = 0
 

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.admin import AuditedAdmin
 from accounts.models import State
+from core.text import CleanTextMixin
 from jobcenters.models import Jobcenter
 from jobcenters.services import (
     CONTACT_FIELDS,
@@ -21,7 +22,7 @@ from jobcenters.services import (
 MAX_IMPORT_SIZE = 5 * 1024 * 1024
 
 
-class JobcenterImportForm(forms.Form):
+class JobcenterImportForm(CleanTextMixin, forms.Form):
     file = forms.FileField(
         label=_("CSV-Datei"),
         help_text=_("UTF-8-kodiert, Spalten durch Komma oder Semikolon getrennt, höchstens 5 MB."),

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Organisation, OrganisationKind, RegionKind
 from agreements.models import ActionField
 from core.pdf_uploads import ACCESSION_MAX_PAGES, PdfUploadField
+from core.text import CleanTextMixin
 from jobcenters.models import STANDINGS, Accession, Jobcenter, JobcenterForm
 from jobcenters.services import CONTACT_FIELDS, FORM_FIELDS
 
@@ -19,7 +20,7 @@ def associations_of(jobcenters):
     ).order_by("state", "name")
 
 
-class JobcenterFilterForm(forms.Form):
+class JobcenterFilterForm(CleanTextMixin, forms.Form):
     """The filters and sorting of the jobcenter list (read from the query string)."""
 
     SORTS = {
@@ -73,7 +74,7 @@ class JobcenterFilterForm(forms.Form):
         return jobcenters.order_by(self.SORTS[data["sort"] or "name"], "pk")
 
 
-class JobcenterContactForm(forms.ModelForm):
+class JobcenterContactForm(CleanTextMixin, forms.ModelForm):
     reason = forms.CharField(
         label=_("Anlass der Änderung"),
         required=False,
@@ -182,7 +183,7 @@ class AccessionFilterForm(JobcenterFilterForm):
         return jobcenters
 
 
-class AccessionForm(forms.ModelForm):
+class AccessionForm(CleanTextMixin, forms.ModelForm):
     """The accession form (Beitrittsformular) as filled in; drafts may be partial."""
 
     signed_form = PdfUploadField(
@@ -227,7 +228,7 @@ class AccessionForm(forms.ModelForm):
         return agreed_on
 
 
-class PlannedMeasureForm(forms.Form):
+class PlannedMeasureForm(CleanTextMixin, forms.Form):
     """One planned measure; a row left empty is no measure."""
 
     action_field = forms.ModelChoiceField(
@@ -272,7 +273,7 @@ PlannedMeasureFormSet = forms.formset_factory(
 )
 
 
-class AccessionAcceptForm(forms.Form):
+class AccessionAcceptForm(CleanTextMixin, forms.Form):
     joined_on = forms.DateField(
         label=_("Beigetreten am"),
         input_formats=DATE_INPUT_FORMATS,
@@ -285,7 +286,7 @@ class AccessionAcceptForm(forms.Form):
     )
 
 
-class AccessionReturnForm(forms.Form):
+class AccessionReturnForm(CleanTextMixin, forms.Form):
     reasons = forms.CharField(
         label=_("Gründe der Rückgabe"),
         widget=forms.Textarea(attrs={"rows": 6}),
@@ -294,7 +295,7 @@ class AccessionReturnForm(forms.Form):
     )
 
 
-class AccessionWithdrawForm(forms.Form):
+class AccessionWithdrawForm(CleanTextMixin, forms.Form):
     withdrawn_on = forms.DateField(
         label=_("Ausgetreten am"),
         input_formats=DATE_INPUT_FORMATS,

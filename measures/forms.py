@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organisation
 from agreements.models import ActionField, FrameworkAgreement
+from core.text import CleanTextMixin
 from jobcenters.forms import (
     DATE_INPUT_FORMATS,
     JobcenterFilterForm,
@@ -41,7 +42,7 @@ def year_filter(label, **kwargs):
     )
 
 
-class MeasureForm(forms.ModelForm):
+class MeasureForm(CleanTextMixin, forms.ModelForm):
     """A measure as its jobcenter records it; action fields are those of its agreement."""
 
     further_action_fields = forms.ModelMultipleChoiceField(
@@ -89,7 +90,7 @@ class MeasureForm(forms.ModelForm):
         return data
 
 
-class ProgressNoteForm(forms.Form):
+class ProgressNoteForm(CleanTextMixin, forms.Form):
     written_on = forms.DateField(
         label=_("Datum"),
         input_formats=DATE_INPUT_FORMATS,
@@ -111,7 +112,7 @@ class ProgressNoteForm(forms.Form):
         return written_on
 
 
-class ProposeForm(forms.Form):
+class ProposeForm(CleanTextMixin, forms.Form):
     contact_consents = forms.BooleanField(
         label=_("Die Ansprechperson ist einverstanden, im Katalog mit Namen genannt zu werden."),
         required=True,
@@ -121,11 +122,11 @@ class ProposeForm(forms.Form):
     )
 
 
-class PublishForm(forms.Form):
+class PublishForm(CleanTextMixin, forms.Form):
     """Publishing needs nothing but the button."""
 
 
-class ReasonForm(forms.Form):
+class ReasonForm(CleanTextMixin, forms.Form):
     reason = forms.CharField(
         label=_("Grund"),
         max_length=2000,
@@ -135,7 +136,7 @@ class ReasonForm(forms.Form):
     )
 
 
-class MeasureFilterForm(forms.Form):
+class MeasureFilterForm(CleanTextMixin, forms.Form):
     """The filters of the measures list (read from the query string)."""
 
     q = forms.CharField(label=_("Suche"), required=False, max_length=100)
@@ -227,7 +228,29 @@ class MeasureFilterForm(forms.Form):
         return measures.order_by(self.SORTS[data["sort"] or "title"], "pk")
 
 
-class KeyFiguresForm(forms.ModelForm):
+class CatalogueSearchForm(CleanTextMixin, forms.Form):
+    """The search of the public catalogue (read from the query string)."""
+
+    q = forms.CharField(
+        label=_("Titel, Beschreibung oder Jobcenter enthält"),
+        required=False,
+        max_length=100,
+        widget=forms.TextInput(attrs={"type": "search"}),
+    )
+
+    def filter(self, measures):
+        if not self.is_valid():
+            return measures.none()
+        if search := self.cleaned_data["q"]:
+            measures = measures.filter(
+                Q(title__icontains=search)
+                | Q(description__icontains=search)
+                | Q(jobcenter__name__icontains=search)
+            )
+        return measures
+
+
+class KeyFiguresForm(CleanTextMixin, forms.ModelForm):
     class Meta:
         model = KeyFigures
         fields = ["year", *KEY_FIGURE_FIELDS]

@@ -4,7 +4,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -17,6 +16,7 @@ from jobcenters.models import AccessionStatus
 from jobcenters.views import PAGE_SIZE, query_without
 from measures import services
 from measures.forms import (
+    CatalogueSearchForm,
     MeasureFilterForm,
     MeasureForm,
     ProgressNoteForm,
@@ -342,14 +342,10 @@ def proposal_queue(request):
 def catalogue(request):
     """Published measures by action field, with search: for everybody."""
     measures = access.catalogue_measures().select_related("jobcenter", "agreement", "action_field")
-    search = request.GET.get("q", "").strip()[:100]
-    if search:
-        measures = measures.filter(
-            Q(title__icontains=search)
-            | Q(description__icontains=search)
-            | Q(jobcenter__name__icontains=search)
-        )
-    measures = measures.order_by("agreement__short_title", "action_field__number", "title", "pk")
+    search = CatalogueSearchForm(request.GET)
+    measures = search.filter(measures).order_by(
+        "agreement__short_title", "action_field__number", "title", "pk"
+    )
     page = Paginator(measures, PAGE_SIZE).get_page(request.GET.get("seite"))
     query = request.GET.copy()
     query.pop("seite", None)

@@ -5,12 +5,13 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from accounts.admin import AuditedAdmin
+from core.text import CleanTextMixin, CleanTextModelForm
 from reports.models import Circular, CircularCounter, Letterhead, Rendering
 
 MAX_LOGO_BYTES = 2 * 1024 * 1024
 
 
-class LetterheadForm(forms.ModelForm):
+class LetterheadForm(CleanTextMixin, forms.ModelForm):
     class Meta:
         model = Letterhead
         fields = [
@@ -45,7 +46,7 @@ class LetterheadAdmin(AuditedAdmin):
     list_select_related = ["association"]
 
 
-class CircularCounterForm(forms.ModelForm):
+class CircularCounterForm(CleanTextMixin, forms.ModelForm):
     class Meta:
         model = CircularCounter
         fields = ["association", "year", "last_number"]
@@ -87,6 +88,8 @@ class CircularCounterAdmin(AuditedAdmin):
 class CircularAdmin(admin.ModelAdmin):
     """To look things up; circulars are written on the site, through the services."""
 
+    form = CleanTextModelForm
+
     list_display = ["__str__", "association", "date", "status"]
     list_filter = ["status", "association"]
     list_select_related = ["association"]
@@ -105,6 +108,7 @@ class CircularAdmin(admin.ModelAdmin):
 
 @admin.register(Rendering)
 class RenderingAdmin(admin.ModelAdmin):
+    form = CleanTextModelForm
     list_display = ["__str__", "circular", "status", "attempts", "created_at", "finished_at"]
     list_filter = ["kind", "status"]
     list_select_related = ["circular"]

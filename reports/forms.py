@@ -3,6 +3,7 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from core.pdf_uploads import ATTACHMENT_MAX_PAGES, PdfUploadField
+from core.text import CleanTextMixin
 from jobcenters.forms import DATE_INPUT_FORMATS, german_date_widget
 from reports.models import AttachmentDocument, Circular
 from reports.services import CIRCULAR_FIELDS
@@ -10,7 +11,7 @@ from reports.services import CIRCULAR_FIELDS
 DATE_INVALID = _("Bitte geben Sie das Datum als TT.MM.JJJJ an, z. B. 12.03.2018.")
 
 
-class CircularForm(forms.ModelForm):
+class CircularForm(CleanTextMixin, forms.ModelForm):
     """A circular as its association writes it; the number comes when it is finalised."""
 
     class Meta:
@@ -51,7 +52,7 @@ class CircularForm(forms.ModelForm):
         return date
 
 
-class AttachmentForm(forms.Form):
+class AttachmentForm(CleanTextMixin, forms.Form):
     title = forms.CharField(
         label=_("Bezeichnung der Anlage"),
         max_length=200,
@@ -81,7 +82,7 @@ class AttachmentForm(forms.Form):
         return cleaned
 
 
-class DocumentAttachmentForm(forms.Form):
+class DocumentAttachmentForm(CleanTextMixin, forms.Form):
     """A document the system makes about one of the association's agreements."""
 
     document = forms.ChoiceField(

@@ -20,6 +20,14 @@ def test_a_wrong_password_is_named_in_german_at_the_password_field(client, users
     assert f'value="{users.ministry.username}"' in content
 
 
+@pytest.mark.parametrize("username", ["x" * 300, "nie\x00mand"])
+def test_a_user_name_no_account_can_have_is_named_at_its_field(client, db, username):
+    response = client.post(LOGIN, {"username": username, "password": "falsch"})
+
+    assert response.status_code == 200
+    assert response.context["form"].errors["username"]
+
+
 def test_repeated_failed_logins_lock_the_account_for_a_while(client, users, password, settings):
     for _attempt in range(settings.AXES_FAILURE_LIMIT):
         client.post(LOGIN, {"username": users.ministry.username, "password": "falsch"})

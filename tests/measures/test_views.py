@@ -128,6 +128,24 @@ def test_the_xlsx_export_has_real_dates(ministry_client, accession_world):
     assert start.number_format == "DD.MM.YYYY"
 
 
+@pytest.mark.parametrize("name", ["measures:export-csv", "measures:export-xlsx"])
+def test_the_export_leaves_out_control_characters_stored_before_they_were_refused(
+    ministry_client, accession_world, name
+):
+    Measure.objects.filter(pk=accession_world.city_measure.pk).update(
+        title="Barrierefreier\x0b Eingang\x01bereich"
+    )
+
+    response = ministry_client.get(reverse(name), {"q": "barrierefrei"})
+
+    assert response.status_code == 200
+    if name.endswith("xlsx"):
+        title = load_workbook(io.BytesIO(response.content)).active.cell(row=2, column=1).value
+    else:
+        title = response.content.decode("utf-8").splitlines()[1].split(";")[0]
+    assert title == "Barrierefreier Eingangbereich"
+
+
 def test_the_export_with_a_bad_year_goes_back_to_the_list(ministry_client, accession_world):
     response = ministry_client.get(reverse("measures:export-csv"), {"year": "neunzehn"})
 
@@ -149,21 +167,42 @@ def test_the_export_asks_the_anonymous_to_log_in(client, name):
 # Recording
 
 
+def _new_measure(accession_world, title):
+    return {
+        "title": title,
+        "action_field": accession_world.action_field.pk,
+        "status": "planned",
+        "starts_on": "01.08.2026",
+    }
+
+
 def test_a_manager_records_a_measure(manager_client, accession_world, nrw):
     response = manager_client.post(
         reverse("measures:create", args=[nrw.agreement.pk]),
-        {
-            "title": "Inklusive Ausbildung",
-            "action_field": accession_world.action_field.pk,
-            "status": "planned",
-            "starts_on": "01.08.2026",
-        },
+        _new_measure(accession_world, "Inklusive Ausbildung"),
     )
 
     measure = Measure.objects.get(title="Inklusive Ausbildung")
     assert response.url == measure.get_absolute_url()
     assert measure.jobcenter == nrw.city_jobcenter
     assert measure.starts_on == datetime.date(2026, 8, 1)
+
+
+def test_a_control_character_in_the_title_is_named_at_the_field_and_kept(
+    manager_client, accession_world, nrw
+):
+    response = manager_client.post(
+        reverse("measures:create", args=[nrw.agreement.pk]),
+        _new_measure(accession_world, "Inklusive\x0bAusbildung"),
+    )
+
+    assert response.status_code == 200
+    assert response.context["form"]["title"].value() == "Inklusive\x0bAusbildung"
+    assert response.context["form"].errors["title"] == [
+        "Der Text enthält ein unsichtbares Steuerzeichen (U+000B, an Stelle 10), wie es oft "
+        "mit kopiertem Text kommt. Bitte entfernen Sie es."
+    ]
+    assert not Measure.objects.filter(title__startswith="Inklusive").exists()
 
 
 def test_bad_input_is_named_at_the_field_and_kept(manager_client, accession_world, nrw):
@@ -345,6 +384,16 @@ def test_the_catalogue_shows_only_published_measures(client, accession_world):
     response = client.get(reverse("catalogue:list"))
 
     assert titles(response) == [accession_world.published_measure.title]
+
+
+@pytest.mark.parametrize("search", ["\x00", "a\u202eb", "x" * 101])
+def test_a_search_the_catalogue_cannot_take_is_named_at_the_field(client, accession_world, search):
+    response = client.get(reverse("catalogue:list"), {"q": search})
+
+    assert response.status_code == 200
+    assert response.context["search"].errors["q"]
+    assert 'aria-invalid="true"' in response.content.decode()
+    assert titles(response) == []
 
 
 def test_the_catalogue_searches(client, accession_world):

@@ -122,6 +122,24 @@ def test_an_uploaded_pdf_becomes_the_next_attachment(client, users, accession_wo
     ]
 
 
+def test_an_attachment_title_that_reverses_the_reading_direction_is_refused(
+    client, users, accession_world
+):
+    draft = accession_world.draft_circular
+    client.force_login(users.staedtetag)
+
+    response = client.post(
+        reverse("circulars:attachment-add", args=[draft.pk]),
+        {
+            "title": "Rechnung\u202efdp.exe",
+            "file": SimpleUploadedFile("brief.pdf", factories.minimal_pdf()),
+        },
+    )
+
+    assert "die Leserichtung umkehrt (U+202E, an Stelle 9)" in response.content.decode()
+    assert draft.attachments.count() == 1
+
+
 def test_an_attachment_without_a_title_is_named_after_its_file(client, users, accession_world):
     client.force_login(users.staedtetag)
     draft = accession_world.draft_circular
