@@ -17,8 +17,12 @@ from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
 BULLET = re.compile(r"^\s*[-•]\s+(.*)$")
-NUMBERED = re.compile(r"^\s*(\d+)[.)]\s+(.*)$")
-STRONG = re.compile(r"\*\*(?=\S)(.+?)(?<=\S)\*\*")
+# Up to six digits: a longer number at the start of a line ("12345678. Sitzung") is text,
+# and int() of thousands of digits would fail the page and its PDF.
+NUMBERED = re.compile(r"^\s*(\d{1,6})[.)]\s+(.*)$")
+# What is bold holds no "**": an opener that never closes then fails at the next "**",
+# not at the end of the line, so a line of many openers takes linear, not quadratic, time.
+STRONG = re.compile(r"\*\*(?=\S)((?:(?!\*\*).)+?)(?<=\S)\*\*")
 EMPHASIS = re.compile(r"(?<![*\w])\*(?=\S)([^*]+?)(?<=\S)\*(?![*\w])")
 
 

@@ -111,6 +111,21 @@ def test_a_draft_says_so_on_every_page(nrw):
         assert "ENTWURF" in _text(pdf, first=page)
 
 
+def test_a_final_circular_whose_line_starts_with_a_huge_number_has_its_page_and_pdf(
+    client, users, nrw
+):
+    circular = factories.CircularFactory(
+        association=nrw.landkreistag, final=True, body="9" * 5000 + ". Zeile\n2. Zeile"
+    )
+    client.force_login(users.landkreistag)
+
+    assert client.get(circular.get_absolute_url()).status_code == 200
+    pdf, _page_count = circular_pdf(circular)
+    text = _text(pdf)
+    assert text.count("9") >= 5000  # broken into lines, not cut off at the margin
+    assert "2. Zeile" in text
+
+
 def test_rendering_stores_one_file_and_marks_the_row_done(
     circular_151, django_capture_on_commit_callbacks
 ):

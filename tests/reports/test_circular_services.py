@@ -2,6 +2,7 @@
 
 import datetime
 import threading
+import time
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -217,6 +218,30 @@ def test_a_date_at_the_start_of_a_line_stays_text():
 
 def test_a_numbered_list_keeps_its_first_number():
     assert render_markup("3. drei\n4. vier") == '<ol start="3"><li>drei</li><li>vier</li></ol>'
+
+
+def test_a_line_starting_with_a_huge_number_stays_text():
+    huge = "9" * 5000
+
+    assert render_markup(f"{huge}. Zeile\n{huge}1. Zeile") == (
+        f"<p>{huge}. Zeile<br>{huge}1. Zeile</p>"
+    )
+
+
+def test_bold_that_never_closes_ends_at_the_next_marks():
+    assert render_markup("**a **b**") == "<p>**a <strong>b</strong></p>"
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["**a " * 25_000, "*a " * 33_000, "**a *b " * 14_000, "*" * 100_000, "1" * 100_000 + ". x"],
+    ids=["bold openers", "emphasis openers", "both", "stars", "digits"],
+)
+def test_the_markup_of_a_long_hostile_text_takes_linear_time(text):
+    # 100,000 characters: quadratic matching took minutes here, linear takes milliseconds.
+    started = time.perf_counter()
+    render_markup(text)
+    assert time.perf_counter() - started < 1
 
 
 def test_removing_an_attachment_twice_removes_it_once(nrw, users):
