@@ -55,16 +55,21 @@ class CircularStateError(Exception):
     """The circular is final (perhaps a colleague was quicker): it cannot be changed."""
 
 
+def final_circular_error(circular):
+    """What a change of a final circular is told: it stays, a correction is a new one."""
+    return CircularStateError(
+        _(
+            "Das Rundschreiben %(number)s ist abgeschlossen und kann nicht mehr geändert "
+            "werden. Für eine Korrektur legen Sie ein neues Rundschreiben an."
+        )
+        % {"number": circular.number_label}
+    )
+
+
 def _lock_draft(circular):
     locked = Circular.objects.select_for_update().get(pk=circular.pk)
     if locked.is_final:
-        raise CircularStateError(
-            _(
-                "Das Rundschreiben %(number)s ist abgeschlossen und kann nicht mehr geändert "
-                "werden. Für eine Korrektur legen Sie ein neues Rundschreiben an."
-            )
-            % {"number": locked.number_label}
-        )
+        raise final_circular_error(locked)
     return locked
 
 

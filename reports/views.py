@@ -65,18 +65,28 @@ def circular_new(request):
 @login_required
 def circular_edit(request, pk):
     circular = access.get_circular_for_user(request.user, pk, action="render")
-    if request.method != "POST" and not access.can_change_circular(request.user, circular):
+    final = not access.can_change_circular(request.user, circular)
+    if request.method != "POST" and final:
         raise PermissionDenied  # final: a correction is a new circular
-    form = CircularForm(request.POST or None, instance=circular)
-    if request.method == "POST" and form.is_valid():
-        try:
+    form = CircularForm(request.POST if request.method == "POST" else None, instance=circular)
+    try:
+        if final:
+            raise services.final_circular_error(circular)
+        if request.method == "POST" and form.is_valid():
             services.circular_update(circular=circular, user=request.user, data=form.cleaned_data)
-        except services.CircularStateError as error:
-            # A colleague finalised it meanwhile: keep what was typed, to copy into a new one.
-            form.add_error(None, str(error))
-        else:
             messages.success(request, _("Der Entwurf ist gespeichert."))
             return redirect(circular)
+    except services.CircularStateError as error:
+        # Refused (a colleague finalised it meanwhile), but what was typed stays on the
+        # page, to be copied into a new circular.
+        form.is_valid()  # errors in what was typed show as well
+        form.add_error(None, str(error))
+        return render(
+            request,
+            "reports/circular_edit.html",
+            {"form": form, "circular": circular},
+            status=403,
+        )
     return render(request, "reports/circular_edit.html", {"form": form, "circular": circular})
 
 

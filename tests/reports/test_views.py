@@ -404,7 +404,9 @@ def test_the_demo_date_is_german_on_the_circular_page(client, users, accession_w
     assert "Rundschreiben-Nr. 151/18" in content
 
 
-def test_edits_sent_after_a_colleague_finalised_are_kept_on_the_page(client, users, nrw):
+def test_edits_sent_after_a_colleague_finalised_are_refused_and_kept_on_the_page(
+    client, users, nrw
+):
     circular = factories.CircularFactory(association=nrw.staedtetag, final=True, number=3)
     client.force_login(users.staedtetag)
 
@@ -412,12 +414,22 @@ def test_edits_sent_after_a_colleague_finalised_are_kept_on_the_page(client, use
         reverse("circulars:edit", args=[circular.pk]), _form(subject="Mein neuer Betreff")
     )
 
-    assert response.status_code == 200
+    assert response.status_code == 403
     content = response.content.decode()
     assert "ist abgeschlossen und kann nicht mehr geändert werden" in content
     assert 'value="Mein neuer Betreff"' in content
     circular.refresh_from_db()
     assert circular.subject != "Mein neuer Betreff"
+
+
+def test_a_post_to_a_final_circular_is_forbidden_even_when_the_form_is_wrong(client, users, nrw):
+    circular = factories.CircularFactory(association=nrw.staedtetag, final=True, number=3)
+    client.force_login(users.staedtetag)
+
+    response = client.post(reverse("circulars:edit", args=[circular.pk]), {})
+
+    assert response.status_code == 403
+    assert "ist abgeschlossen und kann nicht mehr geändert werden" in response.content.decode()
 
 
 def test_a_year_outside_the_numbering_is_named_at_the_date(staedtetag_client):
