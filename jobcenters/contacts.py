@@ -1,4 +1,4 @@
-"""Where messages to a jobcenter go: the one place that decides a jobcenter's addresses.
+"""Where messages go: the one place that decides a jobcenter's addresses (and the ministry's).
 
 A jobcenter is written to at the first of these that has an address:
 
@@ -95,3 +95,13 @@ def addresses_of(jobcenters):
 def jobcenter_addresses(jobcenter):
     """The ``Addresses`` of one jobcenter."""
     return addresses_of([jobcenter])[jobcenter.pk]
+
+
+def ministry_addresses(state):
+    """The addresses of the active ministry staff of ``state``: who reviews its accessions
+    and the proposals for its catalogue."""
+    return sorted(
+        User.objects.filter(is_active=True, role=Role.MINISTRY_STAFF, organisation__state=state)
+        .exclude(email="")
+        .values_list("email", flat=True)
+    )

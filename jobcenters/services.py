@@ -289,7 +289,8 @@ def _check_editable(accession):
 def _notify(accession, event):
     from jobcenters.tasks import send_accession_email
 
-    transaction.on_commit(lambda: send_accession_email.delay(accession.pk, event))
+    # robust: a mail that cannot be handed on is logged; the step itself is done.
+    transaction.on_commit(lambda: send_accession_email.delay(accession.pk, event), robust=True)
 
 
 @transaction.atomic
@@ -420,6 +421,7 @@ def accession_submit(*, accession, user):
         data={"again": True} if resubmitted else None,
     )
     _notify(current, "submitted")
+    _notify(current, "receipt")
     return current
 
 

@@ -1,57 +1,60 @@
-"""E-mails about accessions, sent by Celery workers after the change is committed."""
+"""E-mails about accessions, sent by Celery workers after the change is committed.
+
+One function per kind builds the e-mail (``core.emails``); ``send_accession_email`` sends it.
+"""
 
 from celery import shared_task
-from django.conf import settings
-from django.core.mail import send_mail
-from django.template.loader import render_to_string
-from django.utils.translation import override
 
-from accounts.models import Role, User
+from core.emails import build_email, send_built, site_link
+from jobcenters.contacts import jobcenter_addresses, ministry_addresses
 from jobcenters.models import Accession
 
-# Who hears of which step: the ministry of a submission, the jobcenter of a decision.
-EVENTS = {"submitted", "accepted", "returned"}
 
-
-def _recipients(accession, event):
-    if event == "submitted":
-        reviewers = User.objects.filter(
-            is_active=True,
-            role=Role.MINISTRY_STAFF,
-            organisation__state=accession.agreement.state,
-        ).exclude(email="")
-        return sorted(reviewers.values_list("email", flat=True))
+def _jobcenter_recipients(accession):
+    """The accession's contact person, else wherever the jobcenter's messages go."""
     if accession.contact_email:
         return [accession.contact_email]
-    managers = User.objects.filter(
-        is_active=True, role=Role.JOBCENTER_MANAGER, organisation=accession.jobcenter_id
-    ).exclude(email="")
-    return sorted(managers.values_list("email", flat=True))
+    return list(jobcenter_addresses(accession.jobcenter).emails)
+
+
+def _email(accession, template, to):
+    context = {"accession": accession, "link": site_link(accession.get_absolute_url())}
+    return build_email(f"jobcenters/email/{template}", context, to)
+
+
+def submitted_email(accession):
+    """To the ministry of the agreement's state: an accession waits for its review."""
+    return _email(accession, "accession_submitted", ministry_addresses(accession.agreement.state))
+
+
+def receipt_email(accession):
+    """To the jobcenter: its accession reached the ministry."""
+    return _email(accession, "accession_receipt", _jobcenter_recipients(accession))
+
+
+def accepted_email(accession):
+    """To the jobcenter: the ministry accepted its accession."""
+    return _email(accession, "accession_accepted", _jobcenter_recipients(accession))
+
+
+def returned_email(accession):
+    """To the jobcenter: the ministry returned its accession, with the reasons."""
+    return _email(accession, "accession_returned", _jobcenter_recipients(accession))
+
+
+EMAILS = {
+    "submitted": submitted_email,
+    "receipt": receipt_email,
+    "accepted": accepted_email,
+    "returned": returned_email,
+}
 
 
 @shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
 def send_accession_email(accession_id, event):
-    """Tell the ministry of a submitted accession, or the jobcenter of the decision on it."""
-    if event not in EVENTS:
-        raise ValueError(event)
+    """Send the e-mail of kind ``event`` (``EMAILS``) about one accession."""
+    build = EMAILS[event]
     accession = (
         Accession.objects.select_related("jobcenter", "agreement").filter(pk=accession_id).first()
     )
-    if accession is None:
-        return
-    recipients = _recipients(accession, event)
-    if not recipients:
-        return
-    with override("de"):
-        context = {
-            "accession": accession,
-            "link": settings.SITE_URL + accession.get_absolute_url(),
-        }
-        send_mail(
-            subject=render_to_string(
-                f"jobcenters/email/accession_{event}_subject.txt", context
-            ).strip(),
-            message=render_to_string(f"jobcenters/email/accession_{event}.txt", context),
-            from_email=None,
-            recipient_list=recipients,
-        )
+    send_built(build, accession)

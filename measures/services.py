@@ -41,6 +41,13 @@ PUBLICATION_STEPS = {
 }
 
 
+def _notify(measure, event):
+    """E-mail of ``event`` (``measures.tasks.EMAILS``) once the step is committed."""
+    from measures.tasks import send_measure_email
+
+    transaction.on_commit(lambda: send_measure_email.delay(measure.pk, event), robust=True)
+
+
 class PublicationStateError(Exception):
     """The step does not fit the measure's catalogue state (somebody else was quicker)."""
 
@@ -144,6 +151,7 @@ def measure_propose(*, measure, user, contact_consents):
     current.decline_reason = ""
     current.save(update_fields=["publication", "contact_consents", "decline_reason", "updated_at"])
     record_event(actor=user, obj=current, action=AuditAction.MEASURE_PROPOSED)
+    _notify(current, "proposed")
     return current
 
 
@@ -154,6 +162,7 @@ def measure_publish(*, measure, user):
     current.published_on = timezone.localdate()
     current.save(update_fields=["publication", "published_on", "updated_at"])
     record_event(actor=user, obj=current, action=AuditAction.MEASURE_PUBLISHED)
+    _notify(current, "published")
     return current
 
 
@@ -171,6 +180,7 @@ def measure_decline(*, measure, user, reason):
         action=AuditAction.MEASURE_DECLINED,
         reason=current.decline_reason,
     )
+    _notify(current, "declined")
     return current
 
 
@@ -189,6 +199,7 @@ def measure_unpublish(*, measure, user, reason):
         action=AuditAction.MEASURE_UNPUBLISHED,
         reason=current.decline_reason,
     )
+    _notify(current, "unpublished")
     return current
 
 

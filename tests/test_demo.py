@@ -1,3 +1,5 @@
+from urllib.parse import urlsplit
+
 import pytest
 from django.core import mail
 from django.core.management import call_command
@@ -152,3 +154,9 @@ def test_sending_the_demo_circular_of_the_staedtetag_e_mails_every_city(
     response = client.get(link.removeprefix(settings.SITE_URL))
     assert response.status_code == 200
     assert circular.subject in response.content.decode()
+
+
+def test_links_in_e_mails_point_where_make_run_serves_the_demo(settings):
+    makefile = (settings.BASE_DIR / "Makefile").read_text()
+
+    assert f"runserver {urlsplit(settings.SITE_URL).netloc}" in makefile

@@ -463,13 +463,48 @@ def test_submit_mails_the_active_ministry_staff_of_the_agreements_state_only(
         accession_submit(accession=accession, user=users.kreis_manager)
         assert mailoutbox == []  # only once the submission is committed
 
-    [mail] = mailoutbox
+    [mail] = [m for m in mailoutbox if m.subject.startswith("Beitritt eingereicht")]
     assert mail.subject == (
         "Beitritt eingereicht: Jobcenter Kreis Steinfurt – Rahmenvereinbarung Inklusion NRW"
     )
     assert sorted(mail.to) == sorted([users.ministry.email, second_reviewer.email])
     assert users.hessen_ministry.email not in mail.to
     assert settings.SITE_URL + reverse("accessions:detail", args=[accession.pk]) in mail.body
+
+
+def test_submit_sends_the_jobcenter_a_receipt_whose_link_shows_the_submitted_accession(
+    nrw, users, client, mailoutbox, django_capture_on_commit_callbacks
+):
+    accession = complete_draft(nrw.agreement, jobcenter=nrw.kreis_jobcenter)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        accession_submit(accession=accession, user=users.kreis_manager)
+
+    [receipt] = [m for m in mailoutbox if m.subject.startswith("Beitritt eingegangen")]
+    assert receipt.subject == "Beitritt eingegangen: Rahmenvereinbarung Inklusion NRW"
+    assert receipt.to == [accession.contact_email]
+    link = settings.SITE_URL + reverse("accessions:detail", args=[accession.pk])
+    assert link in receipt.body.splitlines()
+    client.force_login(users.kreis_manager)
+    response = client.get(link.removeprefix(settings.SITE_URL))
+    assert response.status_code == 200
+    assert "eingereicht" in response.content.decode()
+
+
+def test_the_ministrys_link_opens_the_accession_to_review(
+    nrw, users, client, mailoutbox, django_capture_on_commit_callbacks
+):
+    accession = complete_draft(nrw.agreement, jobcenter=nrw.kreis_jobcenter)
+    with django_capture_on_commit_callbacks(execute=True):
+        accession_submit(accession=accession, user=users.kreis_manager)
+    [mail] = [m for m in mailoutbox if users.ministry.email in m.to]
+
+    link = next(line for line in mail.body.splitlines() if line.startswith(settings.SITE_URL))
+    client.force_login(users.ministry)
+    response = client.get(link.removeprefix(settings.SITE_URL))
+
+    assert response.status_code == 200
+    assert reverse("accessions:accept", args=[accession.pk]) in response.content.decode()
 
 
 def test_a_returned_accession_can_be_submitted_again(nrw, users):
@@ -771,8 +806,10 @@ def test_the_whole_way_from_draft_to_withdrawal(
     assert events[5].summary == "Erneut eingereicht"
     assert [mail.subject.split(":")[0] for mail in mailoutbox] == [
         "Beitritt eingereicht",
+        "Beitritt eingegangen",
         "Beitritt zurückgegeben",
         "Beitritt eingereicht",
+        "Beitritt eingegangen",
         "Beitritt angenommen",
     ]
 

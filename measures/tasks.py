@@ -1,0 +1,65 @@
+"""E-mails about the catalogue of good practice, sent by Celery workers after the commit.
+
+One function per kind builds the e-mail (``core.emails``); ``send_measure_email`` sends it.
+"""
+
+from celery import shared_task
+from django.urls import reverse
+
+from core.emails import build_email, send_built, site_link
+from jobcenters.contacts import jobcenter_addresses, ministry_addresses
+from measures.models import Measure
+
+
+def _email(measure, template, to, **context):
+    context.update(measure=measure, link=site_link(measure.get_absolute_url()))
+    return build_email(f"measures/email/{template}", context, to)
+
+
+def _jobcenter(measure):
+    return jobcenter_addresses(measure.jobcenter).emails
+
+
+def proposed_email(measure):
+    """To the ministry of the measure's agreement's state: a proposal waits for its review."""
+    return _email(measure, "measure_proposed", ministry_addresses(measure.agreement.state))
+
+
+def published_email(measure):
+    """To the jobcenter: its measure is in the public catalogue."""
+    return _email(
+        measure,
+        "measure_published",
+        _jobcenter(measure),
+        catalogue_link=site_link(reverse("catalogue:detail", args=[measure.pk])),
+    )
+
+
+def declined_email(measure):
+    """To the jobcenter: its proposal was declined, with the reason."""
+    return _email(measure, "measure_declined", _jobcenter(measure))
+
+
+def unpublished_email(measure):
+    """To the jobcenter: its measure was taken out of the catalogue, with the reason."""
+    return _email(measure, "measure_unpublished", _jobcenter(measure))
+
+
+EMAILS = {
+    "proposed": proposed_email,
+    "published": published_email,
+    "declined": declined_email,
+    "unpublished": unpublished_email,
+}
+
+
+@shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+def send_measure_email(measure_id, event):
+    """Send the e-mail of kind ``event`` (``EMAILS``) about one measure."""
+    build = EMAILS[event]
+    measure = (
+        Measure.objects.select_related("jobcenter", "agreement", "action_field")
+        .filter(pk=measure_id)
+        .first()
+    )
+    send_built(build, measure)
