@@ -2,13 +2,13 @@
 
 from django import forms
 from django.contrib import admin
+from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from accounts.admin import AuditedAdmin
 from core.text import CleanTextMixin, CleanTextModelForm
+from reports.logos import LogoField, fitted_logo
 from reports.models import Circular, CircularCounter, Letterhead, Rendering
-
-MAX_LOGO_BYTES = 2 * 1024 * 1024
 
 
 class LetterheadForm(CleanTextMixin, forms.ModelForm):
@@ -25,18 +25,14 @@ class LetterheadForm(CleanTextMixin, forms.ModelForm):
             "website",
             "logo",
         ]
+        field_classes = {"logo": LogoField}
 
     def clean_logo(self):
         logo = self.cleaned_data.get("logo")
-        # A new upload has been opened by Pillow (ImageField); judge it by that, not its name.
-        image = getattr(logo, "image", None)
-        if image is None:
+        # Only a new upload (checked by LogoField) is scaled; a stored logo is a FieldFile.
+        if getattr(logo, "image", None) is None:
             return logo
-        if logo.size > MAX_LOGO_BYTES:
-            raise forms.ValidationError(_("Das Logo ist größer als 2 MB."))
-        if image.format != "PNG":
-            raise forms.ValidationError(_("Das Logo muss eine PNG-Datei sein."))
-        return logo
+        return fitted_logo(logo)
 
 
 @admin.register(Letterhead)
@@ -44,6 +40,16 @@ class LetterheadAdmin(AuditedAdmin):
     form = LetterheadForm
     list_display = ["name", "association", "city", "phone", "email"]
     list_select_related = ["association"]
+
+    def save_model(self, request, obj, form, change):
+        old = Letterhead.objects.filter(pk=obj.pk).values_list("logo", flat=True).first()
+        super().save_model(request, obj, form, change)
+        # A new logo is stored under a new name (the old one is taken): the replaced or
+        # cleared file goes once the change is committed, so a render that is reading it
+        # now still finds it.
+        if old and old != obj.logo.name:
+            storage = obj.logo.storage
+            transaction.on_commit(lambda: storage.delete(old))
 
 
 class CircularCounterForm(CleanTextMixin, forms.ModelForm):
