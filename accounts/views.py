@@ -18,7 +18,7 @@ def home(request):
     """The start page after login: what this user's role comes here to do."""
     user = request.user
     jobcenters = access.visible_jobcenters(user)
-    agreements = list(access.visible_agreements(user).order_by("short_title"))
+    agreements = list(access.visible_agreements(user).ordered_for(user))
     context = {
         "agreements": agreements,
         # Administrators reach every agreement's overview from its page, not from 16 cards.

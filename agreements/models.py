@@ -1,5 +1,7 @@
+from django.conf import settings
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Case, F, Q, Value, When
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -12,6 +14,19 @@ class FrameworkAgreementQuerySet(models.QuerySet):
         from accounts import access
 
         return access.visible_agreements(user, self)
+
+    def ordered_for(self, user):
+        """The user's own state's agreements first (the installation's state for the
+        public and administrators), then the newest signed first, then by title.
+
+        An agreement without a signing date counts from when it came into force.
+        """
+        organisation = getattr(user, "organisation", None) if user.is_authenticated else None
+        state = organisation.state if organisation is not None else settings.DEPLOYMENT_STATE
+        return self.annotate(
+            own_state=Case(When(state=state, then=Value(0)), default=Value(1)),
+            signed_or_in_force=Coalesce("signed_on", "in_force_from"),
+        ).order_by("own_state", F("signed_or_in_force").desc(), "short_title", "pk")
 
 
 class FrameworkAgreement(models.Model):

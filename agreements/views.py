@@ -12,6 +12,7 @@ def agreement_list(request):
         access.visible_agreements(request.user)
         .annotate(action_field_count=Count("action_fields"))
         .prefetch_related(Prefetch("parties", queryset=Organisation.objects.order_by("name")))
+        .ordered_for(request.user)
     )
     return render(request, "agreements/agreement_list.html", {"agreements": agreements})
 

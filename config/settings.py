@@ -186,6 +186,9 @@ DEFAULT_FROM_EMAIL = env.str(
     "DEFAULT_FROM_EMAIL", default="Rahmenwerk <noreply@rahmenwerk.invalid>"
 )
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# The state (Land) this installation serves, by its official code (NW, HE, ...): its
+# agreements come first, and the accessibility statement names its bodies (see below).
+DEPLOYMENT_STATE = env.str("DEPLOYMENT_STATE", default="NW")
 # Receives the feedback of the accessibility statement (§ 12b BGG).
 OPERATOR_EMAIL = env.str("OPERATOR_EMAIL", default="barrierefreiheit@rahmenwerk.invalid")
 

@@ -28,7 +28,7 @@ def public_home(request):
                 distinct=True,
             ),
         )
-        .order_by("state", "short_title")
+        .ordered_for(request.user)
     )
     return render(request, "jobcenters/public_home.html", {"agreements": agreements})
 

@@ -233,7 +233,7 @@ class Circular(models.Model):
     def __str__(self):
         if self.is_final:
             return _("Rundschreiben %(number)s: %(subject)s") % {
-                "number": self.number_label,
+                "number": self.number_with_association,
                 "subject": self.subject,
             }
         return _("Entwurf: %(subject)s") % {"subject": self.subject}
@@ -263,6 +263,17 @@ class Circular(models.Model):
         if self.number is None:
             return ""
         return f"{self.number}/{self.year % 100:02d}"
+
+    @property
+    def number_with_association(self):
+        """ "151/18 (Landkreistag NRW)": every association counts from 1 each year, so two
+        circulars 1/26 are told apart only by whose they are."""
+        if self.number is None:
+            return ""
+        return _("%(number)s (%(association)s)") % {
+            "number": self.number_label,
+            "association": self.association.display_name,
+        }
 
     @property
     def addressee_lines(self):
@@ -517,7 +528,9 @@ class Rendering(models.Model):
         """What the PDF is, in words, for its page."""
         if self.kind == RenderingKind.CIRCULAR:
             if self.of_final:
-                return _("Rundschreiben %(number)s") % {"number": self.circular.number_label}
+                return _("Rundschreiben %(number)s") % {
+                    "number": self.circular.number_with_association
+                }
             return _("Entwurf: %(subject)s") % {"subject": self.circular.subject}
         if self.kind == RenderingKind.PROFILE:
             return _("Profil %(jobcenter)s") % {"jobcenter": self.jobcenter.name}

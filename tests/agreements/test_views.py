@@ -1,3 +1,5 @@
+import datetime
+
 import pytest
 from django.urls import reverse
 from django.utils import timezone
@@ -42,3 +44,38 @@ def test_the_agreement_list_runs_the_same_queries_for_2_and_16_agreements(
     with django_assert_num_queries(2):
         response = client.get(reverse("agreements:list"))
     assert len(response.context["agreements"]) == count + 1
+
+
+@pytest.fixture
+def three_agreements(nrw):
+    """As in the demo: Hessen's (signed 2016), JobCenterJugend (in force 2004), NRW's (2018)."""
+    signed = datetime.date(2016, 1, 26)
+    factories.AgreementFactory(
+        state="HE",
+        short_title="Kooperationsvereinbarung Hessen",
+        signed_on=signed,
+        in_force_from=signed,
+    )
+    factories.AgreementFactory(yearly=True, short_title="JobCenterJugend Kamen und Unna")
+    return ["Rahmenvereinbarung Inklusion NRW", "JobCenterJugend Kamen und Unna"]
+
+
+def test_the_start_page_shows_the_state_s_agreements_first_newest_signed_first(
+    client, three_agreements
+):
+    response = client.get(reverse("public-home"))
+
+    titles = [agreement.short_title for agreement in response.context["agreements"]]
+    assert titles == [*three_agreements, "Kooperationsvereinbarung Hessen"]
+
+
+def test_a_user_s_start_page_shows_the_own_state_s_agreements_first(
+    client, users, three_agreements
+):
+    client.force_login(users.hessen_ministry)
+
+    response = client.get(reverse("home"))
+
+    titles = [agreement.short_title for agreement in response.context["agreements"]]
+    # Hessen's own (its unpublished draft signed 2018 first), then the others.
+    assert titles == ["Entwurf Hessen", "Kooperationsvereinbarung Hessen", *three_agreements]

@@ -199,6 +199,21 @@ def test_a_submitted_accession_cannot_be_edited(client, users, accession_world):
 # The signed PDF
 
 
+@pytest.mark.parametrize(
+    ("user_kind", "to_sign"),
+    [("kreis_manager", True), ("directorate", False), ("ministry", False), ("landkreistag", False)],
+)
+def test_only_the_jobcenter_is_offered_the_form_to_sign(
+    client, users, accession_world, user_kind, to_sign
+):
+    client.force_login(getattr(users, user_kind))
+
+    page = client.get(accession_world.draft.get_absolute_url()).content.decode()
+
+    assert "Beitrittserklärung als PDF herunterladen" in page
+    assert ("(zum Unterschreiben)" in page) is to_sign
+
+
 def test_the_signed_pdf_is_a_sandboxed_download(client, users, accession_world):
     client.force_login(users.ministry)
 
@@ -258,6 +273,22 @@ def test_the_queue_lists_the_oldest_first_with_the_days_waiting(ministry_client,
     rows = [(accession.jobcenter.name, days) for accession, days in response.context["rows"]]
     assert rows == [("Jobcenter Bonn", 12), ("Jobcenter Hamm", 3)]
     assert "12 Tagen" in response.text
+
+
+@pytest.mark.parametrize(("days", "shown"), [(0, "heute"), (1, "gestern"), (2, "2 Tagen")])
+def test_the_queue_says_today_and_yesterday_rather_than_counting_days(
+    ministry_client, nrw, days, shown
+):
+    factories.AccessionFactory(
+        agreement=nrw.agreement,
+        submitted=True,
+        submitted_at=timezone.now() - datetime.timedelta(days=days),
+    )
+
+    response = ministry_client.get(reverse("accessions:queue"))
+
+    cell = response.text.split('<td class="text-end">', 1)[1].split("</td>", 1)[0]
+    assert cell == shown
 
 
 @pytest.mark.parametrize("count", [2, 40])

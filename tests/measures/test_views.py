@@ -301,6 +301,20 @@ def test_key_figures_show_the_latest_year_with_sums(ministry_client, accession_w
     assert [row["year"] for row in response.context["by_year"]] == [2025, 2024]
 
 
+def test_key_figures_on_the_page_have_thousands_separators_the_export_raw_numbers(
+    ministry_client, accession_world
+):
+    factories.KeyFiguresFactory(jobcenter=accession_world.bochum, year=2025, equal_status=2387)
+
+    page = ministry_client.get(reverse("measures:key-figures")).content.decode()
+    export = ministry_client.get(reverse("measures:key-figures-export-csv"), {"year": "2025"})
+
+    assert '<td class="text-end">2.387</td>' in page
+    assert '<td class="text-end">2.667</td>' in page  # the sum with Düsseldorf's 280
+    assert "Das Jahr 2025" in page  # years stay years
+    assert ";2387;" in export.content.decode()
+
+
 def test_a_manager_enters_key_figures(manager_client, nrw):
     data = {
         "year": "2024",

@@ -7,7 +7,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from reports import services
-from reports.models import Circular, CircularCounter, CircularStatus, RenderingStatus
+from reports.models import Circular, CircularCounter, CircularStatus, Rendering, RenderingStatus
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -256,6 +256,21 @@ def test_the_status_of_a_rendering_is_json_for_those_who_see_it(
         assert response.json() == {"status": "done", "label": "fertig", "pending": False}
 
 
+def test_a_one_page_pdf_is_named_one_page_not_one_pages(client, users, accession_world):
+    client.force_login(users.landkreistag)
+    rendering = accession_world.final_rendering
+    assert rendering.page_count == 1
+
+    pages = [
+        client.get(rendering.get_absolute_url()).content.decode(),
+        client.get(accession_world.final_circular.get_absolute_url()).content.decode(),
+    ]
+
+    assert "(1 Seite, erstellt am" in pages[0]
+    assert "PDF herunterladen (1 Seite)" in pages[1]
+    assert not any("1 Seiten" in page for page in pages)
+
+
 def test_a_pending_rendering_page_follows_itself_with_a_static_script(
     client, users, accession_world
 ):
@@ -335,6 +350,26 @@ def test_only_the_association_tries_a_failed_rendering_again(client, users, acce
     response = client.post(reverse("renderings:retry", args=[rendering.pk]))
 
     assert response.status_code == 403
+
+
+def test_two_associations_circulars_of_the_same_number_are_told_apart(client, users, nrw):
+    for association in (nrw.landkreistag, nrw.staedtetag):
+        circular = factories.CircularFactory(
+            association=association, final=True, number=1, date=datetime.date(2026, 1, 8)
+        )
+        factories.RenderingFactory(circular=circular, done=True)
+    client.force_login(users.ministry)
+
+    listed = client.get(reverse("circulars:list")).content.decode()
+    pages = [
+        client.get(rendering.get_absolute_url()).content.decode()
+        for rendering in Rendering.objects.order_by("pk")
+    ]
+
+    assert "1/26 (Landkreistag NRW)" in listed
+    assert "1/26 (Städtetag NRW)" in listed
+    assert "Rundschreiben 1/26 (Landkreistag NRW)" in pages[0]
+    assert "Rundschreiben 1/26 (Städtetag NRW)" in pages[1]
 
 
 @pytest.mark.parametrize("count", [3, 30])
