@@ -47,6 +47,28 @@ def test_a_lockout_does_not_touch_other_users(client, users, password, settings)
     assert response.status_code == 302
 
 
+def test_behind_the_proxy_a_lockout_holds_one_client_not_everybody(
+    client, users, password, settings
+):
+    settings.PROXY_COUNT = 1
+    attacker = {"HTTP_X_FORWARDED_FOR": "203.0.113.5", "REMOTE_ADDR": "10.0.0.2"}
+    colleague = {"HTTP_X_FORWARDED_FOR": "198.51.100.7", "REMOTE_ADDR": "10.0.0.2"}
+    wrong = {"username": users.ministry.username, "password": "falsch"}
+    right = {"username": users.ministry.username, "password": password}
+    for _attempt in range(settings.AXES_FAILURE_LIMIT):
+        client.post(LOGIN, wrong, **attacker)
+
+    locked = client.post(LOGIN, right, **attacker)
+    # What the attacker writes into the header stands left of what the proxy adds.
+    spoofed = client.post(
+        LOGIN, right, HTTP_X_FORWARDED_FOR="198.51.100.7, 203.0.113.5", REMOTE_ADDR="10.0.0.2"
+    )
+    allowed = client.post(LOGIN, right, **colleague)
+
+    assert (locked.status_code, spoofed.status_code) == (429, 429)
+    assert allowed.status_code == 302
+
+
 def test_logout_is_a_post_and_ends_the_session(client, users):
     client.force_login(users.ministry)
 
