@@ -251,8 +251,8 @@ class AuditEventAdmin(ReadOnlyAdmin):
 
 @admin.register(AccessibilityFeedback)
 class AccessibilityFeedbackAdmin(ReadOnlyAdmin):
-    list_display = ["created_at", "name", "email", "page", "excerpt"]
-    list_filter = ["created_at"]
+    list_display = ["created_at", "name", "email", "page", "excerpt", "held_back"]
+    list_filter = ["created_at", "held_back"]
     search_fields = ["name", "email", "page", "message"]
     date_hierarchy = "created_at"
 

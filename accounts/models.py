@@ -233,11 +233,23 @@ class AccessibilityFeedback(models.Model):
     email = models.EmailField(_("Ihre E-Mail-Adresse"), blank=True)
     page = models.CharField(_("Betroffene Seite"), max_length=500, blank=True)
     message = models.TextField(_("Ihre Nachricht"), max_length=5000)
+    # A keyed hash of the sender's address: enough to count one sender's messages, not to
+    # tell who it was (the address itself is not kept).
+    sender = models.CharField(_("Absender-Kennung"), max_length=64, blank=True, editable=False)
+    held_back = models.BooleanField(
+        _("nicht per E-Mail weitergeleitet"),
+        default=False,
+        help_text=_("Zu viele Rückmeldungen in kurzer Zeit: nur hier gespeichert."),
+    )
 
     class Meta:
         verbose_name = _("Rückmeldung zur Barrierefreiheit")
         verbose_name_plural = _("Rückmeldungen zur Barrierefreiheit")
         ordering = ["-created_at"]
+        indexes = [
+            models.Index(fields=["created_at"], name="feedback_created_idx"),
+            models.Index(fields=["sender", "created_at"], name="feedback_sender_idx"),
+        ]
 
     def __str__(self):
         return f"{self.created_at:%d.%m.%Y} {self.message[:50]}"

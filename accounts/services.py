@@ -1,7 +1,12 @@
 """Writes on users, organisations and the audit trail. Each is one transaction."""
 
+import datetime
+
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
 from accounts.audit import AuditAction, record_event
@@ -80,13 +85,41 @@ def user_create(
     return user
 
 
+def feedback_sender(address):
+    """The ``sender`` of feedback from ``address``: a keyed hash, never the address."""
+    if not address:
+        return ""
+    return salted_hmac("accounts.feedback.sender", address, algorithm="sha256").hexdigest()
+
+
+def feedback_held_back(*, sender):
+    """Whether a message now would be one too many to e-mail: per sender and in all, an hour."""
+    recent = AccessibilityFeedback.objects.filter(
+        created_at__gte=timezone.now() - datetime.timedelta(hours=1)
+    )
+    return (
+        bool(sender) and recent.filter(sender=sender).count() >= settings.FEEDBACK_LIMIT_PER_SENDER
+    ) or recent.filter(held_back=False).count() >= settings.FEEDBACK_LIMIT
+
+
 @transaction.atomic
-def feedback_submit(*, name, email, page, message):
-    """Store a message about a barrier and forward it to the operator."""
+def feedback_submit(*, name, email, page, message, sender=""):
+    """Store a message about a barrier and forward it to the operator.
+
+    Every message is stored. Beyond ``FEEDBACK_LIMIT_PER_SENDER`` messages of one sender or
+    ``FEEDBACK_LIMIT`` e-mails in all within an hour it is held back, not e-mailed, so that
+    a script cannot flood the operator's mailbox; the admin lists what was held back.
+    """
     from accounts.tasks import send_feedback_to_operator
 
     feedback = AccessibilityFeedback.objects.create(
-        name=name, email=email, page=page, message=message
+        name=name,
+        email=email,
+        page=page,
+        message=message,
+        sender=sender,
+        held_back=feedback_held_back(sender=sender),
     )
-    transaction.on_commit(lambda: send_feedback_to_operator.delay(feedback.pk))
+    if not feedback.held_back:
+        transaction.on_commit(lambda: send_feedback_to_operator.delay(feedback.pk))
     return feedback

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
@@ -7,7 +8,8 @@ from django.utils.translation import gettext as _
 from accounts import access
 from accounts.forms import AccessibilityFeedbackForm
 from accounts.models import Role
-from accounts.services import feedback_submit
+from accounts.services import feedback_sender, feedback_submit
+from core.clients import client_address
 from jobcenters.models import AccessionStatus
 
 PAGES = {"leichte_sprache", "gebaerdensprache", "impressum", "datenschutz"}
@@ -52,10 +54,24 @@ def accessibility(request):
     """The accessibility statement with its feedback form (§ 12b BGG)."""
     form = AccessibilityFeedbackForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        feedback_submit(**form.cleaned_data)
-        messages.success(
-            request,
-            _("Vielen Dank. Ihre Rückmeldung ist eingegangen und wurde an uns weitergeleitet."),
+        feedback = feedback_submit(
+            **form.cleaned_data, sender=feedback_sender(client_address(request))
         )
+        if feedback.held_back:
+            messages.warning(
+                request,
+                _(
+                    "Ihre Rückmeldung ist gespeichert. Weil in der letzten Stunde sehr viele "
+                    "Rückmeldungen eingegangen sind, wird sie nicht sofort per E-Mail an uns "
+                    "weitergeleitet; wir lesen sie trotzdem. Wenn es eilt, schreiben Sie bitte "
+                    "an %(email)s."
+                )
+                % {"email": settings.OPERATOR_EMAIL},
+            )
+        else:
+            messages.success(
+                request,
+                _("Vielen Dank. Ihre Rückmeldung ist eingegangen und wurde an uns weitergeleitet."),
+            )
         return redirect("accessibility")
     return render(request, "pages/barrierefreiheit.html", {"form": form})

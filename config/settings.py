@@ -194,6 +194,10 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 DEPLOYMENT_STATE = env.str("DEPLOYMENT_STATE", default="NW")
 # Receives the feedback of the accessibility statement (§ 12b BGG).
 OPERATOR_EMAIL = env.str("OPERATOR_EMAIL", default="barrierefreiheit@rahmenwerk.invalid")
+# Accessibility feedback e-mailed to the operator per hour: from one sender, and in all.
+# More is stored and shown in the admin, but not e-mailed.
+FEEDBACK_LIMIT_PER_SENDER = env.int("FEEDBACK_LIMIT_PER_SENDER", default=5)
+FEEDBACK_LIMIT = env.int("FEEDBACK_LIMIT", default=30)
 
 # Celery: a real worker as soon as REDIS_URL is set, otherwise tasks run in-process.
 CELERY_BROKER_URL = REDIS_URL or "memory://"

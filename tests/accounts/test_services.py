@@ -1,8 +1,11 @@
+import datetime
+
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from accounts.models import AccessibilityFeedback, AuditEvent
-from accounts.services import feedback_submit, user_create
+from accounts.services import feedback_sender, feedback_submit, user_create
 
 
 def test_user_create_sends_a_link_to_set_the_password(
@@ -72,6 +75,70 @@ def test_the_feedback_form_thanks_and_keeps_nothing_back(client, db, mailoutbox)
 
     assert "Vielen Dank" in response.content.decode()
     assert AccessibilityFeedback.objects.count() == 1
+
+
+def _send_feedback(client, address, capture):
+    with capture(execute=True):
+        return client.post(
+            "/barrierefreiheit/",
+            {"message": "Kontrast zu gering"},
+            REMOTE_ADDR=address,
+            follow=True,
+        )
+
+
+def test_feedback_beyond_the_limit_of_one_sender_is_stored_not_e_mailed_and_says_so(
+    client, db, mailoutbox, settings, django_capture_on_commit_callbacks
+):
+    settings.FEEDBACK_LIMIT_PER_SENDER = 2
+    for _message in range(2):
+        _send_feedback(client, "203.0.113.5", django_capture_on_commit_callbacks)
+
+    held_back = _send_feedback(client, "203.0.113.5", django_capture_on_commit_callbacks)
+    other = _send_feedback(client, "198.51.100.7", django_capture_on_commit_callbacks)
+
+    assert "Ihre Rückmeldung ist gespeichert." in held_back.content.decode()
+    assert "nicht sofort per E-Mail" in held_back.content.decode()
+    assert "wurde an uns weitergeleitet" in other.content.decode()
+    assert AccessibilityFeedback.objects.count() == 4
+    assert AccessibilityFeedback.objects.filter(held_back=True).count() == 1
+    assert len(mailoutbox) == 3
+
+
+def test_feedback_beyond_the_limit_in_all_is_stored_not_e_mailed(
+    client, db, mailoutbox, settings, django_capture_on_commit_callbacks
+):
+    settings.FEEDBACK_LIMIT = 2
+    for address in ("192.0.2.1", "192.0.2.2", "192.0.2.3"):
+        _send_feedback(client, address, django_capture_on_commit_callbacks)
+
+    assert AccessibilityFeedback.objects.count() == 3
+    assert list(AccessibilityFeedback.objects.filter(held_back=True)) == [
+        AccessibilityFeedback.objects.order_by("created_at").last()
+    ]
+    assert len(mailoutbox) == 2
+
+
+def test_an_hour_later_a_sender_is_e_mailed_again(db, settings):
+    settings.FEEDBACK_LIMIT_PER_SENDER = 1
+    sender = feedback_sender("203.0.113.5")
+    earlier = feedback_submit(name="", email="", page="", message="eins", sender=sender)
+    AccessibilityFeedback.objects.filter(pk=earlier.pk).update(
+        created_at=timezone.now() - datetime.timedelta(minutes=61)
+    )
+
+    later = feedback_submit(name="", email="", page="", message="zwei", sender=sender)
+
+    assert not later.held_back
+
+
+def test_the_sender_is_kept_as_a_hash_never_as_the_address(client, db):
+    client.post("/barrierefreiheit/", {"message": "Kontrast"}, REMOTE_ADDR="203.0.113.5")
+
+    sender = AccessibilityFeedback.objects.get().sender
+    assert sender == feedback_sender("203.0.113.5")
+    assert "203.0.113.5" not in sender
+    assert len(sender) == 64
 
 
 def test_an_empty_feedback_is_refused_at_the_field(client, db):
