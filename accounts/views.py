@@ -9,6 +9,7 @@ from accounts import access
 from accounts.forms import AccessibilityFeedbackForm
 from accounts.models import Role
 from accounts.services import feedback_sender, feedback_submit
+from accounts.waiting import waiting_for
 from core.clients import client_address
 from jobcenters.models import AccessionStatus
 
@@ -41,6 +42,7 @@ def home(request):
             else None
         ),
     }
+    context["waiting"] = waiting_for(user)
     return render(request, "accounts/home.html", context)
 
 
