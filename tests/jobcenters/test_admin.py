@@ -165,6 +165,32 @@ def test_admin_change_of_a_jobcenter_records_an_event(admin_client, nrw, users):
     )
 
 
+def test_an_address_set_in_the_admin_is_where_the_jobcenters_notices_go(
+    admin_client, client, nrw, users
+):
+    jobcenter = nrw.kreis_jobcenter
+    data = {
+        "name": jobcenter.name,
+        "short_name": "",
+        "state": "NW",
+        "form": jobcenter.form,
+        "region": jobcenter.region,
+        "region_kind": jobcenter.region_kind,
+        **dict.fromkeys(["street", "postal_code", "city", "phone", "website"], ""),
+        "email": "kontakt@jobcenter-steinfurt.example",
+    }
+
+    response = admin_client.post(
+        reverse("admin:jobcenters_jobcenter_change", args=[jobcenter.pk]), data
+    )
+
+    assert response.status_code == 302
+    for user in (users.kreis_manager, users.ministry, users.landkreistag):
+        client.force_login(user)
+        page = client.get(jobcenter.get_absolute_url()).content.decode()
+        assert "kontakt@jobcenter-steinfurt.example <span" in page  # under "Nachrichten gehen an"
+
+
 def test_admin_adds_a_jobcenter_of_the_jobcenter_kind(admin_client, nrw):
     data = {
         "name": "Jobcenter Bonn",
