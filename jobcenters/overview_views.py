@@ -15,8 +15,8 @@ from accounts import access
 from jobcenters.forms import AccessionFilterForm
 from jobcenters.models import STANDINGS
 from jobcenters.overview import accession_overview, bar_chart, membership_course
-from jobcenters.views import PAGE_SIZE, query_without
-from reports.exports import Column, csv_response, export_filename, xlsx_response
+from jobcenters.views import JOBCENTER_COLUMNS, PAGE_SIZE, jobcenter_values, query_without
+from reports.exports import Column, export_response
 
 
 @login_required
@@ -61,11 +61,7 @@ def accession_jobcenters(request, agreement_pk):
 
 
 EXPORT_COLUMNS = [
-    Column(_lazy("Jobcenter"), 40),
-    Column(_lazy("Region"), 28),
-    Column(_lazy("Gebietsart"), 16),
-    Column(_lazy("Form"), 8),
-    Column(_lazy("Kommunaler Spitzenverband"), 28),
+    *JOBCENTER_COLUMNS,
     Column(_lazy("Stand"), 16),
     Column(_lazy("eingereicht am"), 14),
     Column(_lazy("beigetreten am"), 14),
@@ -85,11 +81,7 @@ def accession_jobcenters_export(request, agreement_pk, file_format):
         )
     rows = [
         (
-            jobcenter.name,
-            jobcenter.region,
-            jobcenter.get_region_kind_display(),
-            jobcenter.form,
-            jobcenter.association_name or "",
+            *jobcenter_values(jobcenter),
             str(jobcenter.standing_label),
             timezone.localdate(jobcenter.accession_submitted_at)
             if jobcenter.accession_submitted_at
@@ -99,11 +91,7 @@ def accession_jobcenters_export(request, agreement_pk, file_format):
         )
         for jobcenter in jobcenters
     ]
-    columns = [Column(str(column.header), column.width) for column in EXPORT_COLUMNS]
-    filename = export_filename(_("Beitritte"), agreement.short_title, extension=file_format)
-    if file_format == "xlsx":
-        return xlsx_response(filename, _("Beitritte"), columns, rows)
-    return csv_response(filename, columns, rows)
+    return export_response(file_format, _("Beitritte"), EXPORT_COLUMNS, rows, agreement.short_title)
 
 
 def _filtered(request, agreement):

@@ -4,7 +4,9 @@ from django.contrib.auth.models import AnonymousUser
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from accounts import access
 from accounts.models import AuditEvent, RegionKind
@@ -12,6 +14,7 @@ from jobcenters.contacts import jobcenter_addresses
 from jobcenters.forms import JobcenterContactForm, JobcenterFilterForm
 from jobcenters.models import Accession, AccessionStatus, Jobcenter
 from jobcenters.services import jobcenter_update
+from reports.exports import Column, export_response
 
 PAGE_SIZE = 50
 
@@ -33,11 +36,15 @@ def public_home(request):
     return render(request, "jobcenters/public_home.html", {"agreements": agreements})
 
 
-@login_required
-def jobcenter_list(request):
+def _filtered_jobcenters(request):
     jobcenters = access.visible_jobcenters(request.user).with_association()
     filters = JobcenterFilterForm(request.GET, jobcenters=jobcenters)
-    jobcenters = filters.filter(jobcenters)
+    return filters, filters.filter(jobcenters)
+
+
+@login_required
+def jobcenter_list(request):
+    filters, jobcenters = _filtered_jobcenters(request)
     page = Paginator(jobcenters, PAGE_SIZE).get_page(request.GET.get("seite"))
     query = request.GET.copy()
     query.pop("seite", None)
@@ -52,6 +59,59 @@ def jobcenter_list(request):
             "query_without_sort": query_without(query, "sort"),
         },
     )
+
+
+# The first columns of every export of jobcenters: who each one is.
+JOBCENTER_COLUMNS = [
+    Column(_lazy("Jobcenter"), 40),
+    Column(_lazy("Region"), 28),
+    Column(_lazy("Gebietsart"), 16),
+    Column(_lazy("Form"), 8),
+    Column(_lazy("Kommunaler Spitzenverband"), 28),
+]
+REGISTER_COLUMNS = [
+    *JOBCENTER_COLUMNS,
+    Column(_lazy("Bundesland"), 20),
+    Column(_lazy("Straße und Hausnummer"), 28),
+    Column(_lazy("Postleitzahl"), 10),
+    Column(_lazy("Ort"), 20),
+    Column(_lazy("E-Mail"), 32),
+    Column(_lazy("Telefon"), 18),
+    Column(_lazy("Internetseite"), 32),
+]
+
+
+def jobcenter_values(jobcenter):
+    """The values of ``JOBCENTER_COLUMNS`` (after ``with_association``)."""
+    return (
+        jobcenter.name,
+        jobcenter.region,
+        jobcenter.get_region_kind_display(),
+        jobcenter.form,
+        jobcenter.association_name or "",
+    )
+
+
+@login_required
+def jobcenter_export(request, file_format):
+    """The register as the list shows it with these filters (all pages), as CSV or XLSX."""
+    filters, jobcenters = _filtered_jobcenters(request)
+    if not filters.is_valid():
+        return redirect(f"{reverse('jobcenters:list')}?{request.GET.urlencode()}")
+    rows = [
+        (
+            *jobcenter_values(jobcenter),
+            jobcenter.get_state_display(),
+            jobcenter.street,
+            jobcenter.postal_code,
+            jobcenter.city,
+            jobcenter.email,
+            jobcenter.phone,
+            jobcenter.website,
+        )
+        for jobcenter in jobcenters
+    ]
+    return export_response(file_format, _("Jobcenter"), REGISTER_COLUMNS, rows)
 
 
 def query_without(query, key):

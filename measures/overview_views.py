@@ -17,7 +17,7 @@ from measures import services
 from measures.forms import KeyFiguresFilterForm, KeyFiguresForm, add_errors
 from measures.models import KEY_FIGURE_FIELDS, KeyFigures
 from measures.overview import coverage_matrix, key_figure_sums_by_year
-from reports.exports import Column, csv_response, export_filename, xlsx_response
+from reports.exports import Column, export_response
 
 
 @login_required
@@ -87,10 +87,7 @@ def key_figures_export(request, file_format):
         (row.jobcenter.name, row.year, *(getattr(row, name) for name in KEY_FIGURE_FIELDS))
         for row in rows
     ]
-    filename = export_filename(_("Kennzahlen"), year, extension=file_format)
-    if file_format == "xlsx":
-        return xlsx_response(filename, _("Kennzahlen"), columns, table)
-    return csv_response(filename, columns, table)
+    return export_response(file_format, _("Kennzahlen"), columns, table, year)
 
 
 @login_required

@@ -26,7 +26,7 @@ from measures.forms import (
     add_errors,
 )
 from measures.models import Publication
-from reports.exports import Column, csv_response, export_filename, xlsx_response
+from reports.exports import Column, export_response
 
 
 @login_required
@@ -76,8 +76,8 @@ EXPORT_COLUMNS = [
     Column(_lazy("Titel"), 40),
     Column(_lazy("Jobcenter"), 32),
     Column(_lazy("Vereinbarung"), 28),
-    Column(_lazy("Handlungsfeld"), 12),
-    Column(_lazy("weitere Handlungsfelder"), 16),
+    Column(_lazy("Handlungsfeld"), 40),
+    Column(_lazy("weitere Handlungsfelder"), 40),
     Column(_lazy("Stand"), 14),
     Column(_lazy("Beginn"), 12),
     Column(_lazy("Ende"), 12),
@@ -103,8 +103,9 @@ def measure_export(request, file_format):
             measure.title,
             measure.jobcenter.name,
             measure.agreement.short_title,
-            measure.action_field.number,
-            ", ".join(str(field.number) for field in measure.further_action_fields.all()),
+            # By title, as on the page: "2. Weiterentwicklung der Zugänglichkeit".
+            str(measure.action_field),
+            "; ".join(str(field) for field in measure.further_action_fields.all()),
             measure.get_status_display(),
             measure.starts_on,
             measure.ends_on,
@@ -116,11 +117,7 @@ def measure_export(request, file_format):
         )
         for measure in measures
     ]
-    columns = [Column(str(column.header), column.width) for column in EXPORT_COLUMNS]
-    filename = export_filename(_("Maßnahmen"), extension=file_format)
-    if file_format == "xlsx":
-        return xlsx_response(filename, _("Maßnahmen"), columns, rows)
-    return csv_response(filename, columns, rows)
+    return export_response(file_format, _("Maßnahmen"), EXPORT_COLUMNS, rows)
 
 
 @login_required

@@ -8,10 +8,10 @@ import csv
 import datetime
 import io
 from dataclasses import dataclass
+from urllib.parse import quote
 
 from django.http import HttpResponse
 from django.utils import timezone
-from django.utils.http import content_disposition_header
 from django.utils.text import slugify
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
@@ -31,20 +31,38 @@ class Column:
     width: int = 20  # in characters, for XLSX
 
 
+# For the plain ``filename`` of clients that do not read ``filename*`` (RFC 6266).
+ASCII_SPELLING = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"})
+
+
 def export_filename(*parts, extension):
-    """``beitritte-nrw-inklusiv-2026-11-23.csv``: what, of what, as of today."""
-    stem = "-".join(slugify(str(part)) for part in parts if part)
+    """``maßnahmen-nrw-inklusiv-2026-11-23.csv``: what, of what, as of today, umlauts kept."""
+    stem = "-".join(slugify(str(part), allow_unicode=True) for part in parts if part)
     return f"{stem}-{timezone.localdate().isoformat()}.{extension}"
 
 
+def export_response(file_format, title, columns, rows, *parts):
+    """The table as ``file_format`` ("csv" or "xlsx"), named after its title, ``parts`` and
+    today; ``title`` also names the XLSX sheet."""
+    columns = [Column(str(column.header), column.width) for column in columns]
+    filename = export_filename(title, *parts, extension=file_format)
+    if file_format == "xlsx":
+        return xlsx_response(filename, title, columns, rows)
+    return csv_response(filename, columns, rows)
+
+
 def csv_response(filename, columns, rows):
-    """A CSV file as German spreadsheets open it: UTF-8 with BOM, semicolons, TT.MM.JJJJ."""
+    """A CSV file as German spreadsheets open it: UTF-8 with BOM, semicolons, TT.MM.JJJJ.
+
+    The last row ends the file: a line break after it reads as an empty last row.
+    """
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
     writer.writerow([column.header for column in columns])
     for row in rows:
         writer.writerow([_csv_value(value) for value in row])
-    response = HttpResponse("\ufeff" + buffer.getvalue(), content_type="text/csv; charset=utf-8")
+    content = buffer.getvalue().removesuffix("\r\n")
+    response = HttpResponse("\ufeff" + content, content_type="text/csv; charset=utf-8")
     return _attachment(response, filename)
 
 
@@ -69,7 +87,8 @@ def xlsx_response(filename, title, columns, rows):
     for index, column in enumerate(columns, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = column.width
     sheet.freeze_panes = "A2"
-    sheet.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{max(len(rows), 1) + 1}"
+    # The filter covers the header and the rows there are, no empty row below them.
+    sheet.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{len(rows) + 1}"
     bold = Font(bold=True)
     header = []
     for column in columns:
@@ -97,8 +116,17 @@ def _xlsx_cell(sheet, value):
     return cell
 
 
+def content_disposition(filename):
+    """``attachment`` with the name as it is (``filename*``, RFC 5987) and in ASCII."""
+    ascii_name = filename.lower().translate(ASCII_SPELLING)
+    ascii_name = ascii_name.encode("ascii", "ignore").decode().replace('"', "")
+    if ascii_name == filename:
+        return f'attachment; filename="{filename}"'
+    return f"attachment; filename=\"{ascii_name}\"; filename*=utf-8''{quote(filename)}"
+
+
 def _attachment(response, filename):
-    response["Content-Disposition"] = content_disposition_header(True, filename)
+    response["Content-Disposition"] = content_disposition(filename)
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
     return response

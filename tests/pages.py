@@ -728,6 +728,8 @@ NOT_PAGES = {
     "accessions:start": "POST only, redirects; tests/jobcenters/test_accession_views.py",
     "accessions:signed-form": "a PDF download; tests/jobcenters/test_accession_views.py",
     "accessions:form-pdf": "a PDF download; tests/jobcenters/test_accession_pdf.py",
+    "jobcenters:export-csv": "a download; tests/jobcenters/test_views.py",
+    "jobcenters:export-xlsx": "a download; tests/jobcenters/test_views.py",
     "accessions:export-csv": "a download; tests/jobcenters/test_overview_views.py",
     "accessions:export-xlsx": "a download; tests/jobcenters/test_overview_views.py",
     "measures:export-csv": "a download; tests/measures/test_views.py",

@@ -1,5 +1,9 @@
+import csv
+import io
+
 import pytest
 from django.urls import reverse
+from openpyxl import load_workbook
 
 from accounts.models import AuditEvent
 from jobcenters.models import Jobcenter
@@ -109,6 +113,51 @@ def test_list_runs_the_same_queries_for_10_and_400_jobcenters(
     with django_assert_num_queries(6):
         response = ministry_client.get(LIST, {"sort": "association", "form": "gE"})
     assert response.status_code == 200
+
+
+def _csv_rows(response):
+    return list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
+
+
+def test_the_register_exports_what_its_reader_sees_with_the_list_s_filters(client, users, nrw):
+    client.force_login(users.landkreistag)
+
+    response = client.get(reverse("jobcenters:export-csv"), {"q": "Steinfurt"})
+
+    rows = _csv_rows(response)
+    assert rows[0][:3] == ["Jobcenter", "Region", "Gebietsart"]
+    assert [row[0] for row in rows[1:]] == ["Jobcenter Kreis Steinfurt"]
+    assert rows[1][4] == "Landkreistag NRW"
+
+
+def test_the_register_export_holds_every_page_and_opens_as_xlsx(ministry_client, nrw):
+    factories.JobcenterFactory.create_batch(60)
+
+    response = ministry_client.get(reverse("jobcenters:export-xlsx"))
+
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    assert sheet.max_row == 1 + 62
+    assert response["Content-Disposition"].startswith('attachment; filename="jobcenter-')
+
+
+def test_the_register_export_with_a_bad_filter_goes_back_to_the_list(ministry_client, nrw):
+    response = ministry_client.get(reverse("jobcenters:export-csv"), {"sort": "quatsch"})
+
+    assert response.status_code == 302
+    assert response.url == f"{LIST}?sort=quatsch"
+
+
+@pytest.mark.parametrize("name", ["jobcenters:export-csv", "jobcenters:export-xlsx"])
+def test_the_register_export_asks_the_anonymous_to_log_in(client, name):
+    assert client.get(reverse(name)).url.startswith(reverse("login"))
+
+
+def test_another_state_s_ministry_exports_only_its_own_register(client, users, nrw):
+    client.force_login(users.hessen_ministry)
+
+    rows = _csv_rows(client.get(reverse("jobcenters:export-csv")))
+
+    assert [row[0] for row in rows[1:]] == ["Jobcenter Kassel", "Jobcenter Werra-Meißner-Kreis"]
 
 
 def test_detail_shows_registry_data_and_association(ministry_client, nrw):

@@ -119,6 +119,35 @@ def test_the_export_holds_exactly_the_filtered_rows(ministry_client, accession_w
     assert len(rows) - 1 > 50  # more than one page
 
 
+def test_the_export_is_named_with_its_umlaut_and_names_action_fields_by_title(
+    ministry_client, accession_world
+):
+    measure = accession_world.city_measure
+    measure.further_action_fields.add(
+        factories.ActionFieldFactory(agreement=measure.agreement, number=2, title="Zugänglichkeit")
+    )
+
+    response = ministry_client.get(reverse("measures:export-csv"), {"q": "eingang"})
+
+    disposition = response["Content-Disposition"]
+    assert disposition.startswith('attachment; filename="massnahmen-')
+    assert "filename*=utf-8''ma%C3%9Fnahmen-" in disposition
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
+    field = accession_world.action_field
+    assert rows[1][3:5] == [f"{field.number}. {field.title}", "2. Zugänglichkeit"]
+
+
+def test_exports_end_with_their_last_row(ministry_client, accession_world):
+    text = ministry_client.get(reverse("measures:export-csv")).content.decode("utf-8-sig")
+    empty = ministry_client.get(reverse("measures:export-xlsx"), {"q": "gibt es nicht"})
+
+    assert not text.endswith("\n")
+    assert all(line for line in text.split("\r\n"))
+    sheet = load_workbook(io.BytesIO(empty.content)).active
+    assert sheet.max_row == 1
+    assert sheet.auto_filter.ref == "A1:M1"
+
+
 def test_the_xlsx_export_has_real_dates(ministry_client, accession_world):
     response = ministry_client.get(reverse("measures:export-xlsx"), {"q": "eingang"})
 
