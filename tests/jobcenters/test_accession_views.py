@@ -10,6 +10,7 @@ from django.utils import timezone
 from accounts.services import AuditAction, record_event
 from jobcenters.models import Accession, AccessionStatus
 from tests import factories
+from tests.core import corpus
 
 
 def _edit_data(accession, **changes):
@@ -171,6 +172,22 @@ def test_a_refused_file_is_named_at_the_field_and_the_typing_stays(manager_clien
     assert response.context["form"].errors["signed_form"] == ["Die Datei ist kein PDF."]
     assert 'value="Dr. Erika Beispiel"' in response.text
     assert 'value="Schulung der Integrationsfachkräfte"' in response.text
+    draft.refresh_from_db()
+    assert not draft.signed_form
+
+
+def test_a_pdf_of_900000_pages_is_refused_at_the_field(manager_client, draft):
+    data = _edit_data(
+        draft, action="submit", signed_form=SimpleUploadedFile("f.pdf", corpus.many_pages())
+    )
+
+    response = manager_client.post(reverse("accessions:edit", args=[draft.pk]), data)
+
+    assert response.context["form"].errors["signed_form"] == [
+        "Das PDF besteht aus ungewöhnlich vielen Teilen (Objekten). Bitte speichern Sie es neu, "
+        "etwa über „Drucken als PDF“, und laden Sie es noch einmal hoch."
+    ]
+    assert 'value="Dr. Erika Beispiel"' in response.text
     draft.refresh_from_db()
     assert not draft.signed_form
 

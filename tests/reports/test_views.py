@@ -9,6 +9,7 @@ from django.urls import reverse
 from reports import services
 from reports.models import Circular, CircularCounter, CircularStatus, Rendering, RenderingStatus
 from tests import factories
+from tests.core import corpus
 
 pytestmark = pytest.mark.django_db
 
@@ -120,6 +121,30 @@ def test_an_uploaded_pdf_becomes_the_next_attachment(client, users, accession_wo
         ("A1", "Übersicht der Beitritte"),
         ("A2", "Schreiben des MAGS"),
     ]
+
+
+def test_a_pdf_of_a_million_objects_is_refused_at_the_attachment_field(
+    client, users, accession_world
+):
+    draft = accession_world.draft_circular
+    client.force_login(users.staedtetag)
+    # How long the check takes is measured around the form's clean
+    # (tests/core/test_pdf_uploads.py): here the test client's multipart encoding of
+    # megabytes would count too.
+    bomb = SimpleUploadedFile("brief.pdf", corpus.many_objects())
+
+    response = client.post(
+        reverse("circulars:attachment-add", args=[draft.pk]),
+        {"title": "Schreiben des MAGS", "file": bomb},
+    )
+
+    assert response.status_code == 200
+    assert response.context["form"].errors["file"] == [
+        "Das PDF besteht aus ungewöhnlich vielen Teilen (Objekten). Bitte speichern Sie es neu, "
+        "etwa über „Drucken als PDF“, und laden Sie es noch einmal hoch."
+    ]
+    assert 'value="Schreiben des MAGS"' in response.content.decode()
+    assert draft.attachments.count() == 1
 
 
 def test_an_attachment_title_that_reverses_the_reading_direction_is_refused(
