@@ -29,6 +29,7 @@ import select
 import signal
 import time
 import zlib
+from typing import NamedTuple
 
 import pikepdf
 from django import forms
@@ -195,11 +196,18 @@ def refuse(code, **kwargs):
     return ValidationError(refusal_message(code, **kwargs), code=code)
 
 
-def check_pdf_upload(uploaded_file, *, max_pages=ATTACHMENT_MAX_PAGES) -> None:
+class PdfFacts(NamedTuple):
+    """What the check found out about a PDF that passed it."""
+
+    pages: int
+    objects: int
+
+
+def check_pdf_upload(uploaded_file, *, max_pages=ATTACHMENT_MAX_PAGES) -> PdfFacts:
     """Refuse the upload with a German ValidationError unless it is a harmless PDF.
 
     Every kind of active content found is named at once. Leaves the file positioned at
-    its start, so the caller can save it right away.
+    its start, so the caller can save it right away. Returns its pages and objects.
     """
     # The size comes from the upload handler; checking it first means an oversized file is
     # refused without reading any of it.
@@ -212,9 +220,11 @@ def check_pdf_upload(uploaded_file, *, max_pages=ATTACHMENT_MAX_PAGES) -> None:
         data = uploaded_file.read(MAX_UPLOAD_BYTES + 1)
     finally:
         uploaded_file.seek(0)
-    codes = cheap_findings(data, max_pages=max_pages) or parsed_findings(data, max_pages)
-    if codes:
-        raise ValidationError([refuse(code, max_pages=max_pages) for code in codes])
+    codes = cheap_findings(data, max_pages=max_pages)
+    found = {"refusals": codes} if codes else parsed_findings(data, max_pages)
+    if found["refusals"]:
+        raise ValidationError([refuse(code, max_pages=max_pages) for code in found["refusals"]])
+    return PdfFacts(pages=found["pages"], objects=found["objects"])
 
 
 def cheap_findings(data, *, max_pages):
@@ -298,7 +308,7 @@ def inflated_size(raw, *, layers, limit):
 
 
 def parsed_findings(data, max_pages):
-    """Parse the PDF in a child process with limits; its reasons to refuse the file.
+    """Parse the PDF in a child process with limits: what ``inspect`` found.
 
     The child is a fork of this process: it has pikepdf loaded already and starts in
     milliseconds. It only parses, writes its answer to a pipe and ends with ``os._exit``,
@@ -325,7 +335,7 @@ def parsed_findings(data, max_pages):
     _pid, status = os.waitpid(pid, 0)
     if answer is None or not os.WIFEXITED(status) or os.WEXITSTATUS(status) != 0:
         # Killed at its CPU limit (SIGXCPU) or its deadline, or out of memory.
-        return ["too_complex"]
+        return {"refusals": ["too_complex"]}
     return json.loads(answer)
 
 
@@ -355,20 +365,21 @@ def limit_this_process():
 
 
 def inspect(data, max_pages):
-    """The reasons to refuse the PDF in ``data``, found by parsing it (runs in the child)."""
+    """Parse the PDF in ``data`` (in the child): ``refusals`` (codes), ``pages``, ``objects``."""
     try:
         # No recovery of damaged files: if qpdf has to guess at the structure, a PDF viewer
         # may guess differently and see objects that our walk never looked at.
         with pikepdf.open(io.BytesIO(data), attempt_recovery=False) as pdf:
             if pdf.is_encrypted:
-                return ["encrypted"]
+                return {"refusals": ["encrypted"]}
             if int(pdf.trailer.get("/Size", 0)) > MAX_OBJECTS:
-                return ["too_many_objects"]
-            if page_count(pdf, max_pages) > max_pages:
-                return ["too_many_pages"]
+                return {"refusals": ["too_many_objects"]}
+            pages = page_count(pdf, max_pages)
+            if pages > max_pages:
+                return {"refusals": ["too_many_pages"]}
             objects = pdf.objects
             if len(objects) > MAX_OBJECTS:
-                return ["too_many_objects"]
+                return {"refusals": ["too_many_objects"]}
             found = set()
             budget = MAX_INFLATED_BYTES
             for obj in objects:
@@ -381,18 +392,22 @@ def inspect(data, max_pages):
                 if isinstance(obj, pikepdf.Stream):
                     budget -= nested_inflated_size(obj, limit=budget + 1)
                     if budget < 0:
-                        return ["too_much_data"]
+                        return {"refusals": ["too_much_data"]}
     except pikepdf.PasswordError:
         # Raised when the file needs a user password just to be opened.
-        return ["encrypted"]
+        return {"refusals": ["encrypted"]}
     except MemoryError:
         raise
     except Exception:
         # PdfError, or a structure qpdf reads but that is not what the specification asks
         # for (a page tree of numbers, a /Kids that is no array): no viewer reads it the
         # same way, so it is no readable PDF.
-        return ["unreadable"]
-    return [code for code in ACTIVE_CONTENT_ORDER if code in found]
+        return {"refusals": ["unreadable"]}
+    return {
+        "refusals": [code for code in ACTIVE_CONTENT_ORDER if code in found],
+        "pages": pages,
+        "objects": len(objects),
+    }
 
 
 def page_count(pdf, max_pages):
@@ -554,5 +569,6 @@ class PdfUploadField(forms.FileField):
         # Only a fresh upload is checked; a file that was stored earlier passed this check
         # when it was uploaded.
         if isinstance(cleaned, UploadedFile):
-            check_pdf_upload(cleaned, max_pages=self.max_pages)
+            # Kept with the upload for rules about several files (a circular's attachments).
+            cleaned.pdf_facts = check_pdf_upload(cleaned, max_pages=self.max_pages)
         return cleaned

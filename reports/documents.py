@@ -105,6 +105,17 @@ def circular_pdf(circular):
         return output.getvalue(), len(pdf.pages)
 
 
+def uploaded_attachments_size(circular):
+    """Pages and objects of the circular's uploaded attachments together: what pikepdf
+    puts into its PDF (each was checked when it was uploaded)."""
+    pages = objects = 0
+    for attachment in circular.attachments.exclude(file=""):
+        with attachment.file.open("rb") as stored, pikepdf.open(stored) as pdf:
+            pages += len(pdf.pages)
+            objects += int(pdf.trailer.get("/Size", 0))
+    return pages, objects
+
+
 def _document_part(association, attachment):
     """The part of the circular's PDF that a document the system makes fills."""
     agreement = attachment.agreement

@@ -2,9 +2,11 @@ from django import forms
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
-from core.pdf_uploads import ATTACHMENT_MAX_PAGES, PdfUploadField
+from core.pdf_uploads import ATTACHMENT_MAX_PAGES, MAX_OBJECTS, PdfUploadField
 from core.text import CleanTextMixin
 from jobcenters.forms import DATE_INPUT_FORMATS, german_date_widget
+from reports import services
+from reports.documents import uploaded_attachments_size
 from reports.models import AttachmentDocument, Circular
 from reports.services import CIRCULAR_FIELDS
 
@@ -71,15 +73,48 @@ class AttachmentForm(CleanTextMixin, forms.Form):
         error_messages={"required": _("Bitte wählen Sie die PDF-Datei der Anlage.")},
     )
 
+    def __init__(self, *args, circular=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        # With the circular, the upload is also judged with the attachments it already has.
+        self.circular = circular
+
     def clean(self):
         cleaned = super().clean()
         upload = cleaned.get("file")
+        if upload and self.circular is not None:
+            self._check_with_other_attachments(upload)
         if upload and not cleaned.get("title"):
             # Without a title the upload would be lost for one missing word: name it after
             # its file instead, which the user can see in the list and change by re-uploading.
             stem = upload.name.rsplit("/", 1)[-1].rsplit(".", 1)[0]
             cleaned["title"] = stem.replace("_", " ").strip()[:200] or _("Anlage")
         return cleaned
+
+    def _check_with_other_attachments(self, upload):
+        if self.circular.attachments.count() >= services.MAX_ATTACHMENTS:
+            self.add_error("file", str(services.too_many_attachments_error()))
+            return
+        pages, objects = uploaded_attachments_size(self.circular)
+        pages += upload.pdf_facts.pages
+        if pages > ATTACHMENT_MAX_PAGES:
+            self.add_error(
+                "file",
+                _(
+                    "Mit dieser Datei hätten die hochgeladenen Anlagen des Rundschreibens "
+                    "zusammen %(pages)d Seiten; erlaubt sind höchstens %(most)d."
+                )
+                % {"pages": pages, "most": ATTACHMENT_MAX_PAGES},
+            )
+        elif objects + upload.pdf_facts.objects > MAX_OBJECTS:
+            self.add_error(
+                "file",
+                _(
+                    "Mit dieser Datei wären die hochgeladenen Anlagen des Rundschreibens "
+                    "zusammen zu umfangreich (mehr als %(most)d Objekte). Bitte speichern Sie "
+                    "die Datei neu, etwa über „Drucken als PDF“."
+                )
+                % {"most": MAX_OBJECTS},
+            )
 
 
 class DocumentAttachmentForm(CleanTextMixin, forms.Form):

@@ -158,8 +158,22 @@ def attachment_add_document(*, circular, user, document, agreement):
     return _append_attachment(circular, user, title=title, document=document, agreement=agreement)
 
 
+# Each attachment is rendered into the circular's PDF by one worker within its time limit;
+# a document the system makes can be the 15-page overview of 404 jobcenters (16 s).
+MAX_ATTACHMENTS = 10
+
+
+def too_many_attachments_error():
+    """What adding an attachment beyond ``MAX_ATTACHMENTS`` is told."""
+    return CircularStateError(
+        _("Ein Rundschreiben hat höchstens %(most)d Anlagen.") % {"most": MAX_ATTACHMENTS}
+    )
+
+
 def _append_attachment(circular, user, *, title, **fields):
     circular = _lock_draft(circular)
+    if circular.attachments.count() >= MAX_ATTACHMENTS:
+        raise too_many_attachments_error()
     last = circular.attachments.aggregate(last=Max("position"))["last"] or 0
     attachment = CircularAttachment.objects.create(
         circular=circular, position=last + 1, title=title, **fields

@@ -189,7 +189,7 @@ def _send_preview_context(user, circular):
 @login_required
 def attachment_add(request, pk):
     circular = access.get_circular_for_user(request.user, pk, action="change")
-    form = AttachmentForm(request.POST or None, request.FILES or None)
+    form = AttachmentForm(request.POST or None, request.FILES or None, circular=circular)
     if request.method == "POST" and form.is_valid():
         return _attachment_added(
             request,

@@ -16,6 +16,7 @@ from core.pdf_uploads import (
     ATTACHMENT_MAX_PAGES,
     MAX_OBJECTS,
     MAX_UPLOAD_BYTES,
+    PdfFacts,
     PdfUploadField,
     check_pdf_upload,
 )
@@ -185,6 +186,11 @@ def test_a_legitimate_pdf_passes(build):
     uploaded = upload(build())
 
     assert PdfUploadField().clean(uploaded) is uploaded
+
+
+def test_a_passing_pdf_is_told_with_its_pages_and_objects():
+    # A catalogue, a page tree, 3 pages, an object stream and the cross-reference stream.
+    assert check_pdf_upload(upload(corpus.pages(3))) == PdfFacts(pages=3, objects=7)
 
 
 def test_the_biggest_accession_form_passes():

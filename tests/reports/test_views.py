@@ -7,7 +7,14 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from reports import services
-from reports.models import Circular, CircularCounter, CircularStatus, Rendering, RenderingStatus
+from reports.models import (
+    AttachmentDocument,
+    Circular,
+    CircularCounter,
+    CircularStatus,
+    Rendering,
+    RenderingStatus,
+)
 from tests import factories
 from tests.core import corpus
 
@@ -123,6 +130,20 @@ def test_an_uploaded_pdf_becomes_the_next_attachment(client, users, accession_wo
     ]
 
 
+def _upload_attachment(client, circular, data, title="Anlage"):
+    return client.post(
+        reverse("circulars:attachment-add", args=[circular.pk]),
+        {"title": title, "file": SimpleUploadedFile("anlage.pdf", data)},
+    )
+
+
+def _refusal_at_the_file(response, title):
+    """The errors at the file field of a refused upload, whose title stays on the page."""
+    assert response.status_code == 200
+    assert f'value="{title}"' in response.content.decode()
+    return response.context["form"].errors["file"]
+
+
 def test_a_pdf_of_a_million_objects_is_refused_at_the_attachment_field(
     client, users, accession_world
 ):
@@ -131,20 +152,81 @@ def test_a_pdf_of_a_million_objects_is_refused_at_the_attachment_field(
     # How long the check takes is measured around the form's clean
     # (tests/core/test_pdf_uploads.py): here the test client's multipart encoding of
     # megabytes would count too.
-    bomb = SimpleUploadedFile("brief.pdf", corpus.many_objects())
+    response = _upload_attachment(client, draft, corpus.many_objects(), "Schreiben des MAGS")
 
-    response = client.post(
-        reverse("circulars:attachment-add", args=[draft.pk]),
-        {"title": "Schreiben des MAGS", "file": bomb},
-    )
-
-    assert response.status_code == 200
-    assert response.context["form"].errors["file"] == [
+    assert _refusal_at_the_file(response, "Schreiben des MAGS") == [
         "Das PDF besteht aus ungewöhnlich vielen Teilen (Objekten). Bitte speichern Sie es neu, "
         "etwa über „Drucken als PDF“, und laden Sie es noch einmal hoch."
     ]
-    assert 'value="Schreiben des MAGS"' in response.content.decode()
     assert draft.attachments.count() == 1
+
+
+def _many_objects(count):
+    objects = corpus.page_objects(1)
+    objects.update(dict.fromkeys(range(4, count), b"0"))
+    return corpus.packed_pdf(objects)
+
+
+@pytest.mark.parametrize(
+    ("first", "second", "refusal"),
+    [
+        pytest.param(
+            lambda: corpus.pages(250),
+            lambda: corpus.pages(50),
+            # A1 of the draft is an uploaded page as well.
+            "Mit dieser Datei hätten die hochgeladenen Anlagen des Rundschreibens zusammen 301 "
+            "Seiten; erlaubt sind höchstens 300.",
+            id="301-pages",
+        ),
+        pytest.param(
+            lambda: _many_objects(60_000),
+            lambda: _many_objects(60_000),
+            "Mit dieser Datei wären die hochgeladenen Anlagen des Rundschreibens zusammen zu "
+            "umfangreich (mehr als 100000 Objekte). Bitte speichern Sie die Datei neu, etwa über "
+            "„Drucken als PDF“.",
+            id="120000-objects",
+        ),
+    ],
+)
+def test_an_upload_beyond_what_a_circulars_uploads_hold_together_is_refused_at_the_field(
+    client, users, accession_world, first, second, refusal
+):
+    draft = accession_world.draft_circular
+    client.force_login(users.staedtetag)
+    _upload_attachment(client, draft, first())
+
+    response = _upload_attachment(client, draft, second(), title="Zu viel")
+
+    assert _refusal_at_the_file(response, "Zu viel") == [refusal]
+    assert draft.attachments.count() == 2
+
+
+def test_an_eleventh_attachment_is_refused_at_the_field(client, users, accession_world):
+    draft = accession_world.draft_circular
+    for number in range(2, 11):
+        factories.CircularAttachmentFactory(circular=draft, position=number)
+    client.force_login(users.staedtetag)
+
+    response = _upload_attachment(client, draft, factories.minimal_pdf())
+
+    refusal = _refusal_at_the_file(response, "Anlage")
+    assert refusal == ["Ein Rundschreiben hat höchstens 10 Anlagen."]
+    assert draft.attachments.count() == 10
+
+
+def test_an_eleventh_document_is_not_added(client, users, accession_world, nrw):
+    draft = accession_world.draft_circular
+    for number in range(2, 11):
+        factories.CircularAttachmentFactory(circular=draft, position=number)
+
+    with pytest.raises(services.CircularStateError, match="höchstens 10 Anlagen"):
+        services.attachment_add_document(
+            circular=draft,
+            user=users.staedtetag,
+            document=AttachmentDocument.OVERVIEW,
+            agreement=nrw.agreement,
+        )
+    assert draft.attachments.count() == 10
 
 
 def test_an_attachment_title_that_reverses_the_reading_direction_is_refused(
