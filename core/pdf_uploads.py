@@ -46,8 +46,10 @@ ATTACHMENT_MAX_PAGES = 300
 # The 404-jobcenter overview, the biggest PDF the system makes, has 11,600 objects (its
 # tags); the million-object file of the attack took 24 s to walk.
 MAX_OBJECTS = 100_000
-# All streams inflated together. A scan at 300 dpi is about 25 MB a page in flate.
-MAX_INFLATED_BYTES = 256 * 1024 * 1024
+# All streams inflated together: 13 times the largest upload, where office PDFs with
+# images come to 2-5 times (scanners write JPEG, JBIG2 or CCITT, which are not counted).
+# Counting takes about 0.3 s of CPU for 128 MB; a flate bomb costs no more than that.
+MAX_INFLATED_BYTES = 128 * 1024 * 1024
 
 # The child's limits. A legitimate 10 MB PDF is checked in well under a second; the
 # wall-clock limit also covers a machine so busy that CPU seconds come slowly.

@@ -123,7 +123,7 @@ BOMBS = [
     pytest.param(corpus.flate_bomb_content, ("too_much_data",), id="8-gb-flate-content"),
     pytest.param(corpus.flate_bomb_object_stream, ("too_much_data",), id="4-gb-object-stream"),
     # Only the parse inflates flate inside flate, within its CPU limit: on a busy machine
-    # that limit may come before the 256 MB are counted.
+    # that limit may come before the 128 MB are counted.
     pytest.param(
         corpus.double_flate_bomb, ("too_much_data", "too_complex"), id="4-gb-flate-in-flate"
     ),
