@@ -11,6 +11,8 @@ from django.contrib.auth.forms import UserChangeForm as BaseUserChangeForm
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
+from django.utils.html import format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from accounts.audit import AuditAction, record_event
@@ -242,9 +244,32 @@ class AuditEventAdmin(ReadOnlyAdmin):
     list_select_related = ["actor", "content_type"]
     search_fields = ["object_repr", "legacy_summary", "reason", "actor__username"]
 
+    fields = [
+        "created_at",
+        "actor",
+        "content_type",
+        "object_id",
+        "object_repr",
+        "action",
+        "text",
+        "reason",
+        "changed",
+        "data",
+        "legacy_summary",
+    ]
+    readonly_fields = ["text", "changed"]
+
     @admin.display(description=_("Was"))
     def text(self, event):
         return event.summary
+
+    @admin.display(description=_("Änderungen"))
+    def changed(self, event):
+        return format_html_join(
+            mark_safe("<br>"),
+            "{}: {} → {}",
+            ((row.label, row.old or "—", row.new or "—") for row in event.change_rows()),
+        )
 
     date_hierarchy = "created_at"
 

@@ -345,8 +345,7 @@ def accession_save(*, accession, user, data, planned_measures, signed_form=None)
         )
         changes["planned_measures"] = [_planned_lines(before), _planned_lines(planned_measures)]
     if signed_form is not None:
-        # The stored name is random; the history names the file as the user chose it.
-        changes["signed_form"] = [bool(current.signed_form), signed_form.name]
+        changes["signed_form"] = _signed_form_change(current, signed_form)
         _store_signed_form(current, signed_form)
     if not changes:
         return current
@@ -370,10 +369,17 @@ def accession_attach_signed_form(*, accession, user, signed_form):
     """Store a checked signed form on an editable accession, without touching the rest."""
     current = _locked(accession)
     _check_editable(current)
+    changes = {"signed_form": _signed_form_change(current, signed_form)}
     _store_signed_form(current, signed_form)
     current.save(update_fields=["signed_form", "signed_form_uploaded_at", "updated_at"])
-    record_event(actor=user, obj=current, action=AuditAction.ACCESSION_SIGNED_FORM)
+    record_event(actor=user, obj=current, action=AuditAction.ACCESSION_SIGNED_FORM, changes=changes)
     return current
+
+
+def _signed_form_change(accession, signed_form):
+    """``[old, new]`` for the history: whether there was a form, and the new one's name as the
+    user chose it (the stored name is random)."""
+    return [bool(accession.signed_form), signed_form.name]
 
 
 def _store_signed_form(accession, signed_form):

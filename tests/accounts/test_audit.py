@@ -287,8 +287,22 @@ def _accession_signed_form(w):
     jobcenters.accession_attach_signed_form(
         accession=draft, user=w.users.kreis_manager, signed_form=_pdf("scan.pdf")
     )
+    jobcenters.accession_attach_signed_form(
+        accession=draft, user=w.users.kreis_manager, signed_form=_pdf("neu.pdf")
+    )
     return _accession_page(
-        draft, w, _strong("Unterschriebenes Formular hochgeladen"), _strong("Signed form uploaded")
+        draft,
+        w,
+        [
+            *_strong("Unterschriebenes Formular hochgeladen"),
+            "Unterschriebenes Beitrittsformular: (leer) → „scan.pdf“",
+            "Unterschriebenes Beitrittsformular: „frühere Datei“ → „neu.pdf“",
+        ],
+        [
+            *_strong("Signed form uploaded"),
+            "Signed accession form: (empty) → “scan.pdf”",
+            "Signed accession form: “earlier file” → “neu.pdf”",
+        ],
     )
 
 
@@ -717,3 +731,21 @@ def test_an_odd_event_still_reads_and_never_breaks_the_page(
 def test_record_event_refuses_an_unknown_action(accession_world, users):
     with pytest.raises(ValueError):
         record_event(actor=users.ministry, obj=accession_world.draft, action="accession_frobbed")
+
+
+def test_the_admin_shows_an_event_worded(client, users, accession_world):
+    draft = accession_world.draft
+    jobcenters.accession_save(
+        accession=draft,
+        user=users.kreis_manager,
+        data=form_data(),
+        planned_measures=[],
+    )
+    event = AuditEvent.objects.for_object(draft).get()
+    client.force_login(users.admin)
+
+    response = client.get(reverse("admin:accounts_auditevent_change", args=[event.pk]))
+
+    assert response.status_code == 200
+    assert "Beitrittsformular gespeichert" in response.text
+    assert "Öffentlich als Mitglied nennen: Nein → Ja" in response.text
