@@ -22,6 +22,7 @@ class FrameworkAgreementAdmin(AuditedAdmin):
     # Parties are found among the organisations of OrganisationAdmin: ministries,
     # directorates, associations and others. Jobcenters accede; they do not sign.
     autocomplete_fields = ["parties"]
+    filter_horizontal = ["accession_jobcenters"]
     fieldsets = [
         (None, {"fields": ["title", "short_title", "state", "parties", "description"]}),
         (
@@ -36,5 +37,6 @@ class FrameworkAgreementAdmin(AuditedAdmin):
                 ]
             },
         ),
+        (_("Beitritt"), {"fields": ["accession_scope", "accession_jobcenters"]}),
         (_("Veröffentlichung"), {"fields": ["is_published"]}),
     ]

@@ -5,7 +5,14 @@ from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Organisation, State
+from accounts.models import Organisation, OrganisationKind, State
+
+
+class AccessionScope(models.TextChoices):
+    """Which jobcenters may join an agreement."""
+
+    STATE = "state", _("alle Jobcenter des Landes")
+    LISTED = "listed", _("nur die genannten Jobcenter")
 
 
 class FrameworkAgreementQuerySet(models.QuerySet):
@@ -14,6 +21,14 @@ class FrameworkAgreementQuerySet(models.QuerySet):
         from accounts import access
 
         return access.visible_agreements(user, self)
+
+    def open_to(self, jobcenter):
+        """The agreements ``jobcenter`` may join: published ones of its state that take
+        every jobcenter of the state or name this one."""
+        return self.filter(state=jobcenter.state, is_published=True).filter(
+            Q(accession_scope=AccessionScope.STATE)
+            | Q(accession_scope=AccessionScope.LISTED, accession_jobcenters=jobcenter.pk)
+        )
 
     def ordered_for(self, user):
         """The user's own state's agreements first (the installation's state for the
@@ -60,6 +75,24 @@ class FrameworkAgreement(models.Model):
         _("Kündigungsfrist (Monate vor Ablauf)"), null=True, blank=True
     )
     description = models.TextField(_("Beschreibung"), blank=True)
+    accession_scope = models.CharField(
+        _("Wer beitreten kann"),
+        max_length=10,
+        choices=AccessionScope.choices,
+        default=AccessionScope.STATE,
+        help_text=_(
+            "Eine örtliche Vereinbarung (wie JobCenterJugend Kamen und Unna) steht nur den "
+            "Jobcentern ihrer Vertragspartner offen: diese unten nennen."
+        ),
+    )
+    accession_jobcenters = models.ManyToManyField(
+        Organisation,
+        blank=True,
+        related_name="+",
+        limit_choices_to={"kind": OrganisationKind.JOBCENTER},
+        verbose_name=_("Jobcenter, die beitreten können"),
+        help_text=_("Nur wenn nur die genannten Jobcenter beitreten können."),
+    )
     is_published = models.BooleanField(
         _("öffentlich sichtbar"),
         default=True,
@@ -79,6 +112,10 @@ class FrameworkAgreement(models.Model):
             ),
             models.CheckConstraint(
                 condition=Q(state__in=State.values), name="agreement_state_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(accession_scope__in=AccessionScope.values),
+                name="agreement_accession_scope_valid",
             ),
             models.CheckConstraint(
                 condition=Q(signed_on__isnull=True) | Q(signed_on__lte=F("in_force_from")),

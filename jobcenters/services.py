@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import AuditEvent, Organisation, OrganisationKind, RegionKind, State
 from accounts.services import AuditAction, changed_fields, record_event
+from agreements.models import FrameworkAgreement
 from jobcenters.models import Accession, AccessionStatus, Jobcenter, JobcenterForm, PlannedMeasure
 from measures.services import measures_from_accession
 
@@ -296,7 +297,7 @@ def _notify(accession, event):
 @transaction.atomic
 def accession_start(*, jobcenter, agreement, user):
     """Open a draft accession of ``jobcenter`` to ``agreement``, prefilled from the registry."""
-    if agreement.state != jobcenter.state or not agreement.is_published:
+    if not FrameworkAgreement.objects.open_to(jobcenter).filter(pk=agreement.pk).exists():
         raise ValidationError(_("Dieses Jobcenter kann dieser Vereinbarung nicht beitreten."))
     if Accession.objects.open().filter(jobcenter=jobcenter, agreement=agreement).exists():
         raise ValidationError(_("Für diese Vereinbarung gibt es schon einen offenen Beitritt."))

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _lazy
 
 from accounts import access
 from accounts.models import AuditEvent, RegionKind
+from agreements.models import FrameworkAgreement
 from jobcenters.contacts import jobcenter_addresses
 from jobcenters.forms import JobcenterContactForm, JobcenterFilterForm
 from jobcenters.models import Accession, AccessionStatus, Jobcenter
@@ -130,8 +131,10 @@ def jobcenter_detail(request, pk):
         # The newest per agreement wins: an open one is always newer than a withdrawn one.
         .order_by("created_at")
     }
+    # What it may join, and whatever it started before.
+    open_to = FrameworkAgreement.objects.open_to(jobcenter).values("pk")
     agreements = access.visible_agreements(request.user).filter(
-        state=jobcenter.state, is_published=True
+        Q(pk__in=open_to) | Q(pk__in=list(accessions))
     )
     context = {
         "jobcenter": jobcenter,

@@ -51,11 +51,15 @@ def measure_list(request):
 
 def _filtered(request):
     user = request.user
+    jobcenters = access.visible_jobcenters(user)
+    # Only agreements whose measures the user can see: an NRW jobcenter is not offered
+    # the Hessen agreement or its action fields.
+    agreements = access.visible_agreements(user).filter(state__in=jobcenters.values("state"))
     filters = MeasureFilterForm(
         request.GET,
         user=user,
-        jobcenters=access.visible_jobcenters(user),
-        agreements=access.visible_agreements(user).order_by("state", "short_title"),
+        jobcenters=jobcenters,
+        agreements=agreements.order_by("state", "short_title"),
     )
     return filters, filters.filter(access.visible_measures(user))
 

@@ -21,7 +21,7 @@ from accounts.models import (
     User,
 )
 from accounts.services import AuditAction, record_event
-from agreements.models import ActionField, FrameworkAgreement
+from agreements.models import AccessionScope, ActionField, FrameworkAgreement
 from jobcenters.models import Accession, AccessionStatus, Jobcenter, PlannedMeasure
 from jobcenters.services import jobcenters_import
 from reports.demo_circulars import load_circulars, load_reader
@@ -164,6 +164,9 @@ AGREEMENTS = [
             "Stadt Unna",
             "Werkstatt im Kreis Unna GmbH",
         ],
+        # A local agreement: only the jobcenter of its Kreis may join.
+        "accession_scope": AccessionScope.LISTED,
+        "accession_jobcenters": ["Jobcenter Kreis Unna"],
         "action_fields": [],
     },
     {
@@ -235,10 +238,14 @@ def load_demo():
 def _load_agreement(data):
     parties = data.pop("parties")
     action_fields = data.pop("action_fields")
+    accession_jobcenters = data.pop("accession_jobcenters", [])
     agreement, _created = FrameworkAgreement.objects.update_or_create(
         state=data.pop("state"), short_title=data.pop("short_title"), defaults=data
     )
     agreement.parties.set(Organisation.objects.filter(state=agreement.state, name__in=parties))
+    agreement.accession_jobcenters.set(
+        Jobcenter.objects.filter(state=agreement.state, name__in=accession_jobcenters)
+    )
     for number, title in enumerate(action_fields, start=1):
         ActionField.objects.update_or_create(
             agreement=agreement, number=number, defaults={"title": title}

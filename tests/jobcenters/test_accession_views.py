@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.services import AuditAction, record_event
+from agreements.models import AccessionScope
 from jobcenters.models import Accession, AccessionStatus
 from tests import factories
 from tests.core import corpus
@@ -106,6 +107,45 @@ def test_the_jobcenter_page_offers_the_start_only_to_its_manager(client, users, 
     assert "Beitritt zu „Rahmenvereinbarung Inklusion NRW“ beginnen" in client.get(url).text
     client.force_login(users.ministry)
     assert "beginnen" not in client.get(url).text
+
+
+@pytest.fixture
+def local_agreement(nrw):
+    """Like JobCenterJugend Kamen und Unna: only the Kreis Steinfurt jobcenter may join."""
+    agreement = factories.AgreementFactory(
+        short_title="JobCenterJugend", accession_scope=AccessionScope.LISTED
+    )
+    agreement.accession_jobcenters.add(nrw.kreis_jobcenter)
+    return agreement
+
+
+def test_a_local_agreement_is_offered_only_to_the_jobcenters_it_names(
+    client, users, nrw, local_agreement
+):
+    offer = "Beitritt zu „JobCenterJugend“ beginnen"
+    client.force_login(users.city_manager)
+    city_page = client.get(reverse("jobcenters:detail", args=[nrw.city_jobcenter.pk])).text
+    client.force_login(users.kreis_manager)
+    kreis_page = client.get(reverse("jobcenters:detail", args=[nrw.kreis_jobcenter.pk])).text
+
+    assert "JobCenterJugend" not in city_page
+    assert "Beitritt zu „Rahmenvereinbarung Inklusion NRW“ beginnen" in city_page
+    assert offer in kreis_page
+
+
+def test_a_jobcenter_a_local_agreement_does_not_name_cannot_join_it(
+    client, users, nrw, local_agreement
+):
+    client.force_login(users.city_manager)
+    url = reverse("accessions:start", args=[nrw.city_jobcenter.pk, local_agreement.pk])
+
+    response = client.post(url, follow=True)
+
+    assert "Dieses Jobcenter kann dieser Vereinbarung nicht beitreten." in response.text
+    assert not Accession.objects.exists()
+    client.force_login(users.kreis_manager)
+    client.post(reverse("accessions:start", args=[nrw.kreis_jobcenter.pk, local_agreement.pk]))
+    assert Accession.objects.get().agreement == local_agreement
 
 
 # Filling in

@@ -106,6 +106,19 @@ def test_the_list_runs_the_same_queries_for_10_and_300_measures(
     assert response.status_code == 200
 
 
+def test_the_filters_offer_no_action_field_of_another_state_s_agreement(
+    manager_client, accession_world
+):
+    hessen = factories.AgreementFactory(state="HE", short_title="Kooperation Hessen")
+    factories.ActionFieldFactory(agreement=hessen, title="Jugendberufsagenturen")
+
+    filters = manager_client.get(LIST).context["filters"]
+
+    assert hessen not in filters.fields["agreement"].queryset
+    assert not filters.fields["action_field"].queryset.filter(agreement=hessen).exists()
+    assert filters.fields["action_field"].queryset.exists()
+
+
 def test_the_export_holds_exactly_the_filtered_rows(ministry_client, accession_world, nrw):
     _many_measures(nrw.agreement, accession_world.action_field, 120)
     query = {"agreement": nrw.agreement.pk, "sort": "jobcenter"}
