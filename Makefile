@@ -69,6 +69,7 @@ bench: install
 	$(BENCH) bench/accessions.py
 	$(BENCH) bench/measures.py
 	$(BENCH) bench/renderings.py
+	$(BENCH) bench/pdf_uploads.py
 
 clean:
 	rm -rf $(VENV) var

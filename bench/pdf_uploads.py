@@ -1,0 +1,93 @@
+"""Benchmark: the upload check (core/pdf_uploads.py) on the bombs of the hostile corpus
+and on the biggest legitimate PDF kinds: wall and CPU seconds, peak memory, the answer.
+
+Run: ``.venv/bin/python bench/pdf_uploads.py [--parallel 3]`` (or ``make bench``). Each
+file is built (tests/core/corpus.py, nothing is written to disk) and checked in a fresh
+process of its own: the memory is what the check adds to the process's peak after the
+build (``ru_maxrss``), and the peak of the check's child (which starts with the
+process's memory, a fork). ``--parallel`` checks that many copies of each bomb at once,
+as three uploads in parallel made the site unreachable before the check was bounded.
+"""
+
+import argparse
+import os
+import resource
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+CASES = [
+    "many_pages",
+    "many_objects",
+    "repeated_page",
+    "flate_bomb_content",
+    "flate_bomb_object_stream",
+    "double_flate_bomb",
+    "pages:300",
+    "incremental_update",
+]
+
+
+def build(case):
+    from tests.core import corpus
+
+    name, _, argument = case.partition(":")
+    return getattr(corpus, name)(*([int(argument)] if argument else []))
+
+
+def check_one(case):
+    """In a process of its own: build ``case``, check it once, print one line."""
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    os.environ.setdefault("DJANGO_SECRET_KEY", "bench")
+    import django
+
+    django.setup()
+    from django.core.exceptions import ValidationError
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from core.pdf_uploads import check_pdf_upload
+
+    data = build(case)
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    upload = SimpleUploadedFile("f.pdf", data, "application/pdf")
+    cpu, wall = time.process_time(), time.monotonic()
+    try:
+        facts = check_pdf_upload(upload)
+        answer = f"accepted ({facts.pages} pages, {facts.objects} objects)"
+    except ValidationError as refusal:
+        answer = "refused: " + ", ".join(error.code for error in refusal.error_list)
+    wall, cpu = time.monotonic() - wall, time.process_time() - cpu
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    child = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    print(
+        f"{case:26} {len(data) / 1e6:6.1f} MB  {wall:5.2f} s  CPU {cpu:5.2f} s  "
+        f"memory +{(own - before) / 1024:4.0f} MB, child's peak {child / 1024:4.0f} MB"
+        f"  {answer}",
+        flush=True,
+    )
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--parallel", type=int, default=1)
+    parser.add_argument("--case", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.case:
+        check_one(args.case)
+        return
+    print(f"load average {os.getloadavg()[0]:.1f}; {args.parallel} at once")
+    for case in CASES:
+        runs = [
+            subprocess.Popen([sys.executable, __file__, "--case", case])  # noqa: S603
+            for _copy in range(args.parallel)
+        ]
+        for run in runs:
+            run.wait()
+
+
+if __name__ == "__main__":
+    main()
