@@ -148,6 +148,10 @@ def refusal_message(code, *, max_pages=0):
             "geringerer Auflösung hoch."
         )
         % {"size": MAX_INFLATED_BYTES // (1024 * 1024)},
+        "check_unavailable": _(
+            "Das PDF konnte gerade nicht geprüft werden, der Server ist ausgelastet. Bitte "
+            "laden Sie es in einigen Minuten noch einmal hoch."
+        ),
         "too_complex": _(
             "Das PDF ließ sich nicht in wenigen Sekunden prüfen: es ist zu umfangreich oder zu "
             "verschachtelt. Bitte speichern Sie es neu, etwa über „Drucken als PDF“, und laden "
@@ -317,7 +321,14 @@ def parsed_findings(data, max_pages):
     so it never touches what it inherited (database connections, open files, threads).
     """
     read_end, write_end = os.pipe()
-    pid = os.fork()
+    try:
+        pid = os.fork()
+    except OSError:
+        # No process to spare (the machine's limit is reached): the upload is refused for
+        # now, with a message that says so, rather than accepted unchecked or a 500.
+        os.close(read_end)
+        os.close(write_end)
+        return {"refusals": ["check_unavailable"]}
     if pid == 0:
         os.close(read_end)
         status = 1

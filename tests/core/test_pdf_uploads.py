@@ -339,3 +339,19 @@ def test_the_attachment_form_names_its_limits_in_german():
         assert str(AttachmentForm().fields["file"].label) == (
             "Datei (PDF, höchstens 10 MB und 300 Seiten)"
         )
+
+
+def test_an_upload_that_cannot_be_checked_now_is_refused_with_a_reason(monkeypatch):
+    # The one fault that cannot be brought about for real here: no process to spare.
+    def no_process():
+        raise BlockingIOError(11, "Resource temporarily unavailable")
+
+    monkeypatch.setattr("core.pdf_uploads.os.fork", no_process)
+
+    with translation.override("de"), pytest.raises(ValidationError) as refused:
+        check_pdf_upload(upload(corpus.pdf_bytes()))
+
+    assert refused.value.messages == [
+        "Das PDF konnte gerade nicht geprüft werden, der Server ist ausgelastet. Bitte laden "
+        "Sie es in einigen Minuten noch einmal hoch."
+    ]
