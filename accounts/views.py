@@ -76,4 +76,10 @@ def accessibility(request):
                 _("Vielen Dank. Ihre Rückmeldung ist eingegangen und wurde an uns weitergeleitet."),
             )
         return redirect("accessibility")
-    return render(request, "pages/barrierefreiheit.html", {"form": form})
+    context = {
+        "form": form,
+        "statement_date": settings.ACCESSIBILITY_STATEMENT_DATE,
+        "monitoring": settings.ACCESSIBILITY_BODIES["monitoring"],
+        "complaints": settings.ACCESSIBILITY_BODIES["complaints"],
+    }
+    return render(request, "pages/barrierefreiheit.html", context)

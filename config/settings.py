@@ -4,6 +4,7 @@ Defaults are safe for production; ``make run`` sets ``DJANGO_DEBUG=true`` for th
 zero-setup demo (SQLite, tasks run eagerly). See README.md for every variable.
 """
 
+import datetime
 from pathlib import Path
 
 import environ
@@ -192,6 +193,31 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # The state (Land) this installation serves, by its official code (NW, HE, ...): its
 # agreements come first, and the accessibility statement names its bodies (see below).
 DEPLOYMENT_STATE = env.str("DEPLOYMENT_STATE", default="NW")
+# The accessibility statement: when it was made (last checked), and the bodies of the
+# Land it must name: the monitoring body and the one to turn to when feedback goes
+# unanswered. Their names come from the Land (DEPLOYMENT_STATE); each part can be set
+# (ACCESSIBILITY_MONITORING_NAME, _ADDRESS, _URL; ACCESSIBILITY_COMPLAINTS_…). Without a
+# known Land and without settings the statement names the federal Schlichtungsstelle BGG.
+ACCESSIBILITY_STATEMENT_DATE = datetime.date.fromisoformat(
+    env.str("ACCESSIBILITY_STATEMENT_DATE", default="2026-12-01")
+)
+_ACCESSIBILITY_BODIES = {
+    "NW": {
+        "monitoring": "Überwachungsstelle für barrierefreie Informationstechnik NRW",
+        "complaints": "Ombudsstelle für barrierefreie Informationstechnik NRW",
+    },
+}
+ACCESSIBILITY_BODIES = {
+    kind: {
+        "name": env.str(
+            f"ACCESSIBILITY_{kind.upper()}_NAME",
+            default=_ACCESSIBILITY_BODIES.get(DEPLOYMENT_STATE, {}).get(kind, ""),
+        ),
+        "address": env.str(f"ACCESSIBILITY_{kind.upper()}_ADDRESS", default=""),
+        "url": env.str(f"ACCESSIBILITY_{kind.upper()}_URL", default=""),
+    }
+    for kind in ("monitoring", "complaints")
+}
 # Receives the feedback of the accessibility statement (§ 12b BGG).
 OPERATOR_EMAIL = env.str("OPERATOR_EMAIL", default="barrierefreiheit@rahmenwerk.invalid")
 # Accessibility feedback e-mailed to the operator per hour: from one sender, and in all.
