@@ -9,6 +9,7 @@ attachment can also be downloaded on its own, as it was uploaded).
 """
 
 import io
+import logging
 from contextlib import ExitStack
 from pathlib import Path
 
@@ -16,6 +17,7 @@ import pikepdf
 from django.utils import timezone
 
 from jobcenters import accession_pdf
+from reports.logos import MAX_LOGO_SIDE_PX, png_size
 from reports.markup import render_markup
 from reports.models import AttachmentDocument, RenderingKind
 from reports.overview import jobcenter_profile, reader_sections, status_overview
@@ -24,6 +26,8 @@ from reports.pdf import render_pdf_parts
 CIRCULAR_TEMPLATE = "reports/circular_pdf.html"
 AGREEMENT_TEMPLATE = "reports/agreement_pdf.html"
 SEPARATOR_TEMPLATE = "reports/attachment_separator_pdf.html"
+
+logger = logging.getLogger(__name__)
 
 
 def letterhead_of(association):
@@ -45,13 +49,32 @@ def letterhead_of(association):
         )
 
 
+def logo_url(letterhead):
+    """The file URL of the letterhead's logo for the PDF, or "" without one.
+
+    A logo stored before uploads were checked and scaled down (reports.logos) may be too
+    big to decode on every render: one beyond the upload limit is left out.
+    """
+    if not letterhead.logo:
+        return ""
+    try:
+        with letterhead.logo.open("rb") as stored:
+            size = png_size(stored.read(24))
+    except OSError:
+        return ""
+    if size is None or max(size) > MAX_LOGO_SIDE_PX:
+        logger.warning("Logo %s left out of the PDF: %s pixels", letterhead.logo.name, size)
+        return ""
+    return Path(letterhead.logo.path).as_uri()
+
+
 def circular_context(circular):
     """What the circular's PDF and its page on the site show."""
     letterhead = letterhead_of(circular.association)
     return {
         "circular": circular,
         "letterhead": letterhead,
-        "logo_url": Path(letterhead.logo.path).as_uri() if letterhead.logo else "",
+        "logo_url": logo_url(letterhead),
         "summary": render_markup(circular.summary),
         "body": render_markup(circular.body),
         "attachments": list(circular.attachments.select_related("agreement").order_by("position")),

@@ -5,6 +5,7 @@ import time
 
 import pikepdf
 import pytest
+from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from PIL import Image
@@ -158,3 +159,21 @@ def test_a_cleared_logo_file_is_deleted(client, users, nrw, django_capture_on_co
     assert response.status_code == 302
     assert not _stored(nrw.landkreistag)
     assert not old.storage.exists(old.name)
+
+
+def test_a_huge_logo_stored_before_the_check_is_left_out_of_the_pdf(nrw):
+    letterhead = Letterhead.objects.create(
+        association=nrw.landkreistag,
+        name="Landkreistag Nordrhein-Westfalen",
+        street="Kavalleriestraße 8",
+        postal_code="40213",
+        city="Düsseldorf",
+    )
+    huge = _image("PNG", (9400, 9400), mode="1")
+    letterhead.logo.save("logo.png", ContentFile(huge))  # past the admin's form
+    circular = factories.CircularFactory(association=nrw.landkreistag, final=True)
+
+    pdf, _pages = circular_pdf(circular)
+
+    with pikepdf.open(io.BytesIO(pdf)) as document:
+        assert not list(document.pages[0].get_images())
