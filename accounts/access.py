@@ -389,10 +389,16 @@ def can_send_circular(user, circular):
     return can_render_circular(user, circular) and circular.is_final and circular.sent_at is None
 
 
+def can_resend_circular(user, circular):
+    """The e-mails of a sent circular that failed are sent again by its association."""
+    return can_render_circular(user, circular) and circular.sent_at is not None
+
+
 CIRCULAR_ACTIONS = {
     "change": can_change_circular,
     "render": can_render_circular,
     "send": can_send_circular,
+    "resend": can_resend_circular,
 }
 
 

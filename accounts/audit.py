@@ -59,6 +59,7 @@ class AuditAction(models.TextChoices):
     CIRCULAR_ATTACHMENT_ADDED = "circular_attachment_added", _("Anlage hinzugefügt")
     CIRCULAR_ATTACHMENT_REMOVED = "circular_attachment_removed", _("Anlage entfernt")
     CIRCULAR_SENT = "circular_sent", _("Versandt")
+    CIRCULAR_MAILS_RESENT = "circular_mails_resent", _("E-Mails erneut versandt")
 
 
 # The sentence of an action whose event carries details in ``data``; every other action
@@ -74,6 +75,7 @@ SENTENCES = {
     AuditAction.CIRCULAR_ATTACHMENT_ADDED: _("Anlage %(label)s „%(title)s“ hinzugefügt"),
     AuditAction.CIRCULAR_ATTACHMENT_REMOVED: _("Anlage %(label)s „%(title)s“ entfernt"),
     AuditAction.CIRCULAR_SENT: _("An %(count)s Jobcenter versandt"),
+    AuditAction.CIRCULAR_MAILS_RESENT: _("%(count)s fehlgeschlagene E-Mails erneut versandt"),
 }
 
 # Variants an event asks for with ``data["again"]`` (a second submission, say).

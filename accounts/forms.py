@@ -1,9 +1,11 @@
 from django import forms
 from django.contrib.auth import forms as auth_forms
+from django.template.loader import render_to_string
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import AccessibilityFeedback
 from core.text import CleanTextMixin
+from outbox import services as outbox
 
 
 class LoginForm(CleanTextMixin, auth_forms.AuthenticationForm):
@@ -38,14 +40,13 @@ class PasswordResetForm(CleanTextMixin, auth_forms.PasswordResetForm):
         to_email,
         html_email_template_name=None,
     ):
-        """Render the e-mail here and leave sending it to a worker."""
-        from django.template.loader import render_to_string
-
-        from accounts.tasks import send_email
-
-        subject = "".join(render_to_string(subject_template_name, context).splitlines())
-        body = render_to_string(email_template_name, context)
-        send_email.delay(subject, body, [to_email])
+        """Queue the e-mail in the outbox: a worker sends it, even after Redis was down."""
+        outbox.enqueue(
+            to=to_email,
+            subject=render_to_string(subject_template_name, context),
+            body=render_to_string(email_template_name, context),
+            secret=True,
+        )
 
 
 class SetPasswordForm(CleanTextMixin, auth_forms.SetPasswordForm):

@@ -3,14 +3,21 @@
 import datetime
 
 from django.conf import settings
+from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
+from django.utils.translation import override
 
 from accounts.audit import AuditAction, record_event
 from accounts.models import ROLES_BY_ORGANISATION_KIND, AccessibilityFeedback, User
+from outbox import services as outbox
 
 
 def changed_fields(instance, data):
@@ -59,8 +66,6 @@ def user_create(
     is_superuser=False,
 ):
     """Create a user without a password and e-mail them a link to set one."""
-    from accounts.tasks import send_password_setup_email
-
     validate_role(organisation=organisation, role=role)
     user = User(
         username=username,
@@ -81,8 +86,27 @@ def user_create(
         action=AuditAction.USER_CREATED,
         changes={"organisation": str(organisation or ""), "role": role},
     )
-    transaction.on_commit(lambda: send_password_setup_email.delay(user.pk))
+    _queue_password_setup(user)
     return user
+
+
+def _queue_password_setup(user):
+    """The link to choose a password (Django's reset token), queued with the new user."""
+    if not user.email:
+        return
+    link = settings.SITE_URL + reverse(
+        "password_reset_confirm",
+        kwargs={
+            "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
+            "token": default_token_generator.make_token(user),
+        },
+    )
+    outbox.enqueue_template(
+        to=user.email,
+        template="accounts/email/password_setup",
+        context={"user": user, "link": link},
+        secret=True,
+    )
 
 
 def feedback_sender(address):
@@ -110,8 +134,6 @@ def feedback_submit(*, name, email, page, message, sender=""):
     ``FEEDBACK_LIMIT`` e-mails in all within an hour it is held back, not e-mailed, so that
     a script cannot flood the operator's mailbox; the admin lists what was held back.
     """
-    from accounts.tasks import send_feedback_to_operator
-
     feedback = AccessibilityFeedback.objects.create(
         name=name,
         email=email,
@@ -120,6 +142,13 @@ def feedback_submit(*, name, email, page, message, sender=""):
         sender=sender,
         held_back=feedback_held_back(sender=sender),
     )
-    if not feedback.held_back:
-        transaction.on_commit(lambda: send_feedback_to_operator.delay(feedback.pk))
+    if feedback.held_back:
+        return feedback
+    with override("de"):
+        outbox.enqueue(
+            to=settings.OPERATOR_EMAIL,
+            subject=f"Rückmeldung zur Barrierefreiheit vom {feedback.created_at:%d.%m.%Y}",
+            body=render_to_string("accounts/email/feedback.txt", {"feedback": feedback}),
+            reply_to=email,
+        )
     return feedback

@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "axes",
+    "outbox",
     "accounts",
     "agreements",
     "jobcenters",
@@ -258,6 +259,8 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
 }
 # What `celery beat` starts (one beat per installation, see docker-compose.yml).
 CELERY_BEAT_SCHEDULE = {
+    # Sends the e-mails whose dispatch failed (Redis was down) or whose worker died.
+    "outbox-sweep": {"task": "outbox.tasks.sweep", "schedule": 60.0},
     "prune-renderings": {
         "task": "reports.tasks.prune_renderings",
         "schedule": crontab(hour=3, minute=15),

@@ -1,8 +1,8 @@
 """E-mails Rahmenwerk writes: rendered in German from a template pair, linked to the site.
 
-Each kind of e-mail is built by one function of its app (``jobcenters.tasks``,
-``measures.tasks``) that returns an ``EmailMessage`` or ``None`` when nobody is to get it;
-the task that calls it only sends. So a kind can be routed elsewhere (an outbox) in one place.
+Each kind of e-mail is built by one function of its app (``jobcenters.emails``,
+``measures.emails``) that returns an ``EmailMessage`` or ``None`` when nobody is to get it;
+the service queues it in the outbox (``outbox.services.enqueue_email``), which sends it.
 """
 
 from django.conf import settings
@@ -25,12 +25,3 @@ def build_email(template, context, to):
         subject = render_to_string(f"{template}_subject.txt", context).strip()
         body = render_to_string(f"{template}.txt", context)
     return EmailMessage(subject=subject, body=body, to=list(to))
-
-
-def send_built(build, obj):
-    """Build the e-mail about ``obj`` (gone: nothing) with ``build`` and send it, if any."""
-    if obj is None:
-        return
-    message = build(obj)
-    if message is not None:
-        message.send()

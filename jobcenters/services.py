@@ -13,8 +13,10 @@ from django.utils.translation import gettext as _
 from accounts.models import AuditEvent, Organisation, OrganisationKind, RegionKind, State
 from accounts.services import AuditAction, changed_fields, record_event
 from agreements.models import FrameworkAgreement
+from jobcenters.emails import EMAILS
 from jobcenters.models import Accession, AccessionStatus, Jobcenter, JobcenterForm, PlannedMeasure
 from measures.services import measures_from_accession
+from outbox import services as outbox
 
 CONTACT_FIELDS = ["street", "postal_code", "city", "email", "phone", "website"]
 
@@ -288,10 +290,9 @@ def _check_editable(accession):
 
 
 def _notify(accession, event):
-    from jobcenters.tasks import send_accession_email
-
-    # robust: a mail that cannot be handed on is logged; the step itself is done.
-    transaction.on_commit(lambda: send_accession_email.delay(accession.pk, event), robust=True)
+    """Queue the e-mail of ``event`` (``jobcenters.emails.EMAILS``) with the step: sent
+    once it is committed, later if Redis or the mail server is down."""
+    outbox.enqueue_email(EMAILS[event](accession))
 
 
 @transaction.atomic

@@ -11,7 +11,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.services import AuditAction, changed_fields, record_event
+from measures.emails import EMAILS
 from measures.models import KEY_FIGURE_FIELDS, KeyFigures, Measure, ProgressNote, Publication
+from outbox import services as outbox
 
 # What a jobcenter fills in; the catalogue fields are set by the steps below.
 MEASURE_FIELDS = [
@@ -42,10 +44,9 @@ PUBLICATION_STEPS = {
 
 
 def _notify(measure, event):
-    """E-mail of ``event`` (``measures.tasks.EMAILS``) once the step is committed."""
-    from measures.tasks import send_measure_email
-
-    transaction.on_commit(lambda: send_measure_email.delay(measure.pk, event), robust=True)
+    """Queue the e-mail of ``event`` (``measures.emails.EMAILS``) with the step: sent once
+    it is committed, later if Redis or the mail server is down."""
+    outbox.enqueue_email(EMAILS[event](measure))
 
 
 class PublicationStateError(Exception):

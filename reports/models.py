@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organisation, OrganisationKind
+from outbox.models import MailStatus, OutgoingEmail
 
 
 def letterhead_logo_name(instance, filename) -> str:
@@ -285,7 +286,7 @@ class Circular(models.Model):
 
 
 class CircularRecipient(models.Model):
-    """A member jobcenter a final circular was sent to, and when its e-mail went out."""
+    """A member jobcenter a final circular was sent to, and the e-mail that tells it."""
 
     circular = models.ForeignKey(
         Circular,
@@ -302,7 +303,10 @@ class CircularRecipient(models.Model):
     # Where the e-mail went (``jobcenters.contacts``): the registry's address, else the
     # accession's contact person, else every manager; empty when the jobcenter had none.
     emails = models.JSONField(_("E-Mail-Adressen"), default=list, blank=True)
-    emailed_at = models.DateTimeField(_("E-Mail versandt am"), null=True, blank=True)
+    # One e-mail per address, queued with the recipient: whether and when each went out.
+    mails = models.ManyToManyField(
+        OutgoingEmail, blank=True, related_name="+", verbose_name=_("E-Mails")
+    )
 
     class Meta:
         verbose_name = _("Empfänger")
@@ -316,6 +320,28 @@ class CircularRecipient(models.Model):
 
     def __str__(self):
         return f"{self.circular.number_label} → {self.jobcenter}"
+
+    @property
+    def emailed_at(self):
+        """When the last of its e-mails went out; ``None`` until all have."""
+        mails = list(self.mails.all())
+        if not mails or any(mail.sent_at is None for mail in mails):
+            return None
+        return max(mail.sent_at for mail in mails)
+
+    @property
+    def mail_status(self):
+        """How its e-mails stand, worst first: "failed", "retrying" (tried, not through
+        yet), "queued", "sent", or "" without an address."""
+        mails = list(self.mails.all())
+        if any(mail.status == MailStatus.FAILED for mail in mails):
+            return "failed"
+        waiting = [mail for mail in mails if mail.status == MailStatus.QUEUED]
+        if any(mail.attempts for mail in waiting):
+            return "retrying"
+        if waiting:
+            return "queued"
+        return "sent" if mails else ""
 
 
 def attachment_file_name(instance, filename) -> str:

@@ -9,6 +9,7 @@ number) is the database's second line.
 
 import datetime
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
@@ -18,6 +19,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.services import AuditAction, changed_fields, record_event
+from outbox import services as outbox
+from outbox.models import MailStatus, OutgoingEmail
 from reports.models import (
     AttachmentDocument,
     Circular,
@@ -218,12 +221,12 @@ def circular_send(*, circular, user):
 
     Records a recipient per jobcenter with the addresses it is sent to
     (``jobcenters.contacts``: the registry's, else the accession's contact person, else
-    the managers); the e-mails (a link to the circular, which only recipients, the
-    association and the state's readers can open) go out from a worker after the commit.
-    Returns the number of recipients.
+    the managers) and queues an e-mail to each address (a link to the circular, which only
+    recipients, the association and the state's readers can open) in the outbox, in the
+    same transaction: a worker sends each after the commit, and what Redis or the mail
+    server held up goes out later. Returns the recipients.
     """
     from reports.selectors import circular_addressees
-    from reports.tasks import send_circular
 
     circular = Circular.objects.select_for_update().get(pk=circular.pk)
     if not circular.is_final:
@@ -233,14 +236,26 @@ def circular_send(*, circular, user):
             _("Das Rundschreiben %(number)s ist schon versandt.")
             % {"number": circular.number_label}
         )
-    recipients = CircularRecipient.objects.bulk_create(
+    link = settings.SITE_URL + circular.get_absolute_url()
+    recipients, mails = [], {}
+    for addressee in circular_addressees(circular):
+        recipient = CircularRecipient(
+            circular=circular,
+            jobcenter=addressee.jobcenter,
+            emails=list(addressee.addresses.emails),
+        )
+        mails[addressee.jobcenter.pk] = outbox.enqueue_template(
+            to=recipient.emails,
+            template="reports/email/circular",
+            context={"circular": circular, "recipient": recipient, "link": link},
+        )
+        recipients.append(recipient)
+    CircularRecipient.objects.bulk_create(recipients)
+    CircularRecipient.mails.through.objects.bulk_create(
         [
-            CircularRecipient(
-                circular=circular,
-                jobcenter=addressee.jobcenter,
-                emails=list(addressee.addresses.emails),
-            )
-            for addressee in circular_addressees(circular)
+            CircularRecipient.mails.through(circularrecipient=recipient, outgoingemail=mail)
+            for recipient in recipients
+            for mail in mails[recipient.jobcenter_id]
         ]
     )
     circular.sent_at = timezone.now()
@@ -251,8 +266,36 @@ def circular_send(*, circular, user):
         action=AuditAction.CIRCULAR_SENT,
         data={"count": len(recipients)},
     )
-    transaction.on_commit(lambda: send_circular.delay(circular.pk), robust=True)
-    return len(recipients)
+    return recipients
+
+
+def circular_mail_counts(circular):
+    """How the e-mails of a sent circular stand: ``{status: count}`` (``MailStatus``), and
+    ``"none"`` for the recipients without an address."""
+    counts = dict.fromkeys(MailStatus.values, 0)
+    mails = OutgoingEmail.objects.filter(pk__in=circular.recipients.values("mails"))
+    for status in mails.values_list("status", flat=True):
+        counts[status] += 1
+    counts["none"] = circular.recipients.filter(emails=[]).count()
+    return counts
+
+
+@transaction.atomic
+def circular_resend(*, circular, user):
+    """Queue once more the e-mails of a sent circular that failed for good; returns how
+    many."""
+    failed = OutgoingEmail.objects.filter(
+        pk__in=circular.recipients.values("mails"), status=MailStatus.FAILED
+    )
+    count = outbox.resend(failed)
+    if count:
+        record_event(
+            actor=user,
+            obj=circular,
+            action=AuditAction.CIRCULAR_MAILS_RESENT,
+            data={"count": count},
+        )
+    return count
 
 
 def check_finalisable(circular):

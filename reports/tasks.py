@@ -11,14 +11,9 @@ import logging
 from celery import shared_task
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
-from django.core.mail import send_mail
-from django.template.loader import render_to_string
-from django.utils import timezone
-from django.utils.translation import override
 
 from reports import services
 from reports.documents import build_pdf
-from reports.models import CircularRecipient
 
 logger = logging.getLogger(__name__)
 
@@ -53,44 +48,6 @@ def render(self, rendering_id):
     except (SoftTimeLimitExceeded, Exception) as error:
         services.rendering_fail(rendering_id=rendering_id, error=error)
         raise
-
-
-@shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
-def send_circular(circular_id):
-    """E-mail each recipient of a circular that has an address and has not had it yet.
-
-    One e-mail per jobcenter, marked as sent right after it went out: a retry after a
-    failure sends only the rest.
-    """
-    pending = (
-        CircularRecipient.objects.filter(circular_id=circular_id, emailed_at__isnull=True)
-        .exclude(emails=[])
-        .select_related("circular__association", "jobcenter")
-        .order_by("pk")
-    )
-    failed = []
-    for recipient in pending:
-        circular = recipient.circular
-        with override("de"):
-            context = {
-                "circular": circular,
-                "recipient": recipient,
-                "link": settings.SITE_URL + circular.get_absolute_url(),
-            }
-            try:
-                send_mail(
-                    subject=render_to_string("reports/email/circular_subject.txt", context).strip(),
-                    message=render_to_string("reports/email/circular.txt", context),
-                    from_email=None,
-                    recipient_list=recipient.emails,
-                )
-            except OSError as error:  # smtplib's errors are OSErrors
-                # One refused address must not hold up the others.
-                failed.append(error)
-                continue
-        CircularRecipient.objects.filter(pk=recipient.pk).update(emailed_at=timezone.now())
-    if failed:
-        raise failed[0]  # retried with backoff: only the ones still missing go again
 
 
 @shared_task

@@ -12,6 +12,7 @@ urlpatterns = [
     path("<int:pk>/abschliessen/", views.circular_finalise, name="finalise"),
     path("<int:pk>/pdf/", views.circular_render, name="render"),
     path("<int:pk>/versenden/", views.circular_send, name="send"),
+    path("<int:pk>/erneut-versenden/", views.circular_resend, name="resend"),
     path("<int:pk>/anlagen/neu/", views.attachment_add, name="attachment-add"),
     path(
         "<int:pk>/anlagen/dokument/",

@@ -16,6 +16,7 @@ from accounts import access
 from accounts.models import AuditEvent, Role
 from jobcenters.accession_views import private_download
 from jobcenters.views import PAGE_SIZE
+from outbox import services as outbox
 from reports import selectors, services
 from reports.documents import circular_context
 from reports.forms import AttachmentForm, CircularForm, DocumentAttachmentForm
@@ -111,9 +112,13 @@ def circular_detail(request, pk):
             if circular.is_final and circular.sent_at is None
             else {}
         ),
-        "recipients": circular.recipients.select_related("jobcenter").order_by("jobcenter__name")
+        "recipients": circular.recipients.select_related("jobcenter")
+        .prefetch_related("mails")
+        .order_by("jobcenter__name")
         if circular.sent_at and user.role != Role.JOBCENTER_MANAGER
         else None,
+        "mail_counts": services.circular_mail_counts(circular) if circular.sent_at else None,
+        "can_resend": access.can_resend_circular(user, circular),
         "history": AuditEvent.objects.for_object(circular) if can_render else None,
     }
     return render(request, "reports/circular_detail.html", context)
@@ -157,18 +162,29 @@ def circular_send(request, pk):
     circular = access.get_circular_for_user(request.user, pk, action="send")
     if request.method == "POST":
         try:
-            count = services.circular_send(circular=circular, user=request.user)
+            recipients = services.circular_send(circular=circular, user=request.user)
         except services.CircularStateError as error:
             messages.error(request, str(error))
         else:
+            emails = sum(len(recipient.emails) for recipient in recipients)
+            # Honest: queued, not yet sent; the list below counts what went out.
             messages.success(
                 request,
                 ngettext(
                     "Das Rundschreiben ist an %(count)s Jobcenter versandt.",
                     "Das Rundschreiben ist an %(count)s Jobcenter versandt.",
-                    count,
+                    len(recipients),
                 )
-                % {"count": count},
+                % {"count": len(recipients)}
+                + " "
+                + ngettext(
+                    "%(emails)s E-Mail geht hinaus; wie viele schon hinausgegangen sind, "
+                    "steht unter „Empfänger“.",
+                    "%(emails)s E-Mails gehen hinaus; wie viele schon hinausgegangen sind, "
+                    "steht unter „Empfänger“.",
+                    emails,
+                )
+                % {"emails": emails},
             )
         return redirect(reverse("circulars:detail", args=[circular.pk]) + "#empfaenger")
     context = {"circular": circular, **_send_preview_context(request.user, circular)}
@@ -184,6 +200,16 @@ def _send_preview_context(user, circular):
         for addressee in preview.unreached
     ]
     return {"preview": preview, "unreached": unreached}
+
+
+@login_required
+@require_POST
+def circular_resend(request, pk):
+    """Send the e-mails of a sent circular that failed for good once more."""
+    circular = access.get_circular_for_user(request.user, pk, action="resend")
+    count = services.circular_resend(circular=circular, user=request.user)
+    messages.success(request, outbox.resent_message(count))
+    return redirect(reverse("circulars:detail", args=[circular.pk]) + "#empfaenger")
 
 
 @login_required

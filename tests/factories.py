@@ -14,6 +14,7 @@ from accounts.models import Organisation, OrganisationKind, RegionKind, Role, St
 from agreements.models import ActionField, FrameworkAgreement
 from jobcenters.models import Accession, AccessionStatus, Jobcenter, JobcenterForm, PlannedMeasure
 from measures.models import KeyFigures, Measure, MeasureStatus, Publication
+from outbox.models import MailStatus, OutgoingEmail
 from reports.models import (
     Circular,
     CircularAttachment,
@@ -281,9 +282,27 @@ class CircularAttachmentFactory(DjangoModelFactory):
     file = factory.LazyFunction(lambda: ContentFile(minimal_pdf(), name="anlage.pdf"))
 
 
+class OutgoingEmailFactory(DjangoModelFactory):
+    class Meta:
+        model = OutgoingEmail
+
+    to = factory.Sequence(lambda n: f"empfaenger{n}@example.org")
+    subject = "Rundschreiben 151/18 des Landkreistages NRW"
+    body = "Sehr geehrte Damen und Herren,"
+
+    class Params:
+        sent = factory.Trait(
+            status=MailStatus.SENT, attempts=1, sent_at=factory.LazyFunction(timezone.now)
+        )
+        failed = factory.Trait(
+            status=MailStatus.FAILED, attempts=8, error="SMTPRecipientsRefused: refused"
+        )
+
+
 class CircularRecipientFactory(DjangoModelFactory):
     class Meta:
         model = CircularRecipient
+        skip_postgeneration_save = True
 
     circular = factory.SubFactory(
         CircularFactory, final=True, sent_at=factory.LazyFunction(timezone.now)
@@ -291,9 +310,11 @@ class CircularRecipientFactory(DjangoModelFactory):
     jobcenter = factory.SubFactory(JobcenterFactory, kreis=True)
     emails = factory.LazyAttribute(lambda o: [o.jobcenter.email or "jobcenter@example.org"])
 
-    class Params:
-        # This jobcenter's e-mail went out.
-        sent = factory.Trait(emailed_at=factory.LazyFunction(timezone.now))
+    @factory.post_generation
+    def sent(self, create, extracted, **kwargs):
+        """``sent=True``: this jobcenter's e-mails went out."""
+        if create and extracted:
+            self.mails.set(OutgoingEmailFactory(to=address, sent=True) for address in self.emails)
 
 
 class RenderingFactory(DjangoModelFactory):

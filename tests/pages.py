@@ -738,6 +738,7 @@ NOT_PAGES = {
     "measures:key-figures-export-xlsx": "a download; tests/measures/test_views.py",
     "circulars:render": "POST only, redirects; tests/reports/test_views.py",
     "circulars:attachment": "a PDF download; tests/reports/test_views.py",
+    "circulars:resend": "POST only, redirects; tests/reports/test_sending.py",
     "renderings:status": "JSON for the status page's script; tests/reports/test_views.py",
     "renderings:download": "a PDF download; tests/reports/test_views.py",
     "renderings:retry": "POST only, redirects; tests/reports/test_views.py",

@@ -644,12 +644,28 @@ def _circular_attachment_removed(w):
 @story(AuditAction.CIRCULAR_SENT)
 def _circular_sent(w):
     circular = w.world.unsent_circular
-    count = reports.circular_send(circular=circular, user=w.users.staedtetag)
+    count = len(reports.circular_send(circular=circular, user=w.users.staedtetag))
     return _circular_page(
         circular,
         w.users.staedtetag,
         _strong(f"An {count} Jobcenter versandt"),
         _strong(f"Sent to {count} jobcenters"),
+    )
+
+
+@story(AuditAction.CIRCULAR_MAILS_RESENT)
+def _circular_mails_resent(w):
+    circular = w.world.unsent_circular
+    recipients = reports.circular_send(circular=circular, user=w.users.staedtetag)
+    for recipient in recipients:
+        recipient.mails.update(status="failed")
+    count = reports.circular_resend(circular=circular, user=w.users.staedtetag)
+    assert count
+    return _circular_page(
+        circular,
+        w.users.staedtetag,
+        _strong(f"{count} fehlgeschlagene E-Mails erneut versandt"),
+        _strong(f"{count} failed emails sent again"),
     )
 
 

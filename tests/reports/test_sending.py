@@ -8,9 +8,10 @@ from django.urls import reverse
 
 from accounts.models import AuditEvent
 from jobcenters.models import Jobcenter
+from outbox import tasks as outbox_tasks
+from outbox.models import MailStatus, OutgoingEmail
 from reports import services
 from reports.models import CircularRecipient
-from reports.tasks import send_circular
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -38,10 +39,10 @@ def kreise(nrw):
 def test_a_circular_goes_to_every_member_jobcenter_and_no_other(final, kreise, nrw, users):
     with_hessen = factories.JobcenterFactory(kreis=True, state="HE", name="Jobcenter Fulda")
 
-    count = services.circular_send(circular=final, user=users.landkreistag)
+    recipients = services.circular_send(circular=final, user=users.landkreistag)
 
     jobcenters = {recipient.jobcenter for recipient in final.recipients.all()}
-    assert count == 3
+    assert len(recipients) == 3
     assert jobcenters == set(kreise)
     assert nrw.city_jobcenter not in jobcenters
     assert with_hessen not in jobcenters
@@ -74,16 +75,72 @@ def test_who_received_it_is_recorded(final, kreise, users, django_capture_on_com
     assert event.summary == "An 3 Jobcenter versandt"
 
 
-def test_a_second_run_of_the_task_sends_only_what_is_still_missing(final, kreise, users):
-    services.circular_send(circular=final, user=users.landkreistag)
-    CircularRecipient.objects.filter(jobcenter__name="Jobcenter Kreis Olpe").update(
-        emailed_at="2018-03-12T10:00:00Z"
+def test_each_e_mail_is_sent_once_however_often_its_task_runs(final, kreise, users):
+    recipients = services.circular_send(circular=final, user=users.landkreistag)
+
+    for recipient in recipients:
+        for sent_mail in recipient.mails.all():
+            outbox_tasks.send(sent_mail.pk)
+            outbox_tasks.send(sent_mail.pk)
+    outbox_tasks.sweep()
+
+    assert sorted(message.to[0] for message in mail.outbox) == [
+        "olpe@jc.example",
+        "steinfurt@jobcenter.example",
+    ]
+
+
+def test_an_address_that_breaks_its_mail_stops_none_of_the_others(
+    client, final, kreise, users, django_capture_on_commit_callbacks
+):
+    # First in line, with a line break (header injection) no form would take: an import, the
+    # shell. It once stopped every mail after it.
+    borken = factories.JobcenterFactory(kreis=True, name="Jobcenter Kreis Borken")
+    Jobcenter.objects.filter(pk=borken.pk).update(email="borken@jc.example\nBcc: x@evil.example")
+    client.force_login(users.landkreistag)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("circulars:send", args=[final.pk]))
+    page = client.get(final.get_absolute_url()).content.decode()
+
+    assert sorted(message.to[0] for message in mail.outbox) == [
+        "olpe@jc.example",
+        "steinfurt@jobcenter.example",
+    ]
+    assert "2 E-Mails sind hinausgegangen, 1 wartet auf Versand." in page
+    assert "noch nicht zugestellt; wird erneut versucht" in page
+
+
+def test_the_failed_mails_of_a_circular_are_sent_again_on_request(
+    client, final, kreise, users, django_capture_on_commit_callbacks
+):
+    recipients = services.circular_send(circular=final, user=users.landkreistag)
+    failed = next(mail for recipient in recipients for mail in recipient.mails.all())
+    OutgoingEmail.objects.filter(pk=failed.pk).update(status=MailStatus.FAILED, attempts=8)
+    client.force_login(users.landkreistag)
+    assert (
+        "Fehlgeschlagene E-Mails erneut versenden"
+        in client.get(final.get_absolute_url()).content.decode()
     )
 
-    send_circular(final.pk)
-    send_circular(final.pk)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("circulars:resend", args=[final.pk]), follow=True)
 
-    assert [message.to for message in mail.outbox] == [["steinfurt@jobcenter.example"]]
+    assert "1 E-Mail wird erneut versandt." in response.content.decode()
+    assert [message.to for message in mail.outbox] == [[failed.to]]
+
+
+def test_only_the_association_sends_its_failed_mails_again(client, final, kreise, users):
+    services.circular_send(circular=final, user=users.landkreistag)
+
+    for user, status in [
+        (users.ministry, 403),
+        (users.kreis_manager, 403),
+        (users.staedtetag, 404),
+        (users.hessen_ministry, 404),
+    ]:
+        client.force_login(user)
+        assert client.post(reverse("circulars:resend", args=[final.pk])).status_code == status
 
 
 def test_a_circular_is_sent_only_once(final, kreise, users):
@@ -133,6 +190,8 @@ def test_sending_through_the_page_names_the_count(
 
     assert "Jobcenter Kreis Lippe" in confirm  # named as having no address
     assert "Das Rundschreiben ist an 3 Jobcenter versandt." in page
+    assert "2 E-Mails gehen hinaus" in page
+    assert "2 E-Mails sind hinausgegangen." in page
     assert "steinfurt@jobcenter.example" in page
 
 

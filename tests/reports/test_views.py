@@ -73,6 +73,19 @@ def test_a_bad_date_is_named_at_its_field_and_keeps_what_was_typed(staedtetag_cl
     assert not Circular.objects.exists()
 
 
+@pytest.mark.parametrize("line_break", ["\n", "\r", "\r\n"])
+def test_a_subject_with_a_line_break_is_refused_at_its_field(staedtetag_client, line_break):
+    # The subject becomes the e-mail's Subject header: a line break would start another.
+    response = staedtetag_client.post(
+        reverse("circulars:new"), _form(subject=f"Stand{line_break}Bcc: x@evil.example")
+    )
+
+    assert response.status_code == 200
+    [error] = response.context["form"].errors["subject"]
+    assert error.startswith("Bitte schreiben Sie alles in eine Zeile")
+    assert not Circular.objects.exists()
+
+
 def test_finalising_gives_the_number_and_renders_the_pdf(
     client, users, nrw, django_capture_on_commit_callbacks
 ):

@@ -1,13 +1,9 @@
-"""E-mails about accessions, sent by Celery workers after the change is committed.
-
-One function per kind builds the e-mail (``core.emails``); ``send_accession_email`` sends it.
+"""E-mails about accessions: one function per kind builds it (``core.emails``); the
+service queues it in the outbox in its transaction (``outbox.services.enqueue_email``).
 """
 
-from celery import shared_task
-
-from core.emails import build_email, send_built, site_link
+from core.emails import build_email, site_link
 from jobcenters.contacts import jobcenter_addresses, ministry_addresses
-from jobcenters.models import Accession
 
 
 def _jobcenter_recipients(accession):
@@ -48,13 +44,3 @@ EMAILS = {
     "accepted": accepted_email,
     "returned": returned_email,
 }
-
-
-@shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
-def send_accession_email(accession_id, event):
-    """Send the e-mail of kind ``event`` (``EMAILS``) about one accession."""
-    build = EMAILS[event]
-    accession = (
-        Accession.objects.select_related("jobcenter", "agreement").filter(pk=accession_id).first()
-    )
-    send_built(build, accession)

@@ -1,14 +1,12 @@
-"""E-mails about the catalogue of good practice, sent by Celery workers after the commit.
-
-One function per kind builds the e-mail (``core.emails``); ``send_measure_email`` sends it.
+"""E-mails about the catalogue of good practice: one function per kind builds it
+(``core.emails``); the service queues it in the outbox in its transaction
+(``outbox.services.enqueue_email``).
 """
 
-from celery import shared_task
 from django.urls import reverse
 
-from core.emails import build_email, send_built, site_link
+from core.emails import build_email, site_link
 from jobcenters.contacts import jobcenter_addresses, ministry_addresses
-from measures.models import Measure
 
 
 def _email(measure, template, to, **context):
@@ -51,15 +49,3 @@ EMAILS = {
     "declined": declined_email,
     "unpublished": unpublished_email,
 }
-
-
-@shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
-def send_measure_email(measure_id, event):
-    """Send the e-mail of kind ``event`` (``EMAILS``) about one measure."""
-    build = EMAILS[event]
-    measure = (
-        Measure.objects.select_related("jobcenter", "agreement", "action_field")
-        .filter(pk=measure_id)
-        .first()
-    )
-    send_built(build, measure)
