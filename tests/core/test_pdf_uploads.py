@@ -10,6 +10,8 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import translation
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from core.pdf_uploads import (
     ACCESSION_MAX_PAGES,
@@ -355,3 +357,23 @@ def test_an_upload_that_cannot_be_checked_now_is_refused_with_a_reason(monkeypat
         "Das PDF konnte gerade nicht geprüft werden, der Server ist ausgelastet. Bitte laden "
         "Sie es in einigen Minuten noch einmal hoch."
     ]
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.binary(max_size=3000))
+def test_any_bytes_behind_a_pdf_header_are_judged_never_an_error(body):
+    try:
+        check_pdf_upload(upload(b"%PDF-1.7\n" + body))
+    except ValidationError as refused:
+        assert refused.error_list
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    st.binary(min_size=1, max_size=200).filter(
+        # A tail with an end marker of its own is a (broken) section; that is another test.
+        lambda tail: tail.strip(b"\x00\t\n\x0c\r ") and b"%%EOF" not in tail
+    )
+)
+def test_anything_but_white_space_after_the_last_eof_is_refused(tail):
+    assert refusal_codes(lambda: corpus.pdf_bytes() + tail) == ["trailing_data"]
