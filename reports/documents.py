@@ -16,6 +16,7 @@ from pathlib import Path
 import pikepdf
 from django.utils import timezone
 
+from accounts.models import OrganisationKind
 from jobcenters import accession_pdf
 from reports.logos import MAX_LOGO_SIDE_PX, png_size
 from reports.markup import render_markup
@@ -207,10 +208,13 @@ READER_TEMPLATE = "reports/reader_pdf.html"
 
 def reader_pdf(rendering):
     """The Reader: a cover, contents with page numbers, a section per action field."""
+    agreement = rendering.agreement
     context = {
-        "agreement": rendering.agreement,
-        "sections": reader_sections(rendering.agreement),
+        "agreement": agreement,
+        "sections": reader_sections(agreement),
         "made_at": timezone.localtime(),
+        # The state's ministry makes the Reader (access.can_make_reader): it is the publisher.
+        "publisher": agreement.parties.filter(kind=OrganisationKind.MINISTRY).first(),
     }
     pdf, page_counts = render_pdf_parts([(READER_TEMPLATE, context)])
     return pdf, page_counts[0]

@@ -343,6 +343,26 @@ def test_key_figures_show_the_latest_year_with_sums(ministry_client, accession_w
     assert [row["year"] for row in response.context["by_year"]] == [2025, 2024]
 
 
+def test_a_measure_s_text_shows_its_marks_as_emphasis_not_as_asterisks(
+    client, users, accession_world
+):
+    measure = accession_world.published_measure
+    measure.description = "Wir sprechen Arbeitgeber **gezielt** an. <b>kein HTML</b>"
+    measure.save()
+    client.force_login(users.ministry)
+
+    pages = [
+        client.get(reverse("measures:detail", args=[measure.pk])).content.decode(),
+        client.get(reverse("catalogue:detail", args=[measure.pk])).content.decode(),
+    ]
+    preview = client.get(reverse("catalogue:list")).content.decode()
+
+    for page in pages:
+        assert "Arbeitgeber <strong>gezielt</strong> an. &lt;b&gt;kein HTML&lt;/b&gt;" in page
+    assert "Arbeitgeber gezielt an." in preview
+    assert "**gezielt**" not in preview
+
+
 def test_key_figures_on_the_page_have_thousands_separators_the_export_raw_numbers(
     ministry_client, accession_world
 ):

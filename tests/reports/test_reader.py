@@ -3,6 +3,8 @@
 import subprocess
 
 import pytest
+from django.conf import settings
+from django.template.loader import render_to_string
 from django.urls import reverse
 
 from reports.documents import reader_pdf
@@ -49,6 +51,32 @@ def test_the_reader_pdf_has_a_cover_contents_with_page_numbers_and_the_contact(
     section = _text(pdf, 3)
     assert "„Hinschauen, statt wegschauen!“ – Inklusionstag Jobcenter Düsseldorf" in section
     assert "Ansprechperson Max Muster, inklusion@jobcenter.example" in section
+
+
+def test_the_reader_names_its_publisher_and_shows_no_raw_markup(accession_world, nrw):
+    nrw.agreement.parties.add(nrw.ministry)
+    measure = accession_world.published_measure
+    measure.description = "Wir sprechen Arbeitgeber **gezielt** an:\n- Messen\n- Besuche"
+    measure.save()
+    rendering = factories.RenderingFactory(kind="reader", circular=None, agreement=nrw.agreement)
+
+    pdf, _pages = reader_pdf(rendering)
+
+    assert "Herausgegeben von: MAGS NRW" in _text(pdf, 1)
+    section = _text(pdf, 3)
+    assert "Wir sprechen Arbeitgeber gezielt an: • Messen • Besuche" in section
+    assert "**" not in section
+
+
+def test_the_reader_never_hyphenates_e_mail_addresses_and_phone_numbers(accession_world, nrw):
+    html = render_to_string(
+        "reports/reader_pdf.html",
+        {"agreement": nrw.agreement, "sections": reader_sections(nrw.agreement)},
+    )
+    css = (settings.BASE_DIR / "static/pdf/reader.css").read_text()
+
+    assert '<span class="contact">inklusion@jobcenter.example</span>' in html
+    assert ".contact {\n  hyphens: none;" in css
 
 
 @pytest.mark.parametrize(
