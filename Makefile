@@ -5,12 +5,15 @@ MANAGE = $(VENV)/bin/python manage.py
 MESSAGES_ARGS = --no-location --no-obsolete -v 0 \
 	--ignore=.venv --ignore=node_modules --ignore=var --ignore=tests --ignore=bench
 UV_VERSION = 0.13.9
+PORT ?= 8000
+# Tests run in parallel, one xdist worker per core (see README, "Tests").
+PYTEST_ARGS ?= -n auto
 export UV_PYTHON_DOWNLOADS = never
 export UV_PROJECT_ENVIRONMENT = $(VENV)
 
 .PHONY: run test install lint format messages lock bench clean
 
-## run: install, migrate, load the demo data and serve at http://127.0.0.1:8000
+## run: install, migrate, load the demo data and serve at http://127.0.0.1:$(PORT) (PORT=8000)
 run: export DJANGO_DEBUG ?= true
 run: export DJANGO_HTTPS ?= false
 run: install
@@ -23,20 +26,22 @@ run: install
 		echo "REDIS_URL ist gesetzt: ein Celery-Worker läuft mit."; \
 		$(VENV)/bin/celery -A config worker -l info -Q celery,pdf & \
 		trap "kill $$! 2>/dev/null" EXIT INT TERM; \
-		$(MANAGE) runserver 127.0.0.1:8000; \
+		$(MANAGE) runserver 127.0.0.1:$(PORT); \
 	else \
 		echo "Aufgaben laufen ohne Worker direkt im Webprozess (REDIS_URL nicht gesetzt)."; \
-		$(MANAGE) runserver 127.0.0.1:8000; \
+		$(MANAGE) runserver 127.0.0.1:$(PORT); \
 	fi
 
 ## test: the whole suite (PostgreSQL, Redis and a real worker when DATABASE_URL and REDIS_URL are set)
-test: export DJANGO_SECRET_KEY ?= test-only-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz
-test: export DJANGO_HTTPS ?= false
-test: export DJANGO_STATIC_MANIFEST ?= false
-test: install
-	@mkdir -p var/static
-	$(MANAGE) compilemessages --ignore=.venv --ignore=node_modules -v 0
+# The test settings (tests/settings.py) and tests/conftest.py do the rest: plain `pytest` works too.
+test: install node_modules/.package-lock.json
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
+
+# axe-core for the browser sweep; npm ci again whenever package(-lock).json changed.
+node_modules/.package-lock.json: package.json package-lock.json
+	@command -v npm >/dev/null || { echo "npm fehlt: bitte 'apt-get install npm' (axe-core für die Browser-Tests)."; exit 1; }
+	npm ci --no-audit --no-fund
+	@touch $@
 
 install: $(VENV)/bin/uv
 	$(VENV)/bin/uv sync --locked --inexact --quiet

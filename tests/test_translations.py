@@ -40,8 +40,10 @@ def po_entries():
     return [entry for entry in entries if entry["msgid"]]
 
 
-def test_the_english_catalogue_has_entries():
-    assert len(po_entries()) > 200
+def test_every_entry_of_the_catalogue_is_read():
+    # The test below passes on whatever entries it is given: each one must be among them.
+    header = 1  # msgid "" with the catalogue's metadata
+    assert len(po_entries()) == PO_FILE.read_text(encoding="utf-8").count("\nmsgid ") - header
 
 
 def test_every_english_entry_is_translated():

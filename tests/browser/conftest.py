@@ -4,13 +4,19 @@ The demo data (``reports.demo.load_demo``) takes several seconds to load, mostly
 hashing, and ``transactional_db`` empties the database after every test. So the demo
 world is built once per session: loaded, one browser context per demo user kind logged in
 through the real login form, then the database, sessions included, is kept as a snapshot.
-Each test gets the snapshot back before it runs, so the logged-in contexts stay valid.
+
+Tests that change data ask for ``demo``: the snapshot is restored before each of them and
+the database emptied after it. Tests that only look (the axe sweep) ask for
+``demo_readonly``: the snapshot is restored once for their module and shared by all of its
+tests; a test that writes to it anyway fails (``_fingerprint``), so no test depends on
+what another one left behind.
 """
 
 import os
 import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 from django.apps import apps
@@ -142,28 +148,44 @@ class DemoWorld:
         return self.contexts[user_kind]
 
 
+def _private_storage(location):
+    return {
+        **django_settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": location, "base_url": None},
+        },
+    }
+
+
+def _live_server_host(world):
+    return urlsplit(world.base_url).hostname
+
+
 @pytest.fixture(scope="session")
-def demo_world(browser, live_server, django_db_setup, django_db_blocker, tmp_path_factory):
+def demo_world(request, browser, django_db_setup, django_db_blocker, tmp_path_factory):
     """The demo data and a context per user kind, logged in once, as a database snapshot.
 
     The demo's files (signed forms, attachments, the circular's PDF) go to ``files``; each
     test gets a copy in its own private storage (``demo``).
+
+    ``live_server`` is asked for here, not named as an argument: pytest-django gives every
+    test that names it (also through a fixture) ``transactional_db``, which empties the
+    database after the test, and ``demo_readonly`` keeps its data for the whole module.
     """
     from reports.demo import load_demo
 
+    live_server = request.getfixturevalue("live_server")
     world = DemoWorld(base_url=live_server.url, snapshot="")
     world.files = tmp_path_factory.mktemp("demo-private")
-    storages = {
-        **django_settings.STORAGES,
-        "default": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": world.files, "base_url": None},
-        },
-    }
     eager = celery_app.conf.task_always_eager
     with (
         django_db_blocker.unblock(),
-        override_settings(PASSWORD_HASHERS=PASSWORD_HASHERS, STORAGES=storages),
+        override_settings(
+            PASSWORD_HASHERS=PASSWORD_HASHERS,
+            STORAGES=_private_storage(world.files),
+            ALLOWED_HOSTS=[*django_settings.ALLOWED_HOSTS, _live_server_host(world)],
+        ),
     ):
         # The demo's circular PDF is rendered in-process, as ``make run`` does without Redis:
         # this fixture comes before the per-test switch to eager tasks.
@@ -193,6 +215,66 @@ def demo(demo_world, live_server, transactional_db, settings, private_media):
     shutil.copytree(demo_world.files, private_media, dirs_exist_ok=True)
     _restore(demo_world.snapshot)
     return demo_world
+
+
+def _fingerprint():
+    """Each table's row count and a hash of its rows: what a test that writes changes."""
+    quote = connection.ops.quote_name
+    row_hash = "sum(hashtext(t::text))" if connection.vendor == "postgresql" else "0"
+    tables = sorted(connection.introspection.table_names())
+    query = " UNION ALL ".join(
+        f"SELECT '{table}', count(*), {row_hash} FROM {quote(table)} t"  # noqa: S608
+        for table in tables
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(query)
+        return {table: (count, digest) for table, count, digest in cursor.fetchall()}
+
+
+@dataclass
+class SharedDemo:
+    world: DemoWorld
+    files: Path
+    fingerprint: dict
+
+
+@pytest.fixture(scope="module")
+def _shared_demo(demo_world, django_db_blocker, tmp_path_factory):
+    """The snapshot restored once for a module of tests that only look; emptied after it."""
+    files = tmp_path_factory.mktemp("demo-shared")
+    shutil.copytree(demo_world.files, files, dirs_exist_ok=True)
+    with django_db_blocker.unblock():
+        _restore(demo_world.snapshot)
+        shared = SharedDemo(demo_world, files, _fingerprint())
+    yield shared
+    with django_db_blocker.unblock():
+        call_command("flush", interactive=False, verbosity=0)
+
+
+@pytest.fixture
+def demo_readonly(_shared_demo, django_db_blocker, settings):
+    """The demo data and logins of ``demo``, shared by the module's tests: for tests that
+    only look. One that writes fails, and the next test gets the snapshot back."""
+    world = _shared_demo.world
+    settings.PASSWORD_HASHERS = PASSWORD_HASHERS
+    settings.STORAGES = _private_storage(_shared_demo.files)
+    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, _live_server_host(world)]
+    with django_db_blocker.unblock():
+        yield world
+        after = _fingerprint()
+        if after != _shared_demo.fingerprint:
+            changed = sorted(
+                table
+                for table in after.keys() | _shared_demo.fingerprint.keys()
+                if after.get(table) != _shared_demo.fingerprint.get(table)
+            )
+            call_command("flush", interactive=False, verbosity=0)
+            _restore(world.snapshot)
+            pytest.fail(
+                f"this test wrote to the shared demo data ({', '.join(changed)}): "
+                "use the fixture `demo`, which restores the data for each test",
+                pytrace=False,
+            )
 
 
 def pytest_terminal_summary(terminalreporter):

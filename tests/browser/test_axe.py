@@ -65,9 +65,9 @@ def open_page(demo, user_kind, page_entry):
 
 
 @pytest.mark.parametrize("case", CASES, ids=case_id)
-def test_page_has_no_axe_violations(demo, axe_source, case):
+def test_page_has_no_axe_violations(demo_readonly, axe_source, case):
     user_kind, page_entry = case
-    page = open_page(demo, user_kind, page_entry)
+    page = open_page(demo_readonly, user_kind, page_entry)
     try:
         violations = run_axe(page, axe_source)
         assert not violations, describe(violations, f"{page.url} as {user_kind}")
@@ -117,9 +117,9 @@ def assert_errors_are_announced(page):
 
 
 @pytest.mark.parametrize("case", FORM_CASES, ids=case_id)
-def test_form_with_errors_has_no_axe_violations(demo, axe_source, case):
+def test_form_with_errors_has_no_axe_violations(demo_readonly, axe_source, case):
     user_kind, page_entry = case
-    page = open_page(demo, user_kind, page_entry)
+    page = open_page(demo_readonly, user_kind, page_entry)
     try:
         submit_invalid(page, page_entry.invalid_data)
         assert_errors_are_announced(page)

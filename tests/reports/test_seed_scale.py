@@ -1,16 +1,16 @@
 """seed_scale: the data set the size of Germany.
 
 Seeding takes about ten seconds (20,000 measures): the tests that only read the data share
-one seed (``germany``, rolled back after the module's last test). Tests that need an empty
-database (the demo data first, or nothing) come first and ask for ``empty``, which fails
-if ``germany`` has already seeded.
+one seed (``germany``, rolled back after the module's last test). The tests that start
+from an empty database (the demo data first, or nothing) are in
+``test_seed_scale_from_scratch.py``, so that they never run inside ``germany``.
 """
 
 import io
 from collections import Counter, defaultdict
 
 import pytest
-from django.core.management import CommandError, call_command
+from django.core.management import call_command
 from django.db import transaction
 from django.db.models import Count, F
 from django.utils import timezone
@@ -18,11 +18,8 @@ from django.utils import timezone
 from accounts.models import Organisation, OrganisationKind, RegionKind, State
 from agreements.models import ActionField, FrameworkAgreement
 from jobcenters.models import NOT_STARTED, Accession, AccessionStatus, Jobcenter, JobcenterForm
-from measures.models import KEY_FIGURE_FIELDS, KeyFigures, Measure, MeasureStatus, Publication
-from reports.demo import NOT_STARTED as DEMO_NOT_STARTED
-from reports.demo import load_demo
-from reports.demo_measures import HAGEN_KEY_FIGURES
-from reports.scale import PLAN, accession_status, key_figure_years
+from measures.models import KeyFigures, Measure, MeasureStatus, Publication
+from reports.scale import PLAN, accession_status
 
 pytestmark = pytest.mark.django_db
 
@@ -56,104 +53,6 @@ def germany(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock(), transaction.atomic():
         yield seed()
         transaction.set_rollback(True)
-
-
-@pytest.fixture
-def empty(db):
-    """For tests that start from an empty database: they must run before ``germany``."""
-    assert not Jobcenter.objects.exists(), "this test must come before the tests on germany"
-
-
-# On an empty database
-
-
-def test_it_refuses_to_seed_a_production_database(empty, settings):
-    settings.DEBUG = False
-
-    with pytest.raises(CommandError):
-        call_command("seed_scale", stdout=io.StringIO())
-    assert not Jobcenter.objects.exists()
-    assert not Accession.objects.exists()
-    assert not Measure.objects.exists()
-
-
-def test_with_the_demo_data_nrw_keeps_its_53_real_jobcenters(empty):
-    load_demo()
-    nrw_before = set(Jobcenter.objects.filter(state=State.NW).values_list("pk", flat=True))
-    assert len(nrw_before) == 53
-
-    seed()
-
-    assert set(Jobcenter.objects.filter(state=State.NW).values_list("pk", flat=True)) == (
-        nrw_before
-    )
-    assert Jobcenter.objects.count() == 405
-    # The demo's NRW agreement and parties are used, not duplicated.
-    nrw = FrameworkAgreement.objects.get(short_title="Rahmenvereinbarung Inklusion NRW")
-    assert nrw.action_fields.count() == 6
-    assert nrw.parties.filter(kind=OrganisationKind.MUNICIPAL_ASSOCIATION).count() == 2
-    assert Organisation.objects.filter(state=State.NW, kind=OrganisationKind.MINISTRY).count() == 1
-    assert not Jobcenter.objects.with_association().filter(association_id__isnull=True).exists()
-
-
-def test_the_demo_data_is_left_alone(empty):
-    load_demo()
-    nrw = FrameworkAgreement.objects.get(short_title="Rahmenvereinbarung Inklusion NRW")
-    demo = {
-        accession.pk: (accession.jobcenter_id, accession.status, accession.updated_at)
-        for accession in Accession.objects.filter(agreement=nrw)
-    }
-    demo_measures = {
-        measure.pk: (measure.title, measure.status, measure.publication, measure.updated_at)
-        for measure in Measure.objects.all()
-    }
-    demo_figures = {
-        (row.jobcenter_id, row.year): [getattr(row, name) for name in KEY_FIGURE_FIELDS]
-        for row in KeyFigures.objects.all()
-    }
-    assert demo and demo_measures and demo_figures
-
-    seed()
-
-    nrw_accessions = Accession.objects.filter(agreement=nrw)
-    for accession in nrw_accessions.filter(pk__in=demo):
-        assert demo[accession.pk] == (
-            accession.jobcenter_id,
-            accession.status,
-            accession.updated_at,
-        )
-    # The real jobcenters are the demo's: the one it leaves without an accession stays so.
-    assert nrw_accessions.count() == len(demo)
-    assert not Accession.objects.filter(jobcenter__name__in=DEMO_NOT_STARTED).exists()
-    # The other states have theirs.
-    assert Accession.objects.exclude(agreement=nrw).count() > 300
-    # The demo's measures and key figures are kept; the seeded ones come on top, and only
-    # the years a jobcenter has not reported are added (Hagen reported 2018 to 2025).
-    for measure in Measure.objects.filter(pk__in=demo_measures):
-        assert demo_measures[measure.pk] == (
-            measure.title,
-            measure.status,
-            measure.publication,
-            measure.updated_at,
-        )
-    assert Measure.objects.count() == len(demo_measures) + 20_000
-    figures = {
-        (row.jobcenter_id, row.year): [getattr(row, name) for name in KEY_FIGURE_FIELDS]
-        for row in KeyFigures.objects.all()
-    }
-    assert {key: figures[key] for key in demo_figures} == demo_figures
-    hagen = KeyFigures.objects.filter(jobcenter__name="Jobcenter Hagen")
-    assert set(hagen.values_list("year", flat=True)) == (
-        set(key_figure_years()) | set(HAGEN_KEY_FIGURES)
-    )
-    outside = sum(1 for _jobcenter, year in demo_figures if year not in key_figure_years())
-    assert len(figures) == 405 * 10 + outside
-    before = counts()
-    assert "Nichts Neues" in seed()
-    assert counts() == before
-
-
-# On the data set, seeded once
 
 
 def test_it_creates_a_germany_sized_data_set(germany):
