@@ -4,14 +4,28 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from django.conf import settings
-from django.db import connection
+from django.db import connection, transaction
+from django.test import override_settings
 
 from config.celery import app as celery_app
 from tests import factories
 from tests.pages import DRAFT_CIRCULAR, FINAL_CIRCULAR, UNSENT_CIRCULAR
+
+
+def pytest_configure(config):
+    """What ``make test`` used to do first, so that plain ``pytest`` works in a fresh clone:
+    the English catalogue compiled (skipped while it is up to date) and the static folder.
+    Once, in the main process: xdist's workers start after this."""
+    if hasattr(config, "workerinput"):
+        return
+    from django.core.management import call_command
+
+    call_command("compilemessages", ignore_patterns=[".venv", "node_modules", "var"], verbosity=0)
+    Path(settings.STATIC_ROOT).mkdir(parents=True, exist_ok=True)
 
 
 @pytest.fixture
@@ -19,8 +33,7 @@ def password():
     return factories.PASSWORD
 
 
-@pytest.fixture
-def nrw(db):
+def make_nrw():
     """A small NRW: ministry, directorate, both associations, a city and a Kreis jobcenter."""
 
     class World:
@@ -35,8 +48,7 @@ def nrw(db):
     return World
 
 
-@pytest.fixture
-def hessen(db):
+def make_hessen():
     """Another state, for the 'outsider' side of every access rule."""
 
     class World:
@@ -54,8 +66,7 @@ def hessen(db):
     return World
 
 
-@pytest.fixture
-def accession_world(nrw):
+def make_accession_world(nrw):
     """The accessions the demo also has: Düsseldorf joined, Steinfurt in draft, Olpe submitted."""
 
     class World:
@@ -132,8 +143,7 @@ def accession_world(nrw):
     return World
 
 
-@pytest.fixture
-def users(nrw, hessen):
+def make_users(nrw, hessen):
     """One user of every role, in NRW, plus outsiders from Hessen."""
 
     class Users:
@@ -159,28 +169,87 @@ def users(nrw, hessen):
 
 
 @pytest.fixture
+def nrw(db):
+    """``make_nrw``, for one test."""
+    return make_nrw()
+
+
+@pytest.fixture
+def hessen(db):
+    """``make_hessen``, for one test."""
+    return make_hessen()
+
+
+@pytest.fixture
+def accession_world(nrw):
+    """``make_accession_world``, for one test."""
+    return make_accession_world(nrw)
+
+
+@pytest.fixture
+def users(nrw, hessen):
+    """``make_users``, for one test."""
+    return make_users(nrw, hessen)
+
+
+@pytest.fixture(scope="module")
+def shared_world(django_db_setup, django_db_blocker, tmp_path_factory):
+    """``nrw``, ``hessen``, ``accession_world`` and ``users``, made once for a module.
+
+    For modules whose tests only read them (the access matrix): the rows live in a
+    transaction around the module, rolled back after its last test, and each test (it
+    needs ``db``) runs in a savepoint inside it, so what one test writes is gone for the
+    next. Their files are in ``media``; a module overrides ``private_media`` to use it.
+    """
+    media = tmp_path_factory.mktemp("shared-media")
+    with (
+        django_db_blocker.unblock(),
+        override_settings(STORAGES=private_storage(media), PASSWORD_HASHERS=FAST_HASHERS),
+        transaction.atomic(),
+    ):
+        nrw = make_nrw()
+        hessen = make_hessen()
+        yield SimpleNamespace(
+            nrw=nrw,
+            hessen=hessen,
+            accession_world=make_accession_world(nrw),
+            users=make_users(nrw, hessen),
+            media=media,
+        )
+        transaction.set_rollback(True)
+
+
+@pytest.fixture
 def ministry_client(client, users):
     client.force_login(users.ministry)
     return client
 
 
-@pytest.fixture(autouse=True)
-def private_media(settings, tmp_path):
-    """Uploads of a test go to its own folder, never to the project's var/private."""
-    settings.STORAGES = {
+def private_storage(location):
+    """STORAGES with the private files (uploads, PDFs) in ``location``."""
+    return {
         **settings.STORAGES,
         "default": {
             "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": tmp_path / "private", "base_url": None},
+            "OPTIONS": {"location": location, "base_url": None},
         },
     }
+
+
+@pytest.fixture(autouse=True)
+def private_media(settings, tmp_path):
+    """Uploads of a test go to its own folder, never to the project's var/private."""
+    settings.STORAGES = private_storage(tmp_path / "private")
     return tmp_path / "private"
+
+
+# The production hasher is slow on purpose; tests log in hundreds of times.
+FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture(autouse=True)
 def fast_password_hasher(settings):
-    # The production hasher is slow on purpose; tests log in hundreds of times.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.PASSWORD_HASHERS = FAST_HASHERS
 
 
 def _needs_service(reason):
@@ -217,7 +286,7 @@ class Worker:
                     "config",
                     "worker",
                     "--pool=solo",
-                    "--queues=celery,pdf",
+                    f"--queues={','.join(_queues())}",
                     "--without-gossip",
                     "--without-mingle",
                     "--loglevel=INFO",
@@ -250,6 +319,11 @@ class Worker:
         return self.log.read_text().count("ready.") if self.log.exists() else 0
 
 
+def _queues():
+    """The queues of this test process (tests.settings gives each xdist worker its own)."""
+    return getattr(settings, "TEST_CELERY_QUEUES", ["celery", "pdf"])
+
+
 # A task whose worker died goes back to the queue after this many seconds (production: 600).
 WORKER_VISIBILITY_TIMEOUT = 4
 
@@ -279,7 +353,7 @@ def celery_worker(transactional_db, tmp_path, private_media):
         "CELERY_VISIBILITY_TIMEOUT": str(WORKER_VISIBILITY_TIMEOUT),
     }
     with celery_app.connection_for_write() as broker:
-        for queue in ("celery", "pdf"):
+        for queue in _queues():
             broker.default_channel.queue_purge(queue)
     worker = Worker(env, tmp_path / "worker.log", tmp_path / "mail")
     worker.start()

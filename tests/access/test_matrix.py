@@ -8,13 +8,27 @@ are all among ``USERS``.
 import pytest
 from django.urls import reverse
 
+from tests.conftest import private_storage
 from tests.pages import LOGIN, OK, PAGES, USERS
 
 FORMS = [page for page in PAGES if page.invalid_post]
 # Pages with a form that shows errors: sent by POST, or (search forms) by GET.
 ALL_FORMS = [page for page in PAGES if page.invalid_data]
 
-pytestmark = pytest.mark.usefixtures("accession_world")
+pytestmark = pytest.mark.django_db
+
+
+# The tests only read: they share one world for the module (``shared_world``), each in a
+# savepoint, instead of building it 800 times.
+@pytest.fixture
+def users(shared_world):
+    return shared_world.users
+
+
+@pytest.fixture(autouse=True)
+def private_media(settings, shared_world):
+    settings.STORAGES = private_storage(shared_world.media)
+    return shared_world.media
 
 
 def _client_for(client, users, user_kind):

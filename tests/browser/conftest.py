@@ -29,6 +29,7 @@ from django.test import override_settings
 from django.urls import reverse
 
 from config.celery import app as celery_app
+from tests.conftest import FAST_HASHERS, private_storage
 from tests.pages import DEMO_LOGINS
 
 # Playwright's sync API runs an event loop in this thread; Django would refuse the
@@ -48,7 +49,7 @@ DEMO_PASSWORD = "rahmenwerk-demo"  # reports.demo.DEMO_PASSWORD
 USER_KINDS = ["anonymous", *DEMO_LOGINS]
 # The demo passwords are hashed once for the session, the logins are checked in every
 # test: both sides need the same (fast, test-only) hasher.
-PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+PASSWORD_HASHERS = FAST_HASHERS
 
 
 def skip_or_fail(reason):
@@ -148,42 +149,42 @@ class DemoWorld:
         return self.contexts[user_kind]
 
 
-def _private_storage(location):
-    return {
-        **django_settings.STORAGES,
-        "default": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": location, "base_url": None},
-        },
-    }
-
-
 def _live_server_host(world):
     return urlsplit(world.base_url).hostname
 
 
 @pytest.fixture(scope="session")
-def demo_world(request, browser, django_db_setup, django_db_blocker, tmp_path_factory):
+def demo_server(django_db_setup):
+    """A live server of the demo's own, like pytest-django's ``live_server``.
+
+    Not ``live_server`` itself: pytest-django makes every test that uses that one (also
+    through a fixture) a ``transactional_db`` test, which empties the database after it,
+    and ``demo_readonly`` keeps the data for the whole module.
+    """
+    from pytest_django.live_server_helper import LiveServer
+
+    server = LiveServer(os.environ.get("DJANGO_LIVE_TEST_SERVER_ADDRESS") or "localhost")
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def demo_world(browser, demo_server, django_db_blocker, tmp_path_factory):
     """The demo data and a context per user kind, logged in once, as a database snapshot.
 
     The demo's files (signed forms, attachments, the circular's PDF) go to ``files``; each
     test gets a copy in its own private storage (``demo``).
-
-    ``live_server`` is asked for here, not named as an argument: pytest-django gives every
-    test that names it (also through a fixture) ``transactional_db``, which empties the
-    database after the test, and ``demo_readonly`` keeps its data for the whole module.
     """
     from reports.demo import load_demo
 
-    live_server = request.getfixturevalue("live_server")
-    world = DemoWorld(base_url=live_server.url, snapshot="")
+    world = DemoWorld(base_url=demo_server.url, snapshot="")
     world.files = tmp_path_factory.mktemp("demo-private")
     eager = celery_app.conf.task_always_eager
     with (
         django_db_blocker.unblock(),
         override_settings(
             PASSWORD_HASHERS=PASSWORD_HASHERS,
-            STORAGES=_private_storage(world.files),
+            STORAGES=private_storage(world.files),
             ALLOWED_HOSTS=[*django_settings.ALLOWED_HOSTS, _live_server_host(world)],
         ),
     ):
@@ -198,7 +199,7 @@ def demo_world(request, browser, django_db_setup, django_db_blocker, tmp_path_fa
             context = new_context(browser)
             if user_kind != "anonymous":
                 page = context.new_page()
-                login(page, live_server.url, DEMO_LOGINS[user_kind])
+                login(page, world.base_url, DEMO_LOGINS[user_kind])
                 page.close()
             world.contexts[user_kind] = context
         world.snapshot = _snapshot()
@@ -209,9 +210,13 @@ def demo_world(request, browser, django_db_setup, django_db_blocker, tmp_path_fa
 
 
 @pytest.fixture
-def demo(demo_world, live_server, transactional_db, settings, private_media):
-    """The demo data in the (committed) test database, with the logins of ``demo_world``."""
+def demo(demo_world, transactional_db, settings, private_media):
+    """The demo data in the (committed) test database, with the logins of ``demo_world``.
+
+    For tests that change data: restored before each, the database emptied after it.
+    """
     settings.PASSWORD_HASHERS = PASSWORD_HASHERS
+    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, _live_server_host(demo_world)]
     shutil.copytree(demo_world.files, private_media, dirs_exist_ok=True)
     _restore(demo_world.snapshot)
     return demo_world
@@ -252,29 +257,42 @@ def _shared_demo(demo_world, django_db_blocker, tmp_path_factory):
 
 
 @pytest.fixture
-def demo_readonly(_shared_demo, django_db_blocker, settings):
-    """The demo data and logins of ``demo``, shared by the module's tests: for tests that
-    only look. One that writes fails, and the next test gets the snapshot back."""
+def _shared_demo_unchanged(_shared_demo, django_db_blocker):
+    """After the test: the shared data as it was, or the test fails and it is restored.
+
+    Set up before ``db`` and so checked after ``db`` rolled back what the test itself did:
+    what is left was committed, by the live server.
+    """
+    yield
+    with django_db_blocker.unblock():
+        after = _fingerprint()
+        if after == _shared_demo.fingerprint:
+            return
+        changed = sorted(
+            table
+            for table in after.keys() | _shared_demo.fingerprint.keys()
+            if after.get(table) != _shared_demo.fingerprint.get(table)
+        )
+        call_command("flush", interactive=False, verbosity=0)
+        _restore(_shared_demo.world.snapshot)
+    pytest.fail(
+        f"this test wrote to the shared demo data ({', '.join(changed)}): "
+        "use the fixture `demo`, which restores the data for each test",
+        pytrace=False,
+    )
+
+
+@pytest.fixture
+def demo_readonly(_shared_demo, _shared_demo_unchanged, db, settings):
+    """The demo data and logins of ``demo``, shared by the tests of a module that only look.
+
+    A test that writes fails, and the next one gets the snapshot back.
+    """
     world = _shared_demo.world
     settings.PASSWORD_HASHERS = PASSWORD_HASHERS
-    settings.STORAGES = _private_storage(_shared_demo.files)
+    settings.STORAGES = private_storage(_shared_demo.files)
     settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, _live_server_host(world)]
-    with django_db_blocker.unblock():
-        yield world
-        after = _fingerprint()
-        if after != _shared_demo.fingerprint:
-            changed = sorted(
-                table
-                for table in after.keys() | _shared_demo.fingerprint.keys()
-                if after.get(table) != _shared_demo.fingerprint.get(table)
-            )
-            call_command("flush", interactive=False, verbosity=0)
-            _restore(world.snapshot)
-            pytest.fail(
-                f"this test wrote to the shared demo data ({', '.join(changed)}): "
-                "use the fixture `demo`, which restores the data for each test",
-                pytrace=False,
-            )
+    return world
 
 
 def pytest_terminal_summary(terminalreporter):
