@@ -7,7 +7,9 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
+from django.apps import apps
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.db import connection, transaction
 from django.test import override_settings
 
@@ -26,6 +28,18 @@ def pytest_configure(config):
 
     call_command("compilemessages", ignore_patterns=[".venv", "node_modules", "var"], verbosity=0)
     Path(settings.STATIC_ROOT).mkdir(parents=True, exist_ok=True)
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """The test databases, with every content type cached, as in a server that has run a while.
+
+    Pages with a history look up their model's content type, once per process. Without this,
+    a test that counts a page's queries would count one more when it happens to be the
+    first of its process (tests run in random order, in several processes).
+    """
+    with django_db_blocker.unblock():
+        ContentType.objects.get_for_models(*apps.get_models())
 
 
 @pytest.fixture

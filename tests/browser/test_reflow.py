@@ -28,12 +28,12 @@ OVERFLOWING = """() => {
 
 
 @pytest.mark.parametrize("case", CASES, ids=case_id)
-def test_page_does_not_scroll_sideways_at_320_pixels(demo, case):
+def test_page_does_not_scroll_sideways_at_320_pixels(demo_readonly, case):
     user_kind, page_entry = case
-    page = demo.context(user_kind).new_page()
+    page = demo_readonly.context(user_kind).new_page()
     try:
         page.set_viewport_size(NARROW)
-        url = demo.base_url + page_entry.url()
+        url = demo_readonly.base_url + page_entry.url()
         response = page.goto(url)
         assert response is not None and response.status == 200, url
         scroll_width = page.evaluate("document.documentElement.scrollWidth")
