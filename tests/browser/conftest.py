@@ -144,6 +144,7 @@ class DemoWorld:
     snapshot: str
     contexts: dict = field(default_factory=dict)  # user kind -> logged-in browser context
     files: Path | None = None  # the demo's private files
+    shared: object = None  # the module's SharedDemo while one is set up
 
     def context(self, user_kind):
         return self.contexts[user_kind]
@@ -218,6 +219,11 @@ def demo(demo_world, transactional_db, settings, private_media):
     settings.PASSWORD_HASHERS = PASSWORD_HASHERS
     settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, _live_server_host(demo_world)]
     shutil.copytree(demo_world.files, private_media, dirs_exist_ok=True)
+    if demo_world.shared is not None and demo_world.shared.loaded:
+        # A module with tests of both kinds: its shared data goes, and comes back for the
+        # next ``demo_readonly`` test.
+        call_command("flush", interactive=False, verbosity=0)
+        demo_world.shared.loaded = False
     _restore(demo_world.snapshot)
     return demo_world
 
@@ -246,6 +252,7 @@ class SharedDemo:
     world: DemoWorld
     files: Path
     fingerprint: dict
+    loaded: bool = True  # False once a ``demo`` test of the module emptied the database
 
 
 @pytest.fixture(scope="module")
@@ -256,7 +263,9 @@ def _shared_demo(demo_world, django_db_blocker, tmp_path_factory):
     with django_db_blocker.unblock():
         _restore(demo_world.snapshot)
         shared = SharedDemo(demo_world, files, _fingerprint())
+    demo_world.shared = shared
     yield shared
+    demo_world.shared = None
     with django_db_blocker.unblock():
         call_command("flush", interactive=False, verbosity=0)
 
@@ -268,6 +277,10 @@ def _shared_demo_unchanged(_shared_demo, django_db_blocker):
     Set up before ``db`` and so checked after ``db`` rolled back what the test itself did:
     what is left was committed, by the live server.
     """
+    if not _shared_demo.loaded:
+        with django_db_blocker.unblock():
+            _restore(_shared_demo.world.snapshot)
+        _shared_demo.loaded = True
     yield
     with django_db_blocker.unblock():
         after = _fingerprint()

@@ -19,7 +19,7 @@ ACTIVE = "document.activeElement.outerHTML.slice(0, 120)"
 
 
 @pytest.fixture
-def fresh(browser, demo):
+def fresh(browser):
     """A new browser context with nobody logged in (and no language cookie)."""
     context = new_context(browser)
     yield context
@@ -27,8 +27,8 @@ def fresh(browser, demo):
 
 
 @pytest.fixture
-def as_ministry(demo):
-    page = demo.context("ministry").new_page()
+def as_ministry(demo_readonly):
+    page = demo_readonly.context("ministry").new_page()
     yield page
     page.close()
 
@@ -48,9 +48,9 @@ def tab_to(page, selector, limit=40):
     raise AssertionError(f"{selector} not reached with {limit} presses of Tab on {page.url}")
 
 
-def test_skip_link_is_the_first_tab_stop_shows_and_moves_focus_to_main(fresh, demo):
+def test_skip_link_is_the_first_tab_stop_shows_and_moves_focus_to_main(fresh, demo_readonly):
     page = fresh.new_page()
-    page.goto(demo.base_url + "/")
+    page.goto(demo_readonly.base_url + "/")
     skip_link = page.locator(".skip-link")
     box = skip_link.bounding_box()
     assert box is None or box["y"] + box["height"] <= 0, "the skip link shows before focus"
@@ -86,9 +86,9 @@ def test_login_with_the_keyboard_only(fresh, demo):
     assert "Willkommen" in heading.inner_text()
 
 
-def test_language_switch_turns_the_page_english_and_back(fresh, demo):
+def test_language_switch_turns_the_page_english_and_back(fresh, demo_readonly):
     page = fresh.new_page()
-    page.goto(demo.base_url + reverse("accessibility"))
+    page.goto(demo_readonly.base_url + reverse("accessibility"))
     assert page.get_attribute("html", "lang") == "de"
 
     english = page.locator(".language-switch button[value=en]")
@@ -97,7 +97,7 @@ def test_language_switch_turns_the_page_english_and_back(fresh, demo):
     with page.expect_navigation():
         page.keyboard.press("Enter")
     assert page.get_attribute("html", "lang") == "en"
-    assert page.url == demo.base_url + reverse("accessibility"), "the switch stays on the page"
+    assert page.url == demo_readonly.base_url + reverse("accessibility"), "the switch stays"
 
     german = page.locator(".language-switch button[value=de]")
     assert german.get_attribute("lang") == "de"
@@ -107,9 +107,9 @@ def test_language_switch_turns_the_page_english_and_back(fresh, demo):
     assert page.locator("h1").inner_text() == "Erklärung zur Barrierefreiheit"
 
 
-def test_english_page_is_in_english(fresh, demo):
+def test_english_page_is_in_english(fresh, demo_readonly):
     page = fresh.new_page()
-    page.goto(demo.base_url + reverse("accessibility"))
+    page.goto(demo_readonly.base_url + reverse("accessibility"))
     with page.expect_navigation():
         page.locator(".language-switch button[value=en]").click()
     assert page.get_attribute("html", "lang") == "en"
@@ -148,9 +148,9 @@ STRUCTURE = """() => ({
         "easy-language",
     ],
 )
-def test_page_has_one_h1_landmarks_and_a_language(as_ministry, demo, url):
+def test_page_has_one_h1_landmarks_and_a_language(as_ministry, demo_readonly, url):
     page = as_ministry
-    page.goto(demo.base_url + url())
+    page.goto(demo_readonly.base_url + url())
     structure = page.evaluate(STRUCTURE)
     assert structure["lang"] == "de"
     assert structure["h1"] == 1, structure
@@ -161,10 +161,10 @@ def test_page_has_one_h1_landmarks_and_a_language(as_ministry, demo, url):
     assert structure["title"].endswith("– Rahmenwerk") and len(structure["title"]) > 13
 
 
-def test_public_home_and_login_have_the_landmarks_too(fresh, demo):
+def test_public_home_and_login_have_the_landmarks_too(fresh, demo_readonly):
     page = fresh.new_page()
     for url in ("/", reverse("login")):
-        page.goto(demo.base_url + url)
+        page.goto(demo_readonly.base_url + url)
         structure = page.evaluate(STRUCTURE)
         assert structure["lang"] == "de"
         assert (structure["h1"], structure["main"], structure["header"], structure["footer"]) == (
@@ -192,10 +192,10 @@ def assert_focus_visible(page, where):
 
 
 @pytest.mark.parametrize("user_kind", ["anonymous", "ministry"])
-def test_every_header_stop_and_a_focused_link_have_a_visible_outline(demo, user_kind):
-    page = demo.context(user_kind).new_page()
+def test_every_header_stop_and_a_focused_link_have_a_visible_outline(demo_readonly, user_kind):
+    page = demo_readonly.context(user_kind).new_page()
     try:
-        page.goto(demo.base_url + "/")
+        page.goto(demo_readonly.base_url + "/")
         # Skip link, brand, menu links, language switch, login or logout: all of them.
         stops = []
         for _ in range(15):
