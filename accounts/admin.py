@@ -11,6 +11,7 @@ from django.contrib.auth.forms import UserChangeForm as BaseUserChangeForm
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
+from django.template.defaultfilters import filesizeformat
 from django.utils.html import format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
@@ -21,10 +22,12 @@ from accounts.models import (
     AuditEvent,
     Organisation,
     OrganisationKind,
+    SignLanguageVideo,
     User,
 )
 from accounts.services import user_create, validate_role
 from core.text import CleanTextMixin, CleanTextModelForm
+from core.video_uploads import check_video
 
 # An organisation's contact data (a jobcenter's too: jobcenters.services.CONTACT_FIELDS).
 CONTACT_FIELDS = ["street", "postal_code", "city", "email", "phone", "website"]
@@ -284,3 +287,28 @@ class AccessibilityFeedbackAdmin(ReadOnlyAdmin):
     @admin.display(description=_("Nachricht"))
     def excerpt(self, feedback):
         return feedback.message[:80]
+
+
+class SignLanguageVideoForm(CleanTextModelForm):
+    class Meta:
+        model = SignLanguageVideo
+        fields = ["topic", "file", "duration_seconds"]
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload and upload is not self.initial.get("file"):
+            self.instance.kind = check_video(upload)
+            self.instance.size = upload.size
+        return upload
+
+
+@admin.register(SignLanguageVideo)
+class SignLanguageVideoAdmin(AuditedAdmin):
+    """The administrator uploads the DGS videos of the sign-language page, one per topic."""
+
+    form = SignLanguageVideoForm
+    list_display = ["topic", "kind", "size_label", "duration_label", "uploaded_at"]
+
+    @admin.display(description=_("Größe"))
+    def size_label(self, video):
+        return filesizeformat(video.size)

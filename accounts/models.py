@@ -253,3 +253,56 @@ class AccessibilityFeedback(models.Model):
 
     def __str__(self):
         return f"{self.created_at:%d.%m.%Y} {self.message[:50]}"
+
+
+class SignLanguageTopic(models.TextChoices):
+    """The slots of the sign-language page: one DGS video each."""
+
+    ABOUT = "rahmenvereinbarung", _("Was ist die Rahmenvereinbarung Inklusion?")
+    MEMBERS = "jobcenter", _("Welche Jobcenter machen mit?")
+    BARRIERS = "barriere-melden", _("Wie melde ich eine Barriere?")
+
+
+def sign_language_video_name(instance, filename) -> str:
+    """Stored under the topic and the kind its content showed, never the uploader's name."""
+    return f"gebaerdensprache/{instance.topic}.{instance.kind}"
+
+
+class SignLanguageVideo(models.Model):
+    """A video in German Sign Language (DGS) for one topic of the sign-language page."""
+
+    topic = models.CharField(
+        _("Thema"), max_length=30, choices=SignLanguageTopic.choices, unique=True
+    )
+    file = models.FileField(_("Video (MP4 oder WebM)"), upload_to=sign_language_video_name)
+    kind = models.CharField(_("Format"), max_length=4, editable=False)
+    size = models.PositiveBigIntegerField(_("Größe (Bytes)"), editable=False)
+    duration_seconds = models.PositiveIntegerField(
+        _("Dauer (Sekunden)"), help_text=_("Wie lange das Video läuft, z. B. 150 für 2:30.")
+    )
+    uploaded_at = models.DateTimeField(_("hochgeladen am"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("Gebärdensprach-Video")
+        verbose_name_plural = _("Gebärdensprach-Videos")
+        ordering = ["topic"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(topic__in=SignLanguageTopic.values), name="video_topic_valid"
+            ),
+            models.CheckConstraint(condition=Q(kind__in=["mp4", "webm"]), name="video_kind_valid"),
+            models.CheckConstraint(condition=Q(duration_seconds__gt=0), name="video_duration_set"),
+        ]
+
+    def __str__(self):
+        return self.get_topic_display()
+
+    @property
+    def content_type(self):
+        return f"video/{self.kind}"
+
+    @property
+    def duration_label(self):
+        """ "2:30 Min." """
+        minutes, seconds = divmod(self.duration_seconds, 60)
+        return _("%(minutes)d:%(seconds)02d Min.") % {"minutes": minutes, "seconds": seconds}

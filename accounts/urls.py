@@ -39,7 +39,12 @@ urlpatterns = [
         name="password_reset_complete",
     ),
     path("leichte-sprache/", views.page, {"name": "leichte_sprache"}, name="easy-language"),
-    path("gebaerdensprache/", views.page, {"name": "gebaerdensprache"}, name="sign-language"),
+    path("gebaerdensprache/", views.sign_language, name="sign-language"),
+    path(
+        "gebaerdensprache/video/<slug:topic>/",
+        views.sign_language_video,
+        name="sign-language-video",
+    ),
     path("impressum/", views.page, {"name": "impressum"}, name="imprint"),
     path("datenschutz/", views.page, {"name": "datenschutz"}, name="privacy"),
     path("barrierefreiheit/", views.accessibility, name="accessibility"),

@@ -1,19 +1,19 @@
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
-from django.shortcuts import redirect, render
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from accounts import access
 from accounts.forms import AccessibilityFeedbackForm
-from accounts.models import Role
+from accounts.models import Role, SignLanguageTopic, SignLanguageVideo
 from accounts.services import feedback_sender, feedback_submit
 from accounts.waiting import waiting_for
 from core.clients import client_address
 from jobcenters.models import AccessionStatus
 
-PAGES = {"leichte_sprache", "gebaerdensprache", "impressum", "datenschutz"}
+PAGES = {"leichte_sprache", "impressum", "datenschutz"}
 
 
 @login_required
@@ -50,6 +50,25 @@ def page(request, name):
     if name not in PAGES:
         raise Http404
     return render(request, f"pages/{name}.html")
+
+
+def sign_language(request):
+    """The sign-language page: a slot per topic, with its DGS video once one is uploaded."""
+    videos = {video.topic: video for video in SignLanguageVideo.objects.all()}
+    slots = [(topic, videos.get(topic.value)) for topic in SignLanguageTopic]
+    context = {"slots": slots, "all_uploaded": all(video for _topic, video in slots)}
+    return render(request, "pages/gebaerdensprache.html", context)
+
+
+def sign_language_video(request, topic):
+    """A DGS video, to play on the page or (``?herunterladen``) to download."""
+    video = get_object_or_404(SignLanguageVideo, topic=topic)
+    return FileResponse(
+        video.file.open("rb"),
+        as_attachment="herunterladen" in request.GET,
+        filename=f"gebaerdensprache-{video.topic}.{video.kind}",
+        content_type=video.content_type,
+    )
 
 
 def accessibility(request):

@@ -219,6 +219,8 @@ ACCESSIBILITY_BODIES = {
     }
     for kind in ("monitoring", "complaints")
 }
+# Sign-language (DGS) videos the administrator uploads: at most this many bytes each.
+SIGN_LANGUAGE_VIDEO_MAX_BYTES = env.int("SIGN_LANGUAGE_VIDEO_MAX_BYTES", default=200 * 1024 * 1024)
 # Receives the feedback of the accessibility statement (§ 12b BGG).
 OPERATOR_EMAIL = env.str("OPERATOR_EMAIL", default="barrierefreiheit@rahmenwerk.invalid")
 # Accessibility feedback e-mailed to the operator per hour: from one sender, and in all.
@@ -294,6 +296,8 @@ SECURE_CSP = {
     # Bootstrap draws form controls with data: SVGs.
     "img-src": [CSP.SELF, "data:"],
     "font-src": [CSP.SELF],
+    # The sign-language videos play from the site.
+    "media-src": [CSP.SELF],
     "connect-src": [CSP.SELF],
     "form-action": [CSP.SELF],
     "base-uri": [CSP.NONE],

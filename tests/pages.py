@@ -746,6 +746,7 @@ NOT_PAGES = {
     "overviews:profile-pdf": "POST only, redirects; tests/reports/test_overview.py",
     "overviews:reader": "a PDF download; tests/reports/test_reader.py",
     "overviews:reader-pdf": "POST only, redirects; tests/reports/test_reader.py",
+    "sign-language-video": "a video download; tests/accounts/test_sign_language.py",
     "logout": "POST only; tests/accounts/test_login.py",
     "set_language": "POST only, redirects; tests/accounts/test_language.py",
 }
