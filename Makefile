@@ -16,6 +16,8 @@ export UV_PROJECT_ENVIRONMENT = $(VENV)
 ## run: install, migrate, load the demo data and serve at http://127.0.0.1:$(PORT) (PORT=8000)
 run: export DJANGO_DEBUG ?= true
 run: export DJANGO_HTTPS ?= false
+# Links in the demo's e-mails lead to where it is served, on any PORT.
+run: export SITE_URL ?= http://127.0.0.1:$(PORT)
 run: install
 	@mkdir -p var/static
 	$(MANAGE) migrate --no-input

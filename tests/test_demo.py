@@ -1,3 +1,4 @@
+import re
 from urllib.parse import urlsplit
 
 import pytest
@@ -158,5 +159,9 @@ def test_sending_the_demo_circular_of_the_staedtetag_e_mails_every_city(
 
 def test_links_in_e_mails_point_where_make_run_serves_the_demo(settings):
     makefile = (settings.BASE_DIR / "Makefile").read_text()
+    port = re.search(r"^PORT \?= (\d+)$", makefile, re.MULTILINE).group(1)
 
-    assert f"runserver {urlsplit(settings.SITE_URL).netloc}" in makefile
+    # The default serves where the settings' default links to; another PORT links there too.
+    assert urlsplit(settings.SITE_URL).netloc == f"127.0.0.1:{port}"
+    assert "runserver 127.0.0.1:$(PORT)" in makefile
+    assert "run: export SITE_URL ?= http://127.0.0.1:$(PORT)" in makefile
