@@ -8,6 +8,7 @@ members; the ministry then finds it.
 import pytest
 from django.urls import reverse
 
+from core.pdf_uploads import ATTACHMENT_MAX_PAGES
 from tests.browser.conftest import login, new_context
 from tests.browser.test_accession_journey import assert_accessible, click
 from tests.factories import minimal_pdf
@@ -33,7 +34,9 @@ def test_an_association_finalises_a_circular_and_the_ministry_reads_it(
         assert_accessible(page, axe_source)
 
         page.get_by_label("Bezeichnung der Anlage").fill("Schreiben des MAGS NRW")
-        page.get_by_label("Datei (PDF, höchstens 10 MB)").set_input_files(letter)
+        page.get_by_label(
+            f"Datei (PDF, höchstens 10 MB und {ATTACHMENT_MAX_PAGES} Seiten)"
+        ).set_input_files(letter)
         click(page, "Hochladen")
         assert page.get_by_role(
             "link", name="Schreiben des MAGS NRW (PDF herunterladen)", exact=True
