@@ -263,6 +263,8 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
 CELERY_BEAT_SCHEDULE = {
     # Sends the e-mails whose dispatch failed (Redis was down) or whose worker died.
     "outbox-sweep": {"task": "outbox.tasks.sweep", "schedule": 60.0},
+    # Dispatches the PDFs asked for while Redis was down, or lost with it.
+    "renderings-sweep": {"task": "reports.tasks.sweep_renderings", "schedule": 60.0},
     "prune-renderings": {
         "task": "reports.tasks.prune_renderings",
         "schedule": crontab(hour=3, minute=15),

@@ -431,6 +431,29 @@ class RenderingStatus(models.TextChoices):
     FAILED = "failed", _("fehlgeschlagen")
 
 
+class RenderingStage(models.TextChoices):
+    """``RenderingStatus`` as the page tells it: who it waits for, and whether it is stuck."""
+
+    UNDISPATCHED = "undispatched", _("wartet auf den Hintergrunddienst")
+    QUEUED = "queued", _("wartet")
+    WAITING_LONG = "waiting_long", _("wartet ungewöhnlich lange")
+    RUNNING = "running", _("wird erstellt")
+    STUCK = "stuck", _("hängt")
+    DONE = "done", _("fertig")
+    FAILED = "failed", _("fehlgeschlagen")
+
+
+# A rendering queued this long without a worker taking it has been lost (Redis was down
+# or restarted): its page offers to ask again, and the sweep dispatches it again.
+QUEUED_PATIENCE = datetime.timedelta(minutes=5)
+
+
+def running_patience():
+    """A rendering running longer than its hard time limit (and a little) has lost its
+    worker: the limit kills any render that takes longer."""
+    return datetime.timedelta(seconds=settings.RENDER_TIME_LIMIT + 30)
+
+
 def rendering_file_name(instance, filename) -> str:
     # One fixed name per row: a task that runs twice overwrites, never adds a second file.
     return f"renderings/{instance.pk}.pdf"
@@ -495,6 +518,8 @@ class Rendering(models.Model):
     error = models.TextField(_("Fehler"), blank=True)
     attempts = models.PositiveSmallIntegerField(_("Versuche"), default=0)
     created_at = models.DateTimeField(_("angefordert am"), auto_now_add=True)
+    # When it was last asked for (a retry asks again): how long it has waited for a worker.
+    queued_at = models.DateTimeField(_("in Auftrag seit"), default=timezone.now)
     started_at = models.DateTimeField(_("begonnen am"), null=True, blank=True)
     finished_at = models.DateTimeField(_("fertig am"), null=True, blank=True)
 
@@ -541,13 +566,27 @@ class Rendering(models.Model):
         return self.status in (RenderingStatus.QUEUED, RenderingStatus.RUNNING)
 
     @property
+    def stage(self):
+        """Where it stands, in more detail than ``status``, for its page (``RenderingStage``)."""
+        now = timezone.now()
+        if self.status == RenderingStatus.RUNNING:
+            running_for = now - (self.started_at or now)
+            return RenderingStage.STUCK if running_for > running_patience() else self.status
+        if self.status != RenderingStatus.QUEUED:
+            return self.status
+        if now - self.queued_at > QUEUED_PATIENCE:
+            return RenderingStage.WAITING_LONG
+        return RenderingStage.QUEUED if self.task_id else RenderingStage.UNDISPATCHED
+
+    @property
     def can_retry(self):
-        """Failed, or running for longer than any task may run (its worker is gone)."""
-        if self.status == RenderingStatus.FAILED:
-            return True
-        limit = timezone.now() - datetime.timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT * 2)
-        stuck = self.started_at is not None and self.started_at < limit
-        return self.status == RenderingStatus.RUNNING and stuck
+        """Failed; running past its time limit (its worker is gone); or waiting for a worker
+        longer than ``QUEUED_PATIENCE`` (Redis was down or lost it)."""
+        return self.stage in (
+            RenderingStage.FAILED,
+            RenderingStage.STUCK,
+            RenderingStage.WAITING_LONG,
+        )
 
     @property
     def title(self):

@@ -13,12 +13,13 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.db.models import F, Max
+from django.db.models import F, Max, Q
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.services import AuditAction, changed_fields, record_event
+from core.dispatch import delay as dispatch_task
 from outbox import services as outbox
 from outbox.models import MailStatus, OutgoingEmail
 from reports.models import (
@@ -30,8 +31,10 @@ from reports.models import (
     CircularStatus,
     Rendering,
     RenderingKind,
+    RenderingStage,
     RenderingStatus,
     rendering_file_name,
+    running_patience,
 )
 
 CIRCULAR_FIELDS = [
@@ -49,6 +52,9 @@ CIRCULAR_FIELDS = [
     "signer_email",
 ]
 
+
+# A rendering not dispatched after this long is the sweep's to dispatch.
+DISPATCH_GRACE = datetime.timedelta(minutes=1)
 
 # A rendering is started at most this often (worker deaths and retries together).
 MAX_ATTEMPTS = 5
@@ -313,6 +319,8 @@ def circular_render(*, circular, user):
     """
     existing = circular.final_rendering()
     if existing is not None:
+        if existing.stage == RenderingStage.UNDISPATCHED:
+            _start(existing)  # asked again while it waits for Redis: hand it on if it is back
         return existing
     rendering = Rendering.objects.create(
         kind=RenderingKind.CIRCULAR,
@@ -361,28 +369,66 @@ def reader_render(*, agreement, user):
 
 @transaction.atomic
 def rendering_retry(*, rendering, user):
-    """Start a failed rendering again."""
+    """Ask again for a rendering that failed, hangs past its time limit or waited too long
+    for a worker (``Rendering.can_retry``); anything else stays as it is."""
     rendering = Rendering.objects.select_for_update().get(pk=rendering.pk)
     if not rendering.can_retry:
         return rendering
     rendering.status = RenderingStatus.QUEUED
     rendering.error = ""
     rendering.attempts = 0
-    rendering.save(update_fields=["status", "error", "attempts"])
+    rendering.task_id = ""
+    rendering.queued_at = timezone.now()
+    rendering.save(update_fields=["status", "error", "attempts", "task_id", "queued_at"])
     _start(rendering)
     return rendering
 
 
 def _start(rendering):
+    """Dispatch the render once the row is committed (``rendering_dispatch``)."""
+    pk = rendering.pk
+    transaction.on_commit(lambda: rendering_dispatch(pk))
+
+
+def rendering_dispatch(pk):
+    """Hand the render of one row to the ``pdf`` queue and note the task on the row.
+
+    With Redis down the row keeps no task id: its page says it waits for the background
+    service, and the sweep (``renderings_sweep``) dispatches it once Redis is back.
+    """
     from reports.tasks import render
 
-    def send():
-        result = render.delay(rendering.pk)
-        Rendering.objects.filter(pk=rendering.pk).update(task_id=result.id)
+    result = dispatch_task(render, pk)
+    if result is not None:
+        Rendering.objects.filter(pk=pk).update(task_id=result.id)
+    return result
 
-    # robust: without a worker (eager tasks) a failed render must not fail the request;
-    # the row says it failed.
-    transaction.on_commit(send, robust=True)
+
+# A dispatched row still queued after this long was most likely lost with Redis (restarted
+# without its data): the sweep dispatches it again (a second message finds it done).
+LOST_AFTER = datetime.timedelta(minutes=15)
+
+
+def renderings_sweep(*, now=None):
+    """Dispatch the renderings asked for and never started: not dispatched a minute after
+    they were asked for (Redis was down), or queued longer than ``LOST_AFTER``, or running
+    that long after their time limit with no worker left to finish or redeliver them.
+    Returns how many were dispatched."""
+    now = now or timezone.now()
+    queued = Q(status=RenderingStatus.QUEUED) & (
+        Q(task_id="", queued_at__lt=now - DISPATCH_GRACE) | Q(queued_at__lt=now - LOST_AFTER)
+    )
+    abandoned = Q(
+        status=RenderingStatus.RUNNING, started_at__lt=now - running_patience() - LOST_AFTER
+    )
+    dispatched = 0
+    for pk in (
+        Rendering.objects.filter(queued | abandoned).order_by("pk").values_list("pk", flat=True)
+    ):
+        if rendering_dispatch(pk) is None:
+            break  # the broker is still away; the next sweep tries again
+        dispatched += 1
+    return dispatched
 
 
 def rendering_start(rendering_id):

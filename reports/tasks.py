@@ -51,6 +51,15 @@ def render(self, rendering_id):
 
 
 @shared_task
+def sweep_renderings():
+    """Every minute (``CELERY_BEAT_SCHEDULE``): dispatch the PDFs asked for while Redis was
+    down, or lost with it (``services.renderings_sweep``)."""
+    count = services.renderings_sweep()
+    if count:
+        logger.info("Dispatched %d PDF renderings that were waiting for the broker.", count)
+
+
+@shared_task
 def prune_renderings():
     """Once a night (``CELERY_BEAT_SCHEDULE``): delete the PDFs nobody needs any more."""
     rows, files = services.renderings_prune()

@@ -1,5 +1,8 @@
 """Circular pages: associations write, attach, finalise and render; readers open the PDF."""
 
+import math
+
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -20,7 +23,13 @@ from outbox import services as outbox
 from reports import selectors, services
 from reports.documents import circular_context
 from reports.forms import AttachmentForm, CircularForm, DocumentAttachmentForm
-from reports.models import RenderingKind, RenderingStatus, default_addressees
+from reports.models import (
+    RenderingKind,
+    RenderingStage,
+    RenderingStatus,
+    default_addressees,
+    running_patience,
+)
 
 
 @login_required
@@ -320,8 +329,12 @@ def rendering_detail(request, pk):
     rendering = access.get_rendering_for_user(request.user, pk)
     context = {
         "rendering": rendering,
+        "stage": RenderingStage(rendering.stage),
         "circular": rendering.circular,
         "can_retry": rendering.can_retry and _can_retry(request.user, rendering),
+        # When the broker hands the task of a dead worker to another one by itself.
+        "redelivery_minutes": settings.CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"] // 60,
+        "time_limit_minutes": math.ceil(running_patience().total_seconds() / 60),
     }
     return render(request, "reports/rendering_detail.html", context)
 
@@ -330,10 +343,12 @@ def rendering_detail(request, pk):
 def rendering_status(request, pk):
     """The state for the page's script: JSON, no HTML."""
     rendering = access.get_rendering_for_user(request.user, pk)
+    stage = rendering.stage
     return JsonResponse(
         {
             "status": rendering.status,
-            "label": rendering.get_status_display(),
+            "stage": stage,
+            "label": RenderingStage(stage).label,
             "pending": rendering.is_pending,
         }
     )

@@ -1,4 +1,5 @@
 import datetime
+import email
 import os
 import subprocess
 import sys
@@ -331,6 +332,18 @@ class Worker:
 
     def _ready_count(self):
         return self.log.read_text().count("ready.") if self.log.exists() else 0
+
+    def messages(self):
+        """The e-mails the worker sent so far (the file backend writes them to mail_dir)."""
+        if not self.mail_dir.exists():
+            return []
+        messages = []
+        for path in sorted(self.mail_dir.iterdir()):
+            # The file backend writes each message followed by a line of dashes.
+            for part in path.read_text().split("-" * 79):
+                if part.strip():
+                    messages.append(email.message_from_string(part.strip()))
+        return messages
 
 
 def _queues():

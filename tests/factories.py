@@ -325,7 +325,16 @@ class RenderingFactory(DjangoModelFactory):
     circular = factory.SubFactory(CircularFactory, final=True)
     of_final = factory.LazyAttribute(lambda o: o.circular is not None and o.circular.is_final)
 
+    task_id = factory.Sequence(lambda n: f"task-{n}")
+
     class Params:
+        # Asked for while the broker was away: no task carries it.
+        undispatched = factory.Trait(task_id="")
+        running = factory.Trait(
+            status=RenderingStatus.RUNNING,
+            attempts=1,
+            started_at=factory.LazyFunction(timezone.now),
+        )
         done = factory.Trait(
             status=RenderingStatus.DONE,
             page_count=1,

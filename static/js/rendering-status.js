@@ -1,5 +1,6 @@
 // Follows a PDF being rendered by a worker: asks for its state every few seconds and, once
-// it is no longer pending, reloads the page, which then offers the download (or the retry).
+// it is no longer pending or its stage changed (it started, or hangs and may be asked for
+// again), reloads the page, which then says so and offers the download or the retry.
 // Without JavaScript the page has a link to check by hand.
 (function () {
   "use strict";
@@ -7,8 +8,8 @@
   if (!box) {
     return;
   }
-  var label = box.querySelector("[data-status-label]");
   var url = box.getAttribute("data-status-url");
+  var stage = box.getAttribute("data-stage");
   var delay = 1500;
 
   function check() {
@@ -17,12 +18,9 @@
         return response.ok ? response.json() : null;
       })
       .then(function (state) {
-        if (state && !state.pending) {
+        if (state && (!state.pending || state.stage !== stage)) {
           window.location.reload();
           return;
-        }
-        if (state && label.textContent !== state.label) {
-          label.textContent = state.label;
         }
         delay = Math.min(delay * 1.5, 10000);
         window.setTimeout(check, delay);

@@ -373,7 +373,12 @@ def test_the_status_of_a_rendering_is_json_for_those_who_see_it(
 
     assert response.status_code == status
     if status == 200:
-        assert response.json() == {"status": "done", "label": "fertig", "pending": False}
+        assert response.json() == {
+            "status": "done",
+            "stage": "done",
+            "label": "fertig",
+            "pending": False,
+        }
 
 
 def test_a_one_page_pdf_is_named_one_page_not_one_pages(client, users, accession_world):

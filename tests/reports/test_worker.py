@@ -1,9 +1,13 @@
 """PDFs through the real worker process: Redis, PostgreSQL, the ``pdf`` queue."""
 
+import datetime
+
 import pytest
+from django.urls import reverse
+from django.utils import timezone
 
 from reports import services
-from reports.models import Rendering, RenderingStatus
+from reports.models import Rendering, RenderingStatus, running_patience
 from tests import factories
 
 pytestmark = pytest.mark.worker
@@ -52,6 +56,45 @@ def test_a_render_cut_off_by_a_dead_worker_is_done_once_after_a_restart(
     )
     assert Rendering.objects.count() == 1
     assert rendering.attempts == 2
+    assert [path.name for path in (private_media / "renderings").iterdir()] == [
+        f"{rendering.pk}.pdf"
+    ]
+
+
+def test_the_page_of_a_render_cut_off_by_a_dead_worker_offers_to_ask_again_in_time(
+    celery_worker, wait_for, client, users, nrw, private_media
+):
+    circular = factories.CircularFactory(
+        association=nrw.landkreistag, final=True, number=153, body=LONG_BODY
+    )
+    rendering = services.circular_render(circular=circular, user=None)
+    assert wait_for(lambda: _status(rendering) == RenderingStatus.RUNNING, 60)
+    celery_worker.kill()
+    client.force_login(users.landkreistag)
+    running = client.get(rendering.get_absolute_url()).content.decode()
+    # Its time limit passes: no render runs that long, the worker is gone. The broker hands
+    # the task on only after the visibility timeout (600 s, here 4 s), later than this.
+    Rendering.objects.filter(pk=rendering.pk).update(
+        started_at=timezone.now() - running_patience() - datetime.timedelta(seconds=1)
+    )
+    stuck = client.get(rendering.get_absolute_url()).content.decode()
+
+    response = client.post(reverse("renderings:retry", args=[rendering.pk]))
+    celery_worker.start()
+
+    assert "Stand: wird erstellt, seit" in running
+    assert "Noch einmal versuchen" not in running
+    assert "länger als die erlaubten" in stuck
+    assert "Noch einmal versuchen" in stuck
+    assert response.status_code == 302
+    assert wait_for(lambda: _status(rendering) == RenderingStatus.DONE, 120), (
+        celery_worker.log.read_text()
+    )
+    # The retry and the dead worker's task given back: one of them made it, the other
+    # found it done.
+    assert wait_for(lambda: celery_worker.log.read_text().count("reports.tasks.render[") >= 4, 30)
+    assert Rendering.objects.count() == 1
+    assert rendering.attempts == 1
     assert [path.name for path in (private_media / "renderings").iterdir()] == [
         f"{rendering.pk}.pdf"
     ]

@@ -1,0 +1,147 @@
+"""Redis stops while users work: no 500, nothing lost, everything done once it is back.
+
+Each test stops the test's own Redis (``redis_server``, port 6390) before the request,
+starts it again, and lets the beat sweep run as beat would each minute; the real worker
+(``celery_worker``) does the rest.
+"""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from outbox.models import MailStatus, OutgoingEmail
+from outbox.tasks import sweep as outbox_sweep
+from reports.models import Rendering, RenderingStatus
+from reports.tasks import sweep_renderings
+from tests import factories
+
+pytestmark = pytest.mark.worker
+
+
+def _a_minute_passes():
+    """What the sweeps wait for before they take over from a dispatch that failed."""
+    earlier = timezone.now() - datetime.timedelta(minutes=2)
+    OutgoingEmail.objects.update(created_at=earlier)
+    Rendering.objects.update(queued_at=earlier)
+
+
+def _sent_to(worker, wait_for, count):
+    assert wait_for(lambda: len(worker.messages()) >= count, 60), worker.log.read_text()
+    return sorted(message["To"] for message in worker.messages())
+
+
+def _sweep_twice_more(worker, wait_for):
+    """Two more runs of the mail sweep, as beat makes one a minute: nothing goes twice."""
+    done = worker.log.read_text().count("outbox.tasks.sweep[")
+    for _run in range(2):
+        outbox_sweep.delay()
+    assert wait_for(lambda: worker.log.read_text().count("outbox.tasks.sweep[") >= done + 4, 30)
+
+
+def test_a_pdf_asked_for_while_redis_is_down_is_made_once_it_is_back(
+    celery_worker, back_up, redis_server, wait_for, client, users, nrw, private_media
+):
+    circular = factories.CircularFactory(association=nrw.landkreistag, final=True, number=151)
+    client.force_login(users.landkreistag)
+    redis_server.stop()
+
+    first = client.post(reverse("circulars:render", args=[circular.pk]))
+    again = client.post(reverse("circulars:render", args=[circular.pk]))
+    page = client.get(first.url).content.decode()
+
+    assert (first.status_code, again.status_code) == (302, 302)
+    assert again.url == first.url  # the same PDF, asked for once
+    assert "Das PDF wartet auf den Hintergrunddienst." in page
+    back_up()
+    _a_minute_passes()
+    sweep_renderings.delay()
+    rendering = Rendering.objects.get()
+    assert wait_for(lambda: Rendering.objects.get().status == RenderingStatus.DONE, 90), (
+        celery_worker.log.read_text()
+    )
+    rendering.refresh_from_db()
+    assert rendering.attempts == 1
+    assert [path.name for path in (private_media / "renderings").iterdir()] == [
+        f"{rendering.pk}.pdf"
+    ]
+    assert "PDF herunterladen" in client.get(first.url).content.decode()
+
+
+def test_a_circular_sent_while_redis_is_down_reaches_every_address_once(
+    celery_worker, back_up, redis_server, wait_for, client, users, nrw
+):
+    circular = factories.CircularFactory(association=nrw.landkreistag, final=True, number=151)
+    nrw.kreis_jobcenter.email = "steinfurt@jc.example"
+    nrw.kreis_jobcenter.save()
+    for name in ("Olpe", "Lippe"):
+        factories.JobcenterFactory(
+            kreis=True, name=f"Jobcenter Kreis {name}", email=f"{name.lower()}@jc.example"
+        )
+    client.force_login(users.landkreistag)
+    redis_server.stop()
+
+    response = client.post(reverse("circulars:send", args=[circular.pk]), follow=True)
+
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "3 E-Mails gehen hinaus" in page
+    assert "0 E-Mails sind hinausgegangen, 3 warten auf Versand." in page
+    back_up()
+    _a_minute_passes()
+    outbox_sweep.delay()
+    assert _sent_to(celery_worker, wait_for, 3) == [
+        "lippe@jc.example",
+        "olpe@jc.example",
+        "steinfurt@jc.example",
+    ]
+    _sweep_twice_more(celery_worker, wait_for)
+    assert len(celery_worker.messages()) == 3
+    page = client.get(circular.get_absolute_url()).content.decode()
+    assert "3 E-Mails sind hinausgegangen." in page
+
+
+def test_a_password_reset_asked_for_while_redis_is_down_is_mailed_once_it_is_back(
+    celery_worker, back_up, redis_server, wait_for, client, users
+):
+    redis_server.stop()
+
+    response = client.post(reverse("password_reset"), {"email": users.ministry.email})
+
+    assert response.status_code == 302
+    back_up()
+    _a_minute_passes()
+    outbox_sweep.delay()
+    assert _sent_to(celery_worker, wait_for, 1) == [users.ministry.email]
+    _sweep_twice_more(celery_worker, wait_for)
+    [message] = celery_worker.messages()
+    assert "/passwort/setzen/" in message.get_payload(decode=True).decode()
+    assert OutgoingEmail.objects.get().body == ""  # the link is not kept
+
+
+def test_an_accession_returned_while_redis_is_down_is_mailed_once_it_is_back(
+    celery_worker, back_up, redis_server, wait_for, client, users, accession_world
+):
+    accession = accession_world.submitted
+    client.force_login(users.ministry)
+    redis_server.stop()
+
+    response = client.post(
+        reverse("accessions:return", args=[accession.pk]),
+        {"reasons": "Bitte die Unterschrift ergänzen."},
+    )
+
+    assert response.status_code == 302
+    accession.refresh_from_db()
+    assert accession.status == "returned"
+    waiting = list(
+        OutgoingEmail.objects.filter(status=MailStatus.QUEUED).values_list("to", flat=True)
+    )
+    assert waiting  # the jobcenter's e-mail, saved with the return
+    back_up()
+    _a_minute_passes()
+    outbox_sweep.delay()
+    assert _sent_to(celery_worker, wait_for, len(waiting)) == sorted(waiting)
+    _sweep_twice_more(celery_worker, wait_for)
+    assert len(celery_worker.messages()) == len(waiting)
