@@ -43,6 +43,7 @@ class AuditAction(models.TextChoices):
     ACCESSION_ACCEPTED = "accession_accepted", _("Angenommen")
     ACCESSION_RETURNED = "accession_returned", _("Zurückgegeben")
     ACCESSION_WITHDRAWN = "accession_withdrawn", _("Ausgetreten")
+    ACCESSION_JOINED_ON_CORRECTED = "accession_joined_on_corrected", _("Beitrittsdatum korrigiert")
     MEASURE_CREATED = "measure_created", _("Maßnahme angelegt")
     MEASURE_FROM_ACCESSION = "measure_from_accession", _("Aus dem Beitritt übernommen")
     MEASURE_UPDATED = "measure_updated", _("Maßnahme geändert")
@@ -68,6 +69,9 @@ SENTENCES = {
     AuditAction.USER_CREATED: _("Benutzerkonto angelegt; E-Mail zum Setzen des Passworts versandt"),
     AuditAction.ACCESSION_ACCEPTED: _("Angenommen: beigetreten am %(joined_on)s"),
     AuditAction.ACCESSION_WITHDRAWN: _("Ausgetreten am %(withdrawn_on)s"),
+    AuditAction.ACCESSION_JOINED_ON_CORRECTED: _(
+        "Beitrittsdatum korrigiert: %(joined_on)s statt %(was)s"
+    ),
     AuditAction.MEASURE_NOTE_ADDED: _("Fortschritt vom %(written_on)s notiert"),
     AuditAction.KEY_FIGURES_ENTERED: _("Kennzahlen %(year)s erfasst"),
     AuditAction.KEY_FIGURES_UPDATED: _("Kennzahlen %(year)s geändert"),

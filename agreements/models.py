@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organisation, OrganisationKind, State
+from core.dates import EARLIEST_DATE, LATEST_DATE
 
 
 class AccessionScope(models.TextChoices):
@@ -122,8 +123,27 @@ class FrameworkAgreement(models.Model):
                 name="agreement_signed_before_in_force",
             ),
             models.CheckConstraint(
+                condition=Q(in_force_from__gte=EARLIEST_DATE, in_force_from__lte=LATEST_DATE)
+                & (Q(signed_on__isnull=True) | Q(signed_on__gte=EARLIEST_DATE)),
+                name="agreement_dates_plausible",
+                violation_error_message=_(
+                    "Unterzeichnung und Inkrafttreten liegen zwischen 1990 und 2100."
+                ),
+            ),
+            models.CheckConstraint(
                 condition=Q(initial_term_months__isnull=True) | Q(initial_term_months__gt=0),
                 name="agreement_term_positive",
+            ),
+            # Terms in months up to fifty years; notice is given within the term.
+            models.CheckConstraint(
+                condition=(Q(initial_term_months__isnull=True) | Q(initial_term_months__lte=600))
+                & (Q(renewal_months__isnull=True) | Q(renewal_months__lte=600))
+                & (Q(notice_months__isnull=True) | Q(notice_months__lt=F("initial_term_months"))),
+                name="agreement_terms_plausible",
+                violation_error_message=_(
+                    "Laufzeit und Verlängerung betragen höchstens 600 Monate; die "
+                    "Kündigungsfrist ist kürzer als die erste Laufzeit."
+                ),
             ),
             models.CheckConstraint(
                 condition=Q(renewal_months__isnull=True)

@@ -33,4 +33,9 @@ urlpatterns = [
     path("<int:pk>/annehmen/", views.accession_accept, name="accept"),
     path("<int:pk>/zurueckgeben/", views.accession_return, name="return"),
     path("<int:pk>/austritt/", views.accession_withdraw, name="withdraw"),
+    path(
+        "<int:pk>/beitrittsdatum/",
+        views.accession_correct_joined_on,
+        name="correct-joined-on",
+    ),
 ]

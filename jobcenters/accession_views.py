@@ -9,7 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from accounts import access
@@ -19,6 +19,7 @@ from jobcenters import services
 from jobcenters.forms import (
     AccessionAcceptForm,
     AccessionForm,
+    AccessionJoinedOnForm,
     AccessionReturnForm,
     AccessionWithdrawForm,
     PlannedMeasureFormSet,
@@ -60,7 +61,12 @@ def accession_detail(request, pk):
 
 @login_required
 def accession_edit(request, pk):
-    """Save the form as a draft, or save and submit it (button ``action=submit``)."""
+    """Save the form as a draft, or save and submit it (button ``action=submit``).
+
+    One round names every problem: wrong fields, and on submitting also every field still
+    empty, a missing measure and a missing signed PDF. ``outcome`` tells above the errors
+    what became of the draft.
+    """
     accession = access.get_accession_for_user(request.user, pk, action="edit")
     action_fields = ActionField.objects.filter(agreement=accession.agreement)
     data = request.POST if request.method == "POST" else None
@@ -71,7 +77,9 @@ def accession_edit(request, pk):
         form_kwargs={"action_fields": action_fields},
         prefix="massnahmen",
     )
+    outcome = None
     if request.method == "POST":
+        submitting = request.POST.get("action") == "submit"
         if form.is_valid() and formset.is_valid():
             try:
                 accession = services.accession_save(
@@ -81,7 +89,7 @@ def accession_edit(request, pk):
                     planned_measures=formset.measures(),
                     signed_form=form.cleaned_data["signed_form"] or None,
                 )
-                if request.POST.get("action") != "submit":
+                if not submitting:
                     messages.success(request, _("Der Entwurf ist gespeichert."))
                     return redirect(accession)
                 services.accession_submit(accession=accession, user=request.user)
@@ -91,21 +99,56 @@ def accession_edit(request, pk):
             except ValidationError as error:
                 # Saved as a draft, but not complete: name what is missing at its field.
                 _add_missing(form, formset, error.message_dict)
-                messages.warning(
-                    request, _("Der Entwurf ist gespeichert, aber noch nicht eingereicht.")
-                )
+                outcome = _("Der Entwurf ist gespeichert, aber nicht eingereicht.")
             else:
                 messages.success(request, _("Der Beitritt ist eingereicht."))
                 return redirect(accession)
-        elif "signed_form" not in form.errors and form.cleaned_data.get("signed_form"):
-            # Keep a good signed form even when other fields need correcting.
-            services.accession_attach_signed_form(
-                accession=accession, user=request.user, signed_form=form.cleaned_data["signed_form"]
-            )
-            accession.refresh_from_db()
-            messages.info(request, _("Das unterschriebene Formular ist gespeichert."))
-    context = {"accession": accession, "form": form, "formset": formset}
+        else:
+            kept_pdf = _keep_signed_form(request, form, accession)
+            if submitting:
+                _add_missing(form, formset, _missing_besides_errors(form, formset, accession))
+            outcome = _not_saved(submitting=submitting, kept_pdf=kept_pdf)
+    context = {"accession": accession, "form": form, "formset": formset, "outcome": outcome}
     return render(request, "jobcenters/accession_edit.html", context)
+
+
+def _not_saved(*, submitting, kept_pdf):
+    """What became of a form with errors: nothing saved but a good PDF, nothing lost."""
+    if kept_pdf:
+        kept = _("Nur das unterschriebene Formular ist gespeichert.")
+    else:
+        kept = _("Nichts ist gespeichert.")
+    if submitting:
+        return _("Nicht eingereicht. %(kept)s Ihre Eingaben stehen noch im Formular.") % {
+            "kept": kept
+        }
+    return _("%(kept)s Ihre Eingaben stehen noch im Formular.") % {"kept": kept}
+
+
+def _keep_signed_form(request, form, accession):
+    """Keep a good signed form even when other fields need correcting; True if one was kept."""
+    if "signed_form" in form.errors or not form.cleaned_data.get("signed_form"):
+        return False
+    services.accession_attach_signed_form(
+        accession=accession, user=request.user, signed_form=form.cleaned_data["signed_form"]
+    )
+    accession.refresh_from_db()
+    return True
+
+
+def _missing_besides_errors(form, formset, accession):
+    """What submitting would still miss in what was typed, where no error is named yet."""
+    values = {
+        field: form.cleaned_data.get(field) for field in form.fields if field not in form.errors
+    }
+    # A row typed half is named at its fields already: only no measure at all is missing.
+    has_measures = not formset.is_valid() or bool(formset.measures())
+    missing = services.submit_missing(
+        values=values,
+        has_planned_measures=has_measures,
+        has_signed_form=bool(accession.signed_form) or "signed_form" in form.errors,
+    )
+    return {field: [message] for field, message in missing.items()}
 
 
 def _add_missing(form, formset, missing):
@@ -162,7 +205,9 @@ def review_queue(request):
 @login_required
 def accession_accept(request, pk):
     accession = access.get_accession_for_user(request.user, pk, action="review")
-    form = AccessionAcceptForm(request.POST or None, initial={"joined_on": timezone.localdate()})
+    form = AccessionAcceptForm(
+        request.POST or None, accession=accession, initial={"joined_on": timezone.localdate()}
+    )
     if request.method == "POST" and form.is_valid():
         return _decide(
             request,
@@ -178,7 +223,7 @@ def accession_accept(request, pk):
 @login_required
 def accession_return(request, pk):
     accession = access.get_accession_for_user(request.user, pk, action="review")
-    form = AccessionReturnForm(request.POST or None)
+    form = AccessionReturnForm(request.POST or None, accession=accession)
     if request.method == "POST" and form.is_valid():
         return _decide(
             request,
@@ -194,7 +239,7 @@ def accession_return(request, pk):
 @login_required
 def accession_withdraw(request, pk):
     accession = access.get_accession_for_user(request.user, pk, action="review")
-    form = AccessionWithdrawForm(request.POST or None)
+    form = AccessionWithdrawForm(request.POST or None, accession=accession)
     if request.method == "POST" and form.is_valid():
         return _decide(
             request,
@@ -208,6 +253,25 @@ def accession_withdraw(request, pk):
             _("Der Austritt ist eingetragen."),
         )
     return _decision_page(request, accession, form, "withdraw")
+
+
+@login_required
+def accession_correct_joined_on(request, pk):
+    """The ministry corrects the date a jobcenter joined on, with the reason (in the history)."""
+    accession = access.get_accession_for_user(request.user, pk, action="review")
+    form = AccessionJoinedOnForm(
+        request.POST or None, accession=accession, initial={"joined_on": accession.joined_on}
+    )
+    if request.method == "POST" and form.is_valid():
+        return _decide(
+            request,
+            form,
+            accession,
+            "correct_joined_on",
+            {"joined_on": form.cleaned_data["joined_on"], "reason": form.cleaned_data["reason"]},
+            _("Das Beitrittsdatum ist korrigiert."),
+        )
+    return _decision_page(request, accession, form, "correct_joined_on")
 
 
 def _decide(request, form, accession, decision, arguments, success):
@@ -227,18 +291,18 @@ def _decide(request, form, accession, decision, arguments, success):
     return redirect(accession)
 
 
-# decision: (page heading, button); the states each needs are in services.TRANSITIONS.
+# decision: (page heading, button); the states each needs are in services.DECISION_STATUSES.
 DECISIONS = {
-    "accept": (_lazy("Beitritt annehmen"), _lazy("Annehmen")),
-    "return": (_lazy("Beitritt zurückgeben"), _lazy("Zurückgeben")),
-    "withdraw": (_lazy("Austritt eintragen"), _lazy("Austritt eintragen")),
+    "accept": (gettext_lazy("Beitritt annehmen"), gettext_lazy("Annehmen")),
+    "return": (gettext_lazy("Beitritt zurückgeben"), gettext_lazy("Zurückgeben")),
+    "withdraw": (gettext_lazy("Austritt eintragen"), gettext_lazy("Austritt eintragen")),
+    "correct_joined_on": (gettext_lazy("Beitrittsdatum korrigieren"), gettext_lazy("Korrigieren")),
 }
 
 
 def _decision_page(request, accession, form, decision):
     heading, button = DECISIONS[decision]
-    allowed, _target = services.TRANSITIONS[decision]
-    if accession.status not in allowed:
+    if accession.status not in services.DECISION_STATUSES[decision]:
         messages.error(
             request,
             _("Der Beitritt ist „%(status)s“: das ist jetzt nicht möglich.")

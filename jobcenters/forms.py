@@ -1,14 +1,19 @@
 from django import forms
 from django.db.models import Case, F, IntegerField, Q, Value, When
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organisation, OrganisationKind, RegionKind
 from agreements.models import ActionField
+from core.dates import GermanDateField, PastDateField
 from core.pdf_uploads import ACCESSION_MAX_PAGES, PdfUploadField
 from core.text import CleanTextMixin
 from jobcenters.models import STANDINGS, Accession, Jobcenter, JobcenterForm
-from jobcenters.services import CONTACT_FIELDS, FORM_FIELDS
+from jobcenters.services import (
+    CONTACT_FIELDS,
+    FORM_FIELDS,
+    joined_on_problems,
+    withdrawn_on_problems,
+)
 
 
 def associations_of(jobcenters):
@@ -99,28 +104,6 @@ class JobcenterContactForm(CleanTextMixin, forms.ModelForm):
         return postal_code
 
 
-# Dates are typed the German way in either language (the help texts say TT.MM.JJJJ).
-DATE_INPUT_FORMATS = ["%d.%m.%Y", "%d.%m.%y", "%Y-%m-%d"]
-
-
-def german_date_widget():
-    return forms.DateInput(format="%d.%m.%Y", attrs={"inputmode": "numeric"})
-
-
-def german_date_filter(label):
-    """An optional date typed the German way, for filters."""
-    return forms.DateField(
-        label=label,
-        required=False,
-        input_formats=DATE_INPUT_FORMATS,
-        widget=german_date_widget(),
-        help_text=_("TT.MM.JJJJ"),
-        error_messages={
-            "invalid": _("Bitte geben Sie das Datum als TT.MM.JJJJ an, z. B. 12.03.2018.")
-        },
-    )
-
-
 class AccessionFilterForm(JobcenterFilterForm):
     """The jobcenter list of one agreement: the jobcenter filters plus where each one stands."""
 
@@ -135,8 +118,8 @@ class AccessionFilterForm(JobcenterFilterForm):
     standing = forms.ChoiceField(
         label=_("Stand"), choices=[("", _("alle")), *STANDINGS], required=False
     )
-    joined_from = german_date_filter(_("beigetreten ab"))
-    joined_to = german_date_filter(_("beigetreten bis"))
+    joined_from = GermanDateField(label=_("beigetreten ab"), required=False)
+    joined_to = GermanDateField(label=_("beigetreten bis"), required=False)
     sort = forms.ChoiceField(
         label=_("Sortierung"), choices=[(key, key) for key in SORTS], required=False
     )
@@ -195,12 +178,10 @@ class AccessionForm(CleanTextMixin, forms.ModelForm):
     class Meta:
         model = Accession
         fields = FORM_FIELDS
-        widgets = {"carriers_agreed_on": german_date_widget()}
+        # The carriers agreed before the form is filled in: not in the future.
+        field_classes = {"carriers_agreed_on": PastDateField}
         error_messages = {
             "contact_email": {"invalid": _("Bitte geben Sie eine gültige E-Mail-Adresse an.")},
-            "carriers_agreed_on": {
-                "invalid": _("Bitte geben Sie das Datum als TT.MM.JJJJ an, z. B. 12.03.2018.")
-            },
         }
 
     def __init__(self, *args, **kwargs):
@@ -209,7 +190,6 @@ class AccessionForm(CleanTextMixin, forms.ModelForm):
             "Wir sind einverstanden, öffentlich als Mitglied der Vereinbarung genannt zu werden."
         )
         self.fields["public_listing"].help_text = ""
-        self.fields["carriers_agreed_on"].input_formats = DATE_INPUT_FORMATS
         self.fields["signed_form"].help_text = _(
             "Laden Sie das Formular herunter, lassen Sie es unterschreiben und laden Sie den "
             "Scan hier hoch: ein PDF ohne Kennwortschutz, höchstens 10 MB und %(pages)d Seiten."
@@ -220,12 +200,6 @@ class AccessionForm(CleanTextMixin, forms.ModelForm):
         if postal_code and not (len(postal_code) == 5 and postal_code.isdigit()):
             raise forms.ValidationError(_("Bitte geben Sie eine fünfstellige Postleitzahl an."))
         return postal_code
-
-    def clean_carriers_agreed_on(self):
-        agreed_on = self.cleaned_data["carriers_agreed_on"]
-        if agreed_on and agreed_on > timezone.localdate():
-            raise forms.ValidationError(_("Das Datum darf nicht in der Zukunft liegen."))
-        return agreed_on
 
 
 class PlannedMeasureForm(CleanTextMixin, forms.Form):
@@ -273,20 +247,53 @@ PlannedMeasureFormSet = forms.formset_factory(
 )
 
 
-class AccessionAcceptForm(CleanTextMixin, forms.Form):
-    joined_on = forms.DateField(
+class AccessionDecisionForm(CleanTextMixin, forms.Form):
+    """A ministry's decision on one accession; its dates are checked against the accession."""
+
+    def __init__(self, *args, accession, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.accession = accession
+
+    def _check(self, field, problems):
+        """The field's value, unless ``problems`` (the service's rules) speak against it."""
+        if problems:
+            raise forms.ValidationError(problems)
+        return self.cleaned_data[field]
+
+
+class AccessionAcceptForm(AccessionDecisionForm):
+    joined_on = PastDateField(
         label=_("Beigetreten am"),
-        input_formats=DATE_INPUT_FORMATS,
-        widget=german_date_widget(),
         help_text=_("TT.MM.JJJJ; heute, wenn nichts anderes gilt."),
         error_messages={
             "required": _("Bitte geben Sie das Beitrittsdatum an."),
-            "invalid": _("Bitte geben Sie das Datum als TT.MM.JJJJ an, z. B. 12.03.2018."),
+            "future": _("Das Beitrittsdatum darf nicht in der Zukunft liegen."),
         },
     )
 
+    def clean_joined_on(self):
+        joined_on = self.cleaned_data["joined_on"]
+        return self._check("joined_on", joined_on_problems(self.accession, joined_on))
 
-class AccessionReturnForm(CleanTextMixin, forms.Form):
+
+class AccessionJoinedOnForm(AccessionAcceptForm):
+    """The ministry corrects the date a jobcenter joined on, and says why."""
+
+    reason = forms.CharField(
+        label=_("Grund der Korrektur"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Erscheint im Verlauf des Beitritts, z. B. „Datum laut Beitrittserklärung“."),
+        error_messages={"required": _("Bitte nennen Sie den Grund der Korrektur.")},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["joined_on"].label = _("Richtiges Beitrittsdatum")
+        self.fields["joined_on"].help_text = _("TT.MM.JJJJ")
+
+
+class AccessionReturnForm(AccessionDecisionForm):
     reasons = forms.CharField(
         label=_("Gründe der Rückgabe"),
         widget=forms.Textarea(attrs={"rows": 6}),
@@ -295,15 +302,12 @@ class AccessionReturnForm(CleanTextMixin, forms.Form):
     )
 
 
-class AccessionWithdrawForm(CleanTextMixin, forms.Form):
-    withdrawn_on = forms.DateField(
+class AccessionWithdrawForm(AccessionDecisionForm):
+    withdrawn_on = PastDateField(
         label=_("Ausgetreten am"),
-        input_formats=DATE_INPUT_FORMATS,
-        widget=german_date_widget(),
-        help_text=_("TT.MM.JJJJ"),
         error_messages={
             "required": _("Bitte geben Sie das Austrittsdatum an."),
-            "invalid": _("Bitte geben Sie das Datum als TT.MM.JJJJ an, z. B. 12.03.2018."),
+            "future": _("Das Austrittsdatum darf nicht in der Zukunft liegen."),
         },
     )
     reason = forms.CharField(
@@ -311,3 +315,7 @@ class AccessionWithdrawForm(CleanTextMixin, forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
         error_messages={"required": _("Bitte nennen Sie den Grund des Austritts.")},
     )
+
+    def clean_withdrawn_on(self):
+        withdrawn_on = self.cleaned_data["withdrawn_on"]
+        return self._check("withdrawn_on", withdrawn_on_problems(self.accession, withdrawn_on))

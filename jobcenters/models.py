@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organisation, OrganisationKind, RegionKind
 from agreements.models import ActionField, FrameworkAgreement
+from core.dates import EARLIEST_DATE
 from jobcenters.uploads import signed_form_name
 
 
@@ -114,6 +115,8 @@ class AccessionStatus(models.TextChoices):
 
 # The jobcenter edits its form in these states; in the others it is with the ministry or done.
 EDITABLE_STATUSES = [AccessionStatus.DRAFT, AccessionStatus.RETURNED]
+# An accession in these states has a date of joining.
+JOINED_STATUSES = [AccessionStatus.ACCEPTED, AccessionStatus.WITHDRAWN]
 
 # Where a jobcenter stands with an agreement, for overviews: a status, or not started at all.
 NOT_STARTED = "not_started"
@@ -216,14 +219,8 @@ class Accession(models.Model):
             ),
             # Whoever joined has a date of joining; nobody else has one.
             models.CheckConstraint(
-                condition=Q(
-                    status__in=[AccessionStatus.ACCEPTED, AccessionStatus.WITHDRAWN],
-                    joined_on__isnull=False,
-                )
-                | (
-                    ~Q(status__in=[AccessionStatus.ACCEPTED, AccessionStatus.WITHDRAWN])
-                    & Q(joined_on__isnull=True)
-                ),
+                condition=Q(status__in=JOINED_STATUSES, joined_on__isnull=False)
+                | (~Q(status__in=JOINED_STATUSES) & Q(joined_on__isnull=True)),
                 name="accession_joined_on_when_joined",
             ),
             models.CheckConstraint(
@@ -234,6 +231,13 @@ class Accession(models.Model):
             models.CheckConstraint(
                 condition=Q(withdrawn_on__isnull=True) | Q(withdrawn_on__gte=F("joined_on")),
                 name="accession_withdrawn_after_joined",
+            ),
+            # No date before Rahmenwerk's earliest (an "01.01.0001" drew 2,026 years of
+            # course); the bounds of each agreement and of today are the services'.
+            models.CheckConstraint(
+                condition=(Q(joined_on__isnull=True) | Q(joined_on__gte=EARLIEST_DATE))
+                & (Q(carriers_agreed_on__isnull=True) | Q(carriers_agreed_on__gte=EARLIEST_DATE)),
+                name="accession_dates_plausible",
             ),
             # Nothing leaves the jobcenter's hands without its signed form.
             models.CheckConstraint(

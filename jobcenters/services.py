@@ -9,12 +9,21 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.models import AuditEvent, Organisation, OrganisationKind, RegionKind, State
 from accounts.services import AuditAction, changed_fields, record_event
 from agreements.models import FrameworkAgreement
+from core.dates import german
 from jobcenters.emails import EMAILS
-from jobcenters.models import Accession, AccessionStatus, Jobcenter, JobcenterForm, PlannedMeasure
+from jobcenters.models import (
+    JOINED_STATUSES,
+    Accession,
+    AccessionStatus,
+    Jobcenter,
+    JobcenterForm,
+    PlannedMeasure,
+)
 from measures.services import measures_from_accession
 from outbox import services as outbox
 
@@ -235,6 +244,12 @@ TRANSITIONS = {
     "withdraw": ([AccessionStatus.ACCEPTED], AccessionStatus.WITHDRAWN),
 }
 
+# The states each of the ministry's steps starts from; a joining date is corrected once set.
+DECISION_STATUSES = {
+    **{transition: allowed for transition, (allowed, _target) in TRANSITIONS.items()},
+    "correct_joined_on": JOINED_STATUSES,
+}
+
 # What the accession form must hold before it can be submitted.
 FORM_FIELDS = [
     "jobcenter_name",
@@ -265,7 +280,10 @@ def _locked(accession):
 
 
 def _check_transition(accession, transition):
-    allowed, _target = TRANSITIONS[transition]
+    _check_status(accession, DECISION_STATUSES[transition])
+
+
+def _check_status(accession, allowed):
     if accession.status in allowed:
         return
     last = AuditEvent.objects.for_object(accession).select_related("actor").first()
@@ -394,20 +412,52 @@ def _store_signed_form(accession, signed_form):
         transaction.on_commit(lambda: storage.delete(old_file))
 
 
-def accession_missing(accession):
-    """``{field: message}`` of what the form still lacks for submitting it."""
+# What each field of the form asks for when it is still empty at submitting.
+REQUIRED_MESSAGES = {
+    "jobcenter_name": gettext_lazy("Bitte geben Sie den Namen des Jobcenters an."),
+    "street": gettext_lazy("Bitte geben Sie Straße und Hausnummer an."),
+    "postal_code": gettext_lazy("Bitte geben Sie die Postleitzahl an."),
+    "city": gettext_lazy("Bitte geben Sie den Ort an."),
+    "management_name": gettext_lazy(
+        "Bitte nennen Sie die Geschäftsführerin oder den Geschäftsführer."
+    ),
+    "contact_name": gettext_lazy("Bitte nennen Sie die Ansprechperson."),
+    "contact_function": gettext_lazy("Bitte geben Sie die Funktion der Ansprechperson an."),
+    "contact_email": gettext_lazy("Bitte geben Sie die E-Mail-Adresse der Ansprechperson an."),
+    "contact_phone": gettext_lazy("Bitte geben Sie die Telefonnummer der Ansprechperson an."),
+    "carriers_agreed_on": gettext_lazy(
+        "Bitte geben Sie an, wann die Träger dem Beitritt zugestimmt haben."
+    ),
+}
+
+
+def submit_missing(*, values, has_planned_measures, has_signed_form):
+    """``{field: message}`` of what a form with ``values`` lacks for submitting it.
+
+    The edit page asks this of what was just typed, so that one round names everything;
+    ``accession_missing`` asks it of what is stored.
+    """
     missing = {
-        field: _("Bitte ausfüllen: das braucht das Beitrittsformular.")
+        field: str(REQUIRED_MESSAGES[field])
         for field in REQUIRED_FOR_SUBMIT
-        if getattr(accession, field) in ("", None)
+        if field in values and values[field] in ("", None)
     }
-    if not accession.planned_measures.exists():
+    if not has_planned_measures:
         missing["planned_measures"] = _("Bitte nennen Sie mindestens eine geplante Maßnahme.")
-    if not accession.signed_form:
+    if not has_signed_form:
         missing["signed_form"] = _(
             "Bitte laden Sie das unterschriebene Beitrittsformular als PDF hoch."
         )
     return missing
+
+
+def accession_missing(accession):
+    """``{field: message}`` of what the stored form still lacks for submitting it."""
+    return submit_missing(
+        values={field: getattr(accession, field) for field in REQUIRED_FOR_SUBMIT},
+        has_planned_measures=accession.planned_measures.exists(),
+        has_signed_form=bool(accession.signed_form),
+    )
 
 
 @transaction.atomic
@@ -433,15 +483,63 @@ def accession_submit(*, accession, user):
     return current
 
 
+def agreement_start(agreement):
+    """The first day a jobcenter can join ``agreement``: its signing, else its entry into force."""
+    return agreement.signed_on or agreement.in_force_from
+
+
+def joined_on_problems(accession, joined_on):
+    """What speaks against ``joined_on`` as the day the jobcenter joined: German messages.
+
+    Joining lies between the agreement's signing and today, not before the jobcenter
+    submitted its form and not after it left again.
+    """
+    problems = []
+    if joined_on > timezone.localdate():
+        problems.append(_("Das Beitrittsdatum darf nicht in der Zukunft liegen."))
+    agreement = accession.agreement
+    start = agreement_start(agreement)
+    if joined_on < start:
+        message = (
+            _("Die Vereinbarung ist erst am %(date)s unterzeichnet worden.")
+            if agreement.signed_on
+            else _("Die Vereinbarung gilt erst seit dem %(date)s.")
+        )
+        problems.append(message % {"date": german(start)})
+    elif accession.submitted_at and joined_on < timezone.localdate(accession.submitted_at):
+        problems.append(
+            _("Das Jobcenter hat den Beitritt erst am %(date)s eingereicht.")
+            % {"date": german(timezone.localdate(accession.submitted_at))}
+        )
+    if accession.withdrawn_on and joined_on > accession.withdrawn_on:
+        problems.append(
+            _("Das Jobcenter ist am %(date)s ausgetreten; der Beitritt muss davor liegen.")
+            % {"date": german(accession.withdrawn_on)}
+        )
+    return problems
+
+
+def withdrawn_on_problems(accession, withdrawn_on):
+    """What speaks against ``withdrawn_on`` as the day the jobcenter left: German messages."""
+    if withdrawn_on > timezone.localdate():
+        return [_("Das Austrittsdatum darf nicht in der Zukunft liegen.")]
+    if accession.joined_on and withdrawn_on < accession.joined_on:
+        return [
+            _("Das Austrittsdatum liegt vor dem Beitritt am %(date)s.")
+            % {"date": german(accession.joined_on)}
+        ]
+    return []
+
+
 @transaction.atomic
 def accession_accept(*, accession, user, joined_on):
-    """Accept a submitted accession: the jobcenter joined on ``joined_on`` (not in the future)."""
+    """Accept a submitted accession: the jobcenter joined on ``joined_on`` (see
+    ``joined_on_problems``)."""
     current = _locked(accession)
     _check_transition(current, "accept")
-    if joined_on > timezone.localdate():
-        raise ValidationError(
-            {"joined_on": _("Das Beitrittsdatum darf nicht in der Zukunft liegen.")}
-        )
+    problems = joined_on_problems(current, joined_on)
+    if problems:
+        raise ValidationError({"joined_on": problems})
     current.status = AccessionStatus.ACCEPTED
     current.joined_on = joined_on
     current.return_reasons = ""
@@ -456,6 +554,39 @@ def accession_accept(*, accession, user, joined_on):
     measures_from_accession(accession=current, user=user)
     _notify(current, "accepted")
     return current
+
+
+@transaction.atomic
+def accession_correct_joined_on(*, accession, user, joined_on, reason):
+    """Correct the date a jobcenter joined on (a wrong date accepted earlier), with the reason.
+
+    The same rules hold as for accepting; the history keeps the old and the new date.
+    Returns the changes (none when the date was already right).
+    """
+    current = _locked(accession)
+    _check_status(current, DECISION_STATUSES["correct_joined_on"])
+    errors = {}
+    problems = joined_on_problems(current, joined_on)
+    if problems:
+        errors["joined_on"] = problems
+    if not reason.strip():
+        errors["reason"] = _("Bitte nennen Sie den Grund der Korrektur.")
+    if errors:
+        raise ValidationError(errors)
+    old = current.joined_on
+    changes = changed_fields(current, {"joined_on": joined_on})
+    if not changes:
+        return changes
+    current.save(update_fields=["joined_on", "updated_at"])
+    record_event(
+        actor=user,
+        obj=current,
+        action=AuditAction.ACCESSION_JOINED_ON_CORRECTED,
+        data={"joined_on": joined_on, "was": old},
+        reason=reason.strip(),
+        changes=changes,
+    )
+    return changes
 
 
 @transaction.atomic
@@ -484,12 +615,9 @@ def accession_withdraw(*, accession, user, withdrawn_on, reason):
     current = _locked(accession)
     _check_transition(current, "withdraw")
     errors = {}
-    if withdrawn_on > timezone.localdate():
-        errors["withdrawn_on"] = _("Das Austrittsdatum darf nicht in der Zukunft liegen.")
-    elif withdrawn_on < current.joined_on:
-        errors["withdrawn_on"] = _("Das Austrittsdatum liegt vor dem Beitritt am %(date)s.") % {
-            "date": date_format(current.joined_on, "d.m.Y")
-        }
+    problems = withdrawn_on_problems(current, withdrawn_on)
+    if problems:
+        errors["withdrawn_on"] = problems
     if not reason.strip():
         errors["reason"] = _("Bitte nennen Sie den Grund des Austritts.")
     if errors:

@@ -1,22 +1,26 @@
 from django import forms
+from django.core.validators import MaxValueValidator
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organisation
 from agreements.models import ActionField, FrameworkAgreement
+from core.dates import GermanDateField, PastDateField
 from core.text import CleanTextMixin
-from jobcenters.forms import (
-    DATE_INPUT_FORMATS,
-    JobcenterFilterForm,
-    associations_of,
-    german_date_widget,
-)
+from jobcenters.forms import JobcenterFilterForm, associations_of
 from jobcenters.models import Jobcenter
-from measures.models import KEY_FIGURE_FIELDS, KeyFigures, Measure, MeasureStatus
-from measures.services import MEASURE_FIELDS
+from measures.models import (
+    KEY_FIGURE_FIELDS,
+    KEY_FIGURES_YEAR_FROM,
+    MAX_KEY_FIGURE,
+    KeyFigures,
+    Measure,
+    MeasureStatus,
+)
+from measures.services import MEASURE_FIELDS, key_figure_problems, measure_date_problems
 
-DATE_INVALID = _("Bitte geben Sie das Datum als TT.MM.JJJJ an, z. B. 12.03.2018.")
 YEAR_ERRORS = {
     "invalid": _("Bitte geben Sie eine Jahreszahl an, z. B. 2019."),
     "min_value": _("Bitte geben Sie eine Jahreszahl ab 2000 an."),
@@ -55,17 +59,12 @@ class MeasureForm(CleanTextMixin, forms.ModelForm):
     class Meta:
         model = Measure
         fields = MEASURE_FIELDS
-        widgets = {
-            "starts_on": german_date_widget(),
-            "ends_on": german_date_widget(),
-            "description": forms.Textarea(attrs={"rows": 5}),
-        }
+        field_classes = {"starts_on": GermanDateField, "ends_on": GermanDateField}
+        widgets = {"description": forms.Textarea(attrs={"rows": 5})}
         error_messages = {
             "title": {"required": _("Bitte geben Sie einen Titel an.")},
             "action_field": {"required": _("Bitte wählen Sie das Handlungsfeld.")},
             "contact_email": {"invalid": _("Bitte geben Sie eine gültige E-Mail-Adresse an.")},
-            "starts_on": {"invalid": DATE_INVALID},
-            "ends_on": {"invalid": DATE_INVALID},
         }
 
     def __init__(self, *args, agreement, **kwargs):
@@ -75,7 +74,6 @@ class MeasureForm(CleanTextMixin, forms.ModelForm):
         self.fields["action_field"].empty_label = _("bitte wählen")
         self.fields["further_action_fields"].queryset = action_fields
         for name in ("starts_on", "ends_on"):
-            self.fields[name].input_formats = DATE_INPUT_FORMATS
             self.fields[name].help_text = _("TT.MM.JJJJ")
         if self.instance.pk:
             self.initial["further_action_fields"] = list(
@@ -84,19 +82,19 @@ class MeasureForm(CleanTextMixin, forms.ModelForm):
 
     def clean(self):
         data = super().clean()
-        starts_on, ends_on = data.get("starts_on"), data.get("ends_on")
-        if starts_on and ends_on and ends_on < starts_on:
-            self.add_error("ends_on", _("Das Ende darf nicht vor dem Beginn liegen."))
+        add_problems(self, measure_date_problems(data))
         return data
 
 
+def add_problems(form, problems):
+    """Name ``{field: message}`` of a service's rules at the form's fields."""
+    for field, message in problems.items():
+        form.add_error(field, message)
+
+
 class ProgressNoteForm(CleanTextMixin, forms.Form):
-    written_on = forms.DateField(
-        label=_("Datum"),
-        input_formats=DATE_INPUT_FORMATS,
-        widget=german_date_widget(),
-        help_text=_("TT.MM.JJJJ"),
-        error_messages={"invalid": DATE_INVALID, "required": _("Bitte geben Sie das Datum an.")},
+    written_on = PastDateField(
+        label=_("Datum"), error_messages={"required": _("Bitte geben Sie das Datum an.")}
     )
     text = forms.CharField(
         label=_("Was ist geschehen?"),
@@ -104,12 +102,6 @@ class ProgressNoteForm(CleanTextMixin, forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
         error_messages={"required": _("Bitte beschreiben Sie den Fortschritt.")},
     )
-
-    def clean_written_on(self):
-        written_on = self.cleaned_data["written_on"]
-        if written_on > timezone.localdate():
-            raise forms.ValidationError(_("Das Datum darf nicht in der Zukunft liegen."))
-        return written_on
 
 
 class ProposeForm(CleanTextMixin, forms.Form):
@@ -251,12 +243,25 @@ class CatalogueSearchForm(CleanTextMixin, forms.Form):
 
 
 class KeyFiguresForm(CleanTextMixin, forms.ModelForm):
+    """A year's key figures of ``jobcenter``: new, or (with ``instance``) corrected.
+
+    A new entry for a year that already has figures is shown with the stored ones and
+    replaces them only when ``replace`` is ticked: nothing is overwritten unseen.
+    """
+
+    replace = forms.BooleanField(
+        label=_("Ja, meine Zahlen sollen die gespeicherten Kennzahlen dieses Jahres ersetzen."),
+        required=False,
+    )
+
     class Meta:
         model = KeyFigures
         fields = ["year", *KEY_FIGURE_FIELDS]
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, jobcenter, **kwargs):
         super().__init__(*args, **kwargs)
+        self.jobcenter = jobcenter
+        self.existing = None  # the stored figures of the year typed, when there are some
         for name in KEY_FIGURE_FIELDS:
             field = self.fields[name]
             field.widget.attrs["inputmode"] = "numeric"
@@ -265,8 +270,11 @@ class KeyFiguresForm(CleanTextMixin, forms.ModelForm):
                     "required": _("Bitte geben Sie eine ganze Zahl ab 0 an."),
                     "invalid": _("Bitte geben Sie eine ganze Zahl ab 0 an."),
                     "min_value": _("Bitte geben Sie eine ganze Zahl ab 0 an."),
+                    "max_value": _("So viele hat kein Jobcenter: höchstens %(limit)s.")
+                    % {"limit": number_format(MAX_KEY_FIGURE, force_grouping=True)},
                 }
             )
+            field.validators.append(MaxValueValidator(MAX_KEY_FIGURE))
         self.fields["year"].error_messages.update(
             {
                 "required": _("Bitte geben Sie das Jahr an."),
@@ -275,14 +283,35 @@ class KeyFiguresForm(CleanTextMixin, forms.ModelForm):
         )
         if self.instance.pk:
             self.fields["year"].disabled = True
+            del self.fields["replace"]
 
     def clean_year(self):
         year = self.cleaned_data["year"]
-        if year < 2000:
-            raise forms.ValidationError(_("Bitte geben Sie eine Jahreszahl ab 2000 an."))
+        if year < KEY_FIGURES_YEAR_FROM:
+            raise forms.ValidationError(
+                _("Bitte geben Sie eine Jahreszahl ab %(year)s an.")
+                % {"year": KEY_FIGURES_YEAR_FROM}
+            )
         if year > timezone.localdate().year:
             raise forms.ValidationError(_("Kennzahlen gibt es erst, wenn das Jahr begonnen hat."))
         return year
+
+    def clean(self):
+        data = super().clean()
+        add_problems(self, key_figure_problems(data))
+        year = data.get("year")
+        if not self.instance.pk and year:
+            self.existing = KeyFigures.objects.filter(jobcenter=self.jobcenter, year=year).first()
+            if self.existing and not data.get("replace"):
+                self.add_error(
+                    "year",
+                    _(
+                        "Für %(year)s sind schon Kennzahlen gespeichert (unten neben Ihren "
+                        "Zahlen). Bestätigen Sie, dass Ihre Zahlen sie ersetzen sollen."
+                    )
+                    % {"year": year},
+                )
+        return data
 
 
 class KeyFiguresFilterForm(JobcenterFilterForm):

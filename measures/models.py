@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from agreements.models import ActionField, FrameworkAgreement
+from core.dates import EARLIEST_DATE, LATEST_DATE
 from jobcenters.models import Jobcenter, PlannedMeasure
 
 
@@ -131,6 +132,11 @@ class Measure(models.Model):
                 | Q(ends_on__gte=F("starts_on")),
                 name="measure_ends_after_start",
             ),
+            models.CheckConstraint(
+                condition=(Q(starts_on__isnull=True) | Q(starts_on__gte=EARLIEST_DATE))
+                & (Q(ends_on__isnull=True) | Q(ends_on__lte=LATEST_DATE)),
+                name="measure_dates_plausible",
+            ),
             # Nobody is named in public without consent, and nobody without a name.
             models.CheckConstraint(
                 condition=~Q(publication__in=[Publication.PROPOSED, Publication.PUBLISHED])
@@ -168,6 +174,12 @@ class ProgressNote(models.Model):
         verbose_name = _("Fortschrittsnotiz")
         verbose_name_plural = _("Fortschrittsnotizen")
         ordering = ["-written_on", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(written_on__gte=EARLIEST_DATE, written_on__lte=LATEST_DATE),
+                name="progress_note_written_on_plausible",
+            ),
+        ]
 
     def __str__(self):
         return f"{self.measure} – {self.written_on:%d.%m.%Y}"
@@ -182,6 +194,16 @@ KEY_FIGURE_FIELDS = [
     "integrations_equal_status",
     "integrations_rehabilitants",
 ]
+# Each group's integrations into work, and the group's customers they are counted among.
+INTEGRATIONS_OF = {
+    "integrations_severely_disabled": "severely_disabled",
+    "integrations_equal_status": "equal_status",
+    "integrations_rehabilitants": "rehabilitants",
+}
+KEY_FIGURES_YEAR_FROM = 2000
+# Far more than the largest jobcenter counts in any group: a bound against a slipped
+# finger (an extra zero or two), not a statistic.
+MAX_KEY_FIGURE = 100_000
 
 
 class KeyFiguresQuerySet(models.QuerySet):
@@ -223,7 +245,16 @@ class KeyFigures(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["jobcenter", "year"], name="key_figures_one_per_year"),
             models.CheckConstraint(
-                condition=Q(year__gte=2000) & Q(year__lte=2100), name="key_figures_year_plausible"
+                condition=Q(year__gte=KEY_FIGURES_YEAR_FROM) & Q(year__lte=LATEST_DATE.year),
+                name="key_figures_year_plausible",
+            ),
+            *(
+                # A group's integrations are among the group's customers.
+                models.CheckConstraint(
+                    condition=Q(**{f"{integrations}__lte": F(customers)}),
+                    name=f"key_figures_{integrations}_within_customers",
+                )
+                for integrations, customers in INTEGRATIONS_OF.items()
             ),
         ]
 

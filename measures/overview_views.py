@@ -111,15 +111,25 @@ def key_figures_edit(request, jobcenter_pk, year):
 
 
 def _key_figures_form(request, jobcenter, instance):
-    form = KeyFiguresForm(request.POST if request.method == "POST" else None, instance=instance)
+    form = KeyFiguresForm(
+        request.POST if request.method == "POST" else None, instance=instance, jobcenter=jobcenter
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
             _row, created = services.key_figures_save(
-                jobcenter=jobcenter, user=request.user, year=data["year"], data=data
+                jobcenter=jobcenter,
+                user=request.user,
+                year=data["year"],
+                data=data,
+                # A correction replaces by its nature; a new entry only when confirmed.
+                replace=instance is not None or data["replace"],
             )
         except ValidationError as error:
             add_errors(form, error)
+            if isinstance(error, services.KeyFiguresExist):
+                # Entered by a colleague since the form was checked: show theirs.
+                form.existing = KeyFigures.objects.get(jobcenter=jobcenter, year=data["year"])
         else:
             if created:
                 message = _("Die Kennzahlen für %(year)s sind gespeichert.")
@@ -132,10 +142,19 @@ def _key_figures_form(request, jobcenter, instance):
         if instance
         else _("Kennzahlen erfassen")
     )
+    existing = form.existing
     context = {
         "form": form,
         "jobcenter": jobcenter,
         "heading": heading,
+        # A new entry for a year entered before shows the stored figures beside the typed.
+        "existing": existing,
+        "existing_rows": [
+            (form[field].label, getattr(existing, field), form[field].value())
+            for field in KEY_FIGURE_FIELDS
+        ]
+        if existing
+        else [],
         # A correction shows what was entered and corrected before, by whom.
         "history": AuditEvent.objects.for_object(instance) if instance else None,
     }

@@ -8,11 +8,24 @@ German message, never a 500.
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.services import AuditAction, changed_fields, record_event
+from core.dates import EARLIEST_DATE, LATEST_DATE, german
 from measures.emails import EMAILS
-from measures.models import KEY_FIGURE_FIELDS, KeyFigures, Measure, ProgressNote, Publication
+from measures.models import (
+    ACTIVE_STATUSES,
+    INTEGRATIONS_OF,
+    KEY_FIGURE_FIELDS,
+    MAX_KEY_FIGURE,
+    KeyFigures,
+    Measure,
+    MeasureStatus,
+    ProgressNote,
+    Publication,
+)
 from outbox import services as outbox
 
 # What a jobcenter fills in; the catalogue fields are set by the steps below.
@@ -53,10 +66,51 @@ class PublicationStateError(Exception):
     """The step does not fit the measure's catalogue state (somebody else was quicker)."""
 
 
-def _check_dates(data):
-    starts_on, ends_on = data.get("starts_on"), data.get("ends_on")
+# A measure in these states has ended: its end is the day it ended, not a plan.
+ENDED_MESSAGES = {
+    MeasureStatus.COMPLETED: gettext_lazy(
+        "Eine abgeschlossene Maßnahme endet nicht in der Zukunft: bitte geben Sie den Tag an, "
+        "an dem sie endete."
+    ),
+    MeasureStatus.STOPPED: gettext_lazy(
+        "Eine abgebrochene Maßnahme endet nicht in der Zukunft: bitte geben Sie den Tag an, "
+        "an dem sie abgebrochen wurde."
+    ),
+}
+
+
+def measure_date_problems(data):
+    """``{field: message}`` of what speaks against a measure's dates, given its status.
+
+    The end lies after the start; a running measure has started and a completed or
+    stopped one has ended, so neither date lies in the future then.
+    """
+    starts_on, ends_on, status = data.get("starts_on"), data.get("ends_on"), data.get("status")
+    today = timezone.localdate()
+    problems = {}
     if starts_on and ends_on and ends_on < starts_on:
-        raise ValidationError({"ends_on": _("Das Ende darf nicht vor dem Beginn liegen.")})
+        problems["ends_on"] = _("Das Ende darf nicht vor dem Beginn liegen.")
+    elif ends_on and ends_on > today and status in ENDED_MESSAGES:
+        problems["ends_on"] = str(ENDED_MESSAGES[status])
+    if starts_on and starts_on > today and status in ACTIVE_STATUSES:
+        problems["starts_on"] = _(
+            "Eine laufende oder abgeschlossene Maßnahme hat schon begonnen: der Beginn liegt "
+            "nicht in der Zukunft."
+        )
+    for field in ("starts_on", "ends_on"):
+        date = data.get(field)
+        if date and not EARLIEST_DATE <= date <= LATEST_DATE:
+            problems[field] = _("Bitte geben Sie ein Datum zwischen %(from)s und %(to)s an.") % {
+                "from": german(EARLIEST_DATE),
+                "to": german(LATEST_DATE),
+            }
+    return problems
+
+
+def _check_dates(data):
+    problems = measure_date_problems(data)
+    if problems:
+        raise ValidationError(problems)
 
 
 def _check_action_fields(agreement, action_field, further):
@@ -109,6 +163,13 @@ def measure_add_note(*, measure, user, written_on, text):
     """Add a dated progress note (not in the future) to a measure."""
     if written_on > timezone.localdate():
         raise ValidationError({"written_on": _("Das Datum darf nicht in der Zukunft liegen.")})
+    if written_on < EARLIEST_DATE:
+        raise ValidationError(
+            {
+                "written_on": _("Bitte geben Sie ein Datum ab dem %(limit)s an.")
+                % {"limit": german(EARLIEST_DATE)}
+            }
+        )
     if not text.strip():
         raise ValidationError({"text": _("Bitte beschreiben Sie den Fortschritt.")})
     note = ProgressNote.objects.create(
@@ -226,22 +287,63 @@ def measures_from_accession(*, accession, user):
     return created
 
 
+def key_figure_problems(values):
+    """``{field: message}`` of what speaks against a year's key figures.
+
+    Each is a whole number from 0 to ``MAX_KEY_FIGURE``; a group's integrations are among
+    its customers, so there are never more of them than customers of that group.
+    """
+    problems = {}
+    for field in KEY_FIGURE_FIELDS:
+        value = values.get(field)
+        if value is not None and not 0 <= value <= MAX_KEY_FIGURE:
+            problems[field] = _("Bitte geben Sie eine ganze Zahl von 0 bis %(limit)s an.") % {
+                "limit": number_format(MAX_KEY_FIGURE, force_grouping=True)
+            }
+    for integrations, customers in INTEGRATIONS_OF.items():
+        if integrations in problems or customers in problems:
+            continue
+        count, of = values.get(integrations), values.get(customers)
+        if count is not None and of is not None and count > of:
+            problems[integrations] = _(
+                "%(count)s Integrationen, aber nur %(of)s %(group)s: es können nicht mehr "
+                "Integrationen sein als Kundinnen und Kunden der Gruppe."
+            ) % {
+                "count": number_format(count, force_grouping=True),
+                "of": number_format(of, force_grouping=True),
+                "group": KeyFigures._meta.get_field(customers).verbose_name,
+            }
+    return problems
+
+
+class KeyFiguresExist(ValidationError):
+    """The year has figures already, and replacing them was not asked for."""
+
+
 @transaction.atomic
-def key_figures_save(*, jobcenter, user, year, data):
-    """Enter or correct a jobcenter's key figures for a year (not a future one)."""
+def key_figures_save(*, jobcenter, user, year, data, replace=False):
+    """Enter a jobcenter's key figures for a year (not a future one), or correct them.
+
+    A year that has figures already is corrected only with ``replace``; otherwise
+    ``KeyFiguresExist`` is raised, so that no entry silently overwrites another. The
+    history keeps every figure's old and new value. Returns ``(row, created)``.
+    """
     if year > timezone.localdate().year:
         raise ValidationError({"year": _("Kennzahlen gibt es erst, wenn das Jahr begonnen hat.")})
     values = {field: data[field] for field in KEY_FIGURE_FIELDS}
     for field, value in values.items():
         if value is None or value < 0:
             raise ValidationError({field: _("Bitte geben Sie eine ganze Zahl ab 0 an.")})
+    problems = key_figure_problems(values)
+    if problems:
+        raise ValidationError(problems)
     current = KeyFigures.objects.select_for_update().filter(jobcenter=jobcenter, year=year).first()
     if current is None:
         try:
             with transaction.atomic():
                 current = KeyFigures.objects.create(jobcenter=jobcenter, year=year, **values)
         except IntegrityError:
-            # Entered by a colleague at the same moment: correct that row instead.
+            # Entered by a colleague at the same moment: theirs stands unless replacing.
             current = KeyFigures.objects.select_for_update().get(jobcenter=jobcenter, year=year)
         else:
             record_event(
@@ -252,6 +354,12 @@ def key_figures_save(*, jobcenter, user, year, data):
                 changes={field: [None, value] for field, value in values.items()},
             )
             return current, True
+    if not replace:
+        raise KeyFiguresExist(
+            {
+                "year": _("Für %(year)s sind schon Kennzahlen gespeichert.") % {"year": year},
+            }
+        )
     changes = changed_fields(current, values)
     if changes:
         current.save()

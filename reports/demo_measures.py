@@ -330,10 +330,12 @@ def _load_key_figures(jobcenters):
 
 
 def _key_figures(jobcenter, year, figures):
-    # Through the service, so the correction page shows when they were entered.
+    # Through the service, so the correction page shows when they were entered; loaded
+    # again, the demo's figures stand.
     key_figures_save(
         jobcenter=jobcenter,
         user=None,
         year=year,
         data=dict(zip(KEY_FIGURE_FIELDS, figures, strict=True)),
+        replace=True,
     )

@@ -1,16 +1,21 @@
+import datetime
+
 from django import forms
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
+from core.dates import GermanDateField, today
 from core.pdf_uploads import ATTACHMENT_MAX_PAGES, MAX_OBJECTS, PdfUploadField
 from core.text import CleanTextMixin
-from jobcenters.forms import DATE_INPUT_FORMATS, german_date_widget
 from reports import services
 from reports.documents import uploaded_attachments_size
 from reports.models import AttachmentDocument, Circular
 from reports.services import CIRCULAR_FIELDS
 
-DATE_INVALID = _("Bitte geben Sie das Datum als TT.MM.JJJJ an, z. B. 12.03.2018.")
+
+def within_a_year():
+    """The latest date a circular can carry: a letter is dated for now, not years ahead."""
+    return today() + datetime.timedelta(days=366)
 
 
 class CircularForm(CleanTextMixin, forms.ModelForm):
@@ -19,8 +24,8 @@ class CircularForm(CleanTextMixin, forms.ModelForm):
     class Meta:
         model = Circular
         fields = CIRCULAR_FIELDS
+        field_classes = {"date": GermanDateField}
         widgets = {
-            "date": german_date_widget(),
             "addressees": forms.Textarea(attrs={"rows": 3}),
             "summary": forms.Textarea(attrs={"rows": 5}),
             "body": forms.Textarea(attrs={"rows": 16}),
@@ -28,7 +33,10 @@ class CircularForm(CleanTextMixin, forms.ModelForm):
         error_messages = {
             "date": {
                 "required": _("Bitte geben Sie das Datum des Rundschreibens an."),
-                "invalid": DATE_INVALID,
+                "too_late": _(
+                    "Ein Rundschreiben trägt das Datum, an dem es verschickt wird: "
+                    "höchstens ein Jahr im Voraus, bis zum %(limit)s."
+                ),
             },
             "addressees": {"required": _("Bitte geben Sie an, an wen es sich richtet.")},
             "subject": {"required": _("Bitte geben Sie den Betreff an.")},
@@ -41,17 +49,8 @@ class CircularForm(CleanTextMixin, forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["date"].input_formats = DATE_INPUT_FORMATS
         self.fields["date"].help_text = _("TT.MM.JJJJ; das Jahr bestimmt die Nummer.")
-
-    def clean_date(self):
-        date = self.cleaned_data["date"]
-        # The numbering counts per year from 1990 to 2100 (a database constraint).
-        if not 1990 <= date.year <= 2100:
-            raise forms.ValidationError(
-                _("Bitte geben Sie ein Datum zwischen 1990 und 2100 an, z. B. 12.03.2018.")
-            )
-        return date
+        self.fields["date"].latest = within_a_year
 
 
 class AttachmentForm(CleanTextMixin, forms.Form):

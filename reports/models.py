@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organisation, OrganisationKind
+from core.dates import EARLIEST_DATE, LATEST_DATE
 from outbox.models import MailStatus, OutgoingEmail
 
 
@@ -227,6 +228,11 @@ class Circular(models.Model):
             models.CheckConstraint(
                 condition=Q(sent_at__isnull=True) | Q(status=CircularStatus.FINAL),
                 name="circular_sent_only_when_final",
+            ),
+            # The years the numbering counts (``circular_counter_year_plausible``).
+            models.CheckConstraint(
+                condition=Q(date__gte=EARLIEST_DATE, date__lte=LATEST_DATE),
+                name="circular_date_plausible",
             ),
         ]
         indexes = [models.Index(fields=["association", "status", "-created_at"])]

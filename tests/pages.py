@@ -338,6 +338,22 @@ PAGES += [
         kwargs=lambda: _accession(CITY_JOBCENTER),
         invalid_post={"withdrawn_on": "", "reason": ""},
     ),
+    Page(
+        "accessions:correct-joined-on",
+        {
+            "anonymous": LOGIN,
+            "admin": OK,
+            "ministry": OK,
+            "directorate": FORBIDDEN,
+            "landkreistag": NOT_FOUND,
+            "staedtetag": FORBIDDEN,
+            "city_manager": FORBIDDEN,
+            "kreis_manager": NOT_FOUND,
+            "hessen_ministry": NOT_FOUND,
+        },
+        kwargs=lambda: _accession(CITY_JOBCENTER),
+        invalid_post={"joined_on": "31.02.2018", "reason": ""},
+    ),
 ]
 
 # Who follows where the jobcenters stand with the NRW agreement (read-only but the ministry).

@@ -82,3 +82,20 @@ def test_a_joined_accession_has_a_date_of_joining(nrw):
             jobcenter=nrw.city_jobcenter, agreement=nrw.agreement, status="accepted"
         )
     )
+
+
+@pytest.mark.parametrize(
+    "dates",
+    [
+        {"signed_on": None, "in_force_from": datetime.date(1989, 12, 31)},
+        {"signed_on": datetime.date(1, 1, 1), "in_force_from": datetime.date(2018, 1, 1)},
+        {"signed_on": None, "in_force_from": datetime.date(2101, 1, 1)},
+    ],
+)
+def test_an_agreement_is_dated_between_1990_and_2100(db, dates):
+    refused(lambda: factories.AgreementFactory(**dates))
+
+
+def test_notice_is_given_within_the_term(db):
+    refused(lambda: factories.AgreementFactory(yearly=True, initial_term_months=3, notice_months=3))
+    refused(lambda: factories.AgreementFactory(yearly=True, initial_term_months=1200))

@@ -323,13 +323,36 @@ def _accession_submitted(w):
 @story(AuditAction.ACCESSION_ACCEPTED)
 def _accession_accepted(w):
     submitted = w.world.submitted
-    joined_on = timezone.localdate() - datetime.timedelta(days=3)
+    joined_on = timezone.localdate()  # the day it was submitted: joining is not before
     jobcenters.accession_accept(accession=submitted, user=w.users.ministry, joined_on=joined_on)
     return _accession_page(
         submitted,
         w,
         _strong(f"Angenommen: beigetreten am {_day(joined_on)}"),
         _strong(f"Accepted: joined on {_day(joined_on)}"),
+    )
+
+
+@story(AuditAction.ACCESSION_JOINED_ON_CORRECTED)
+def _accession_joined_on_corrected(w):
+    joined = w.world.joined  # joined on 20.03.2018
+    jobcenters.accession_correct_joined_on(
+        accession=joined,
+        user=w.users.ministry,
+        joined_on=datetime.date(2018, 4, 2),
+        reason="Datum laut Beitrittserklärung",
+    )
+    return _accession_page(
+        joined,
+        w,
+        [
+            *_strong("Beitrittsdatum korrigiert: 02.04.2018 statt 20.03.2018"),
+            "Begründung: Datum laut Beitrittserklärung",
+        ],
+        [
+            *_strong("Accession date corrected: 02.04.2018 instead of 20.03.2018"),
+            "Reason: Datum laut Beitrittserklärung",
+        ],
     )
 
 
@@ -522,6 +545,7 @@ def _key_figures(w, rehabilitants, german=(), english=()):
         user=w.users.city_manager,
         year=2024,
         data={**dict.fromkeys(KEY_FIGURE_FIELDS, 10), "rehabilitants": rehabilitants},
+        replace=True,  # the second call corrects the first, as the correction page does
     )
     url = reverse("measures:key-figures-edit", args=[w.nrw.city_jobcenter.pk, 2024])
     return Shown(figures, url, w.users.city_manager, list(german), list(english))

@@ -404,7 +404,9 @@ def test_submit_names_every_missing_field(accession_world, users):
     missing = error.value.message_dict
     assert set(missing) == {*REQUIRED_FOR_SUBMIT, "planned_measures", "signed_form"}
     assert {"management_name", "carriers_agreed_on", "contact_email"} <= set(missing)
-    assert missing["management_name"] == ["Bitte ausfüllen: das braucht das Beitrittsformular."]
+    assert missing["management_name"] == [
+        "Bitte nennen Sie die Geschäftsführerin oder den Geschäftsführer."
+    ]
     assert missing["planned_measures"] == ["Bitte nennen Sie mindestens eine geplante Maßnahme."]
     assert missing["signed_form"] == [
         "Bitte laden Sie das unterschriebene Beitrittsformular als PDF hoch."
@@ -576,6 +578,8 @@ def test_accept_mails_the_contact_person_a_link_to_the_accession(
     accession_world, users, mailoutbox, django_capture_on_commit_callbacks
 ):
     submitted = accession_world.submitted
+    submitted.submitted_at = datetime.datetime(2019, 4, 30, 10, tzinfo=datetime.UTC)
+    submitted.save()
 
     with django_capture_on_commit_callbacks(execute=True):
         accession_accept(
@@ -783,9 +787,7 @@ def test_the_whole_way_from_draft_to_withdrawal(
             planned_measures=measures,
         )
         accession_submit(accession=accession, user=manager)
-        accession_accept(
-            accession=accession, user=ministry, joined_on=today() - datetime.timedelta(days=30)
-        )
+        accession_accept(accession=accession, user=ministry, joined_on=today())
         accession_withdraw(
             accession=accession, user=ministry, withdrawn_on=today(), reason="Kündigung"
         )

@@ -1,6 +1,7 @@
 """The accession pages: the jobcenter fills in, uploads and submits; the ministry decides."""
 
 import datetime
+import re
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -381,12 +382,14 @@ def test_accepting_on_a_future_date_is_refused_at_the_field(ministry_client, acc
 def test_accepting_records_the_date(ministry_client, accession_world):
     url = reverse("accessions:accept", args=[accession_world.submitted.pk])
 
-    response = ministry_client.post(url, {"joined_on": "02.11.2026"})
+    today = timezone.localdate()
+
+    response = ministry_client.post(url, {"joined_on": today.strftime("%d.%m.%Y")})
 
     accession = Accession.objects.get(pk=accession_world.submitted.pk)
     assert response.url == accession.get_absolute_url()
     assert accession.status == AccessionStatus.ACCEPTED
-    assert accession.joined_on == datetime.date(2026, 11, 2)
+    assert accession.joined_on == today
 
 
 def test_returning_shows_the_reasons_to_the_jobcenter(client, users, accession_world):
@@ -408,7 +411,7 @@ def test_deciding_on_an_accession_decided_meanwhile_says_so(ministry_client, acc
     url = reverse("accessions:return", args=[accession_world.submitted.pk])
     ministry_client.post(
         reverse("accessions:accept", args=[accession_world.submitted.pk]),
-        {"joined_on": "02.11.2026"},
+        {"joined_on": timezone.localdate().strftime("%d.%m.%Y")},
     )
 
     response = ministry_client.post(url, {"reasons": "zu spät"}, follow=True)
@@ -450,8 +453,125 @@ def test_english_pages_take_german_dates_too(ministry_client, accession_world, s
     ministry_client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     url = reverse("accessions:accept", args=[accession_world.submitted.pk])
 
-    ministry_client.post(url, {"joined_on": "02.11.2026"})
+    today = timezone.localdate()
 
-    assert Accession.objects.get(pk=accession_world.submitted.pk).joined_on == datetime.date(
-        2026, 11, 2
+    ministry_client.post(url, {"joined_on": today.strftime("%d.%m.%Y")})
+
+    assert Accession.objects.get(pk=accession_world.submitted.pk).joined_on == today
+
+
+# Every problem in one round
+
+
+def test_submitting_names_a_wrong_email_the_empty_fields_and_the_pdf_at_once(manager_client, draft):
+    # The defect: the e-mail first, the empty fields one round later, the PDF after that.
+    data = _edit_data(
+        draft, action="submit", contact_email="kein-at-zeichen", management_name="", city=""
     )
+
+    response = manager_client.post(reverse("accessions:edit", args=[draft.pk]), data)
+
+    errors = response.context["form"].errors
+    assert errors == {
+        "contact_email": ["Bitte geben Sie eine gültige E-Mail-Adresse an."],
+        "management_name": ["Bitte nennen Sie die Geschäftsführerin oder den Geschäftsführer."],
+        "city": ["Bitte geben Sie den Ort an."],
+        "signed_form": ["Bitte laden Sie das unterschriebene Beitrittsformular als PDF hoch."],
+    }
+    assert response.context["formset"].non_form_errors() == []
+
+
+def test_submitting_with_a_wrong_field_names_a_missing_measure_too(manager_client, draft):
+    data = _edit_data(
+        draft,
+        action="submit",
+        postal_code="4856",
+        signed_form=_pdf(),
+        **{"massnahmen-0-title": "", "massnahmen-0-action_field": ""},
+    )
+
+    response = manager_client.post(reverse("accessions:edit", args=[draft.pk]), data)
+
+    assert set(response.context["form"].errors) == {"postal_code"}
+    assert response.context["formset"].non_form_errors() == [
+        "Bitte nennen Sie mindestens eine geplante Maßnahme."
+    ]
+
+
+def test_a_half_typed_measure_is_named_at_its_row_not_as_missing(manager_client, draft):
+    data = _edit_data(
+        draft, action="submit", contact_email="kein-at-zeichen", **{"massnahmen-0-action_field": ""}
+    )
+
+    response = manager_client.post(reverse("accessions:edit", args=[draft.pk]), data)
+
+    formset = response.context["formset"]
+    assert formset.forms[0].errors == {
+        "action_field": ["Bitte wählen Sie das Handlungsfeld der Maßnahme."]
+    }
+    assert formset.non_form_errors() == []
+
+
+def test_a_failed_submit_says_nothing_was_saved_and_keeps_the_typing(manager_client, draft):
+    data = _edit_data(draft, action="submit", contact_email="kein-at-zeichen")
+
+    response = manager_client.post(reverse("accessions:edit", args=[draft.pk]), data)
+
+    summary = response.text.split('class="alert alert-danger error-summary"')[1]
+    assert "Nicht eingereicht. Nichts ist gespeichert. Ihre Eingaben stehen noch im Formular." in (
+        summary
+    )
+    assert 'value="Dr. Erika Beispiel"' in response.text
+    draft.refresh_from_db()
+    assert draft.management_name == ""
+    assert draft.status == AccessionStatus.DRAFT
+
+
+def test_a_failed_submit_with_a_good_pdf_says_only_the_pdf_was_saved(manager_client, draft):
+    data = _edit_data(draft, action="submit", contact_email="kein-at-zeichen", signed_form=_pdf())
+
+    response = manager_client.post(reverse("accessions:edit", args=[draft.pk]), data)
+
+    assert "Nicht eingereicht. Nur das unterschriebene Formular ist gespeichert." in response.text
+    assert "signed_form" not in response.context["form"].errors
+
+
+def test_an_incomplete_submit_says_the_draft_was_saved_but_not_submitted(
+    client, users, manager_client, draft
+):
+    data = _edit_data(draft, action="submit")
+
+    response = manager_client.post(reverse("accessions:edit", args=[draft.pk]), data)
+
+    summary = response.text.split('class="alert alert-danger error-summary"')[1]
+    assert "Der Entwurf ist gespeichert, aber nicht eingereicht." in summary
+    for role in ("kreis_manager", "ministry", "landkreistag"):
+        client.force_login(getattr(users, role))
+        page = client.get(draft.get_absolute_url())
+        assert page.status_code == 200
+        assert "Dr. Erika Beispiel" in page.text
+        assert "Entwurf" in page.text
+
+
+def test_the_pdf_link_says_it_holds_the_saved_state(manager_client, draft):
+    response = manager_client.get(reverse("accessions:edit", args=[draft.pk]))
+
+    assert "Das PDF enthält den zuletzt gespeicherten Stand" in response.text
+    assert 'aria-describedby="pdf-stand"' in response.text
+
+
+# Next steps
+
+
+def test_next_steps_name_each_missing_field_once(manager_client, draft):
+    # The defect: the same sentence nine times.
+    response = manager_client.get(draft.get_absolute_url())
+
+    steps = response.text.split('id="naechste-schritte"')[1].split("</ul>")[0]
+    items = re.findall(r"<li><a href=\"[^\"]+\">([^<]+)</a></li>", steps)
+    assert len(items) == 12  # the ten fields to fill in, a measure and the signed PDF
+    assert len(set(items)) == len(items)
+    assert "Bitte nennen Sie die Geschäftsführerin oder den Geschäftsführer." in items
+    edit = reverse("accessions:edit", args=[draft.pk])
+    assert f'href="{edit}#id_management_name"' in steps
+    assert f'href="{edit}#massnahmen"' in steps

@@ -243,7 +243,7 @@ def test_list_names_a_bad_date_at_its_field_and_keeps_it(ministry_client, world)
     response = ministry_client.get(jobcenter_list(world), {"joined_from": "31.02.2018"})
 
     content = response.content.decode()
-    assert "Bitte geben Sie das Datum als TT.MM.JJJJ an" in content
+    assert "Den 31.02.2018 gibt es nicht: der Februar 2018 hat 28 Tage." in content
     assert 'value="31.02.2018"' in content
     assert "Diese Liste als CSV-Datei" not in content
 

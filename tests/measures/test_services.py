@@ -6,11 +6,22 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from hypothesis import given
+from hypothesis import strategies as st
 
 from accounts.models import AuditEvent
 from jobcenters import services as accession_services
 from measures import services
-from measures.models import KeyFigures, Measure, MeasureStatus, Publication
+from measures.models import (
+    ACTIVE_STATUSES,
+    INTEGRATIONS_OF,
+    MAX_KEY_FIGURE,
+    KeyFigures,
+    Measure,
+    MeasureStatus,
+    ProgressNote,
+    Publication,
+)
 from tests import factories
 
 
@@ -248,6 +259,7 @@ def test_key_figures_are_entered_once_per_year_and_then_corrected(nrw, users):
         user=users.city_manager,
         year=2024,
         data={**FIGURES, "rehabilitants": 310},
+        replace=True,
     )
 
     assert not created
@@ -285,3 +297,87 @@ def test_the_database_keeps_one_row_per_jobcenter_and_year(accession_world, nrw)
 def test_the_database_refuses_negative_key_figures(nrw):
     with pytest.raises(IntegrityError), transaction.atomic():
         factories.KeyFiguresFactory(jobcenter=nrw.city_jobcenter, severely_disabled=-5)
+
+
+# Plausible key figures
+
+
+def test_entering_a_year_that_has_figures_is_refused_without_replace(accession_world, users):
+    # Düsseldorf has 2025 already: a second entry must not overwrite it silently.
+    with pytest.raises(services.KeyFiguresExist) as error:
+        services.key_figures_save(
+            jobcenter=accession_world.city_key_figures.jobcenter,
+            user=users.city_manager,
+            year=2025,
+            data=FIGURES,
+        )
+
+    assert error.value.message_dict == {"year": ["Für 2025 sind schon Kennzahlen gespeichert."]}
+    accession_world.city_key_figures.refresh_from_db()
+    assert accession_world.city_key_figures.severely_disabled == 820
+
+
+def test_the_service_refuses_more_integrations_than_customers(nrw, users):
+    with pytest.raises(ValidationError) as error:
+        services.key_figures_save(
+            jobcenter=nrw.city_jobcenter,
+            user=users.city_manager,
+            year=2024,
+            data={**FIGURES, "severely_disabled": 2400, "integrations_severely_disabled": 3000},
+        )
+
+    assert set(error.value.message_dict) == {"integrations_severely_disabled"}
+
+
+COUNTS = st.integers(min_value=0, max_value=MAX_KEY_FIGURE)
+
+
+@given(customers=COUNTS, integrations=COUNTS)
+def test_integrations_are_accepted_exactly_up_to_the_customers(customers, integrations):
+    values = {**FIGURES, "rehabilitants": customers, "integrations_rehabilitants": integrations}
+
+    problems = services.key_figure_problems(values)
+
+    assert ("integrations_rehabilitants" in problems) == (integrations > customers)
+    assert set(problems) <= {"integrations_rehabilitants"}
+
+
+@given(st.integers(min_value=MAX_KEY_FIGURE + 1, max_value=2**31))
+def test_a_figure_beyond_the_bound_is_refused(value):
+    assert set(services.key_figure_problems({**FIGURES, "equal_status": value})) == {"equal_status"}
+
+
+@pytest.mark.parametrize(("integrations", "customers"), INTEGRATIONS_OF.items())
+def test_the_database_refuses_more_integrations_than_customers(nrw, integrations, customers):
+    with pytest.raises(IntegrityError), transaction.atomic():
+        factories.KeyFiguresFactory(
+            jobcenter=nrw.city_jobcenter, **{customers: 2400, integrations: 3000}
+        )
+
+
+def test_the_database_refuses_measure_dates_outside_1990_to_2100(accession_world):
+    measure = accession_world.city_measure
+    for dates in (
+        {"starts_on": datetime.date(1, 1, 1)},
+        {"starts_on": None, "ends_on": datetime.date(2101, 1, 1)},
+    ):
+        with pytest.raises(IntegrityError), transaction.atomic():
+            Measure.objects.filter(pk=measure.pk).update(**dates)
+
+
+def test_the_database_refuses_a_note_before_1990(accession_world):
+    with pytest.raises(IntegrityError), transaction.atomic():
+        ProgressNote.objects.create(
+            measure=accession_world.city_measure, written_on=datetime.date(1919, 6, 30), text="x"
+        )
+
+
+@given(
+    starts_on=st.dates(min_value=datetime.date(1990, 1, 1), max_value=datetime.date(2100, 12, 31)),
+    status=st.sampled_from(MeasureStatus.values),
+)
+def test_a_measure_in_progress_or_done_has_started(starts_on, status):
+    problems = services.measure_date_problems({"starts_on": starts_on, "status": status})
+
+    started_in_future = starts_on > timezone.localdate() and status in ACTIVE_STATUSES
+    assert ("starts_on" in problems) == started_in_future

@@ -504,3 +504,199 @@ def test_the_catalogue_runs_the_same_queries_for_10_and_300_measures(
     with django_assert_num_queries(2):
         response = client.get(reverse("catalogue:list"))
     assert response.status_code == 200
+
+
+# Plausible numbers and dates
+
+KEY_FIGURES = {
+    "year": "2024",
+    "severely_disabled": "2400",
+    "equal_status": "300",
+    "rehabilitants": "300",
+    "integrations_severely_disabled": "60",
+    "integrations_equal_status": "20",
+    "integrations_rehabilitants": "30",
+}
+# Who sees Düsseldorf's key figures.
+SEE_CITY_FIGURES = ["admin", "ministry", "directorate", "staedtetag", "city_manager"]
+
+
+def _key_figures_page(client, users, roles, year, *texts):
+    """The key figures list of ``year``, read back by each role that sees Düsseldorf's."""
+    for role in roles:
+        client.force_login(getattr(users, role))
+        response = client.get(reverse("measures:key-figures"), {"year": year})
+        assert response.status_code == 200, role
+        for text in texts:
+            assert text in response.text, (role, text)
+
+
+@pytest.mark.parametrize(
+    ("integrations", "customers", "group"),
+    [
+        ("integrations_severely_disabled", "severely_disabled", "schwerbehinderte"),
+        ("integrations_equal_status", "equal_status", "gleichgestellte"),
+        ("integrations_rehabilitants", "rehabilitants", "Rehabilitandinnen"),
+    ],
+)
+def test_more_integrations_than_customers_of_the_group_are_refused(
+    manager_client, nrw, integrations, customers, group
+):
+    # The defect: 3,000 integrations of 2,400 severely disabled customers were accepted.
+    data = {**KEY_FIGURES, customers: "2400", integrations: "3000"}
+
+    response = manager_client.post(reverse("measures:key-figures-new"), data)
+
+    [message] = response.context["form"].errors[integrations]
+    assert message.startswith("3.000 Integrationen, aber nur 2.400 ")
+    assert group in message
+    assert set(response.context["form"].errors) == {integrations}
+    assert not KeyFigures.objects.filter(jobcenter=nrw.city_jobcenter, year=2024).exists()
+
+
+def test_a_key_figure_beyond_any_jobcenter_is_refused(manager_client, nrw):
+    response = manager_client.post(
+        reverse("measures:key-figures-new"), {**KEY_FIGURES, "rehabilitants": "3000000"}
+    )
+
+    assert response.context["form"].errors == {
+        "rehabilitants": ["So viele hat kein Jobcenter: höchstens 100.000."]
+    }
+
+
+def test_a_year_with_figures_is_not_replaced_unseen(
+    client, users, manager_client, accession_world, nrw
+):
+    # Düsseldorf reported 2025 already (820 severely disabled customers).
+    response = manager_client.post(
+        reverse("measures:key-figures-new"), {**KEY_FIGURES, "year": "2025"}
+    )
+
+    assert response.status_code == 200
+    assert response.context["form"].errors == {
+        "year": [
+            "Für 2025 sind schon Kennzahlen gespeichert (unten neben Ihren Zahlen). "
+            "Bestätigen Sie, dass Ihre Zahlen sie ersetzen sollen."
+        ]
+    }
+    rows = response.context["existing_rows"]
+    assert ("Schwerbehinderte Kundinnen und Kunden", 820, "2400") in [
+        (str(label), stored, typed) for label, stored, typed in rows
+    ]
+    assert "Ja, meine Zahlen sollen die gespeicherten Kennzahlen dieses Jahres ersetzen." in (
+        response.text
+    )
+    assert KeyFigures.objects.get(jobcenter=nrw.city_jobcenter, year=2025).severely_disabled == 820
+    _key_figures_page(client, users, SEE_CITY_FIGURES, 2025, '<td class="text-end">820</td>')
+
+
+def test_confirmed_figures_replace_the_year_and_the_history_keeps_old_and_new(
+    client, users, manager_client, accession_world, nrw
+):
+    response = manager_client.post(
+        reverse("measures:key-figures-new"), {**KEY_FIGURES, "year": "2025", "replace": "on"}
+    )
+
+    assert response.url == reverse("measures:key-figures")
+    _key_figures_page(client, users, SEE_CITY_FIGURES, 2025, '<td class="text-end">2400</td>')
+    client.force_login(users.city_manager)
+    correction = client.get(
+        reverse("measures:key-figures-edit", args=[nrw.city_jobcenter.pk, 2025])
+    )
+    assert "„820“ → „2400“" in correction.text
+
+
+def test_a_new_year_needs_no_confirmation(manager_client, nrw):
+    response = manager_client.post(reverse("measures:key-figures-new"), KEY_FIGURES)
+
+    assert response.status_code == 302
+    assert "Ja, meine Zahlen" not in manager_client.get(reverse("measures:key-figures-new")).text
+
+
+def test_a_running_measure_does_not_start_in_the_future(manager_client, accession_world, nrw):
+    next_year = datetime.date.today().year + 1
+
+    response = manager_client.post(
+        reverse("measures:create", args=[nrw.agreement.pk]),
+        {
+            "title": "Inklusive Ausbildung",
+            "action_field": accession_world.action_field.pk,
+            "status": "running",
+            "starts_on": f"01.08.{next_year}",
+        },
+    )
+
+    assert response.context["form"].errors == {
+        "starts_on": [
+            "Eine laufende oder abgeschlossene Maßnahme hat schon begonnen: der Beginn liegt "
+            "nicht in der Zukunft."
+        ]
+    }
+
+
+def test_a_completed_measure_does_not_end_in_the_future(
+    client, users, manager_client, accession_world
+):
+    measure = accession_world.city_measure
+    next_year = datetime.date.today().year + 1
+
+    response = manager_client.post(
+        reverse("measures:edit", args=[measure.pk]),
+        {
+            "title": measure.title,
+            "action_field": accession_world.action_field.pk,
+            "status": "completed",
+            "starts_on": "01.01.2019",
+            "ends_on": f"31.12.{next_year}",
+        },
+    )
+
+    assert response.context["form"].errors == {
+        "ends_on": [
+            "Eine abgeschlossene Maßnahme endet nicht in der Zukunft: bitte geben Sie den Tag "
+            "an, an dem sie endete."
+        ]
+    }
+    for role in ("city_manager", "ministry", "staedtetag"):
+        client.force_login(getattr(users, role))
+        page = client.get(measure.get_absolute_url())
+        assert page.status_code == 200
+        assert "laufend" in page.text
+
+
+@pytest.mark.parametrize(
+    ("field", "typed", "message"),
+    [
+        ("starts_on", "01.01.0001", "Bitte geben Sie ein Datum ab dem 01.01.1990 an."),
+        ("ends_on", "01.01.2101", "Bitte geben Sie ein Datum bis zum 31.12.2100 an."),
+        ("starts_on", "30.02.2020", "Den 30.02.2020 gibt es nicht: der Februar 2020 hat 29 Tage."),
+    ],
+)
+def test_measure_dates_lie_between_1990_and_2100(
+    manager_client, accession_world, nrw, field, typed, message
+):
+    response = manager_client.post(
+        reverse("measures:create", args=[nrw.agreement.pk]),
+        {
+            "title": "Inklusive Ausbildung",
+            "action_field": accession_world.action_field.pk,
+            "status": "planned",
+            field: typed,
+        },
+    )
+
+    assert response.context["form"].errors == {field: [message]}
+
+
+def test_a_note_before_1990_is_refused_at_the_field(manager_client, accession_world):
+    measure = accession_world.city_measure
+
+    response = manager_client.post(
+        reverse("measures:note", args=[measure.pk]),
+        {"written_on": "30.06.1919", "text": "Rampe eingebaut."},
+    )
+
+    assert response.context["form"].errors == {
+        "written_on": ["Bitte geben Sie ein Datum ab dem 01.01.1990 an."]
+    }
+    assert not ProgressNote.objects.filter(measure=measure).exists()

@@ -4,7 +4,9 @@ import datetime
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import IntegrityError, transaction
 from django.urls import reverse
+from django.utils import timezone
 
 from reports import services
 from reports.models import (
@@ -68,7 +70,7 @@ def test_a_bad_date_is_named_at_its_field_and_keeps_what_was_typed(staedtetag_cl
 
     assert response.status_code == 200
     form = response.context["form"]
-    assert form.errors["date"] == ["Bitte geben Sie das Datum als TT.MM.JJJJ an, z. B. 12.03.2018."]
+    assert form.errors["date"] == ["Den 31.02.2018 gibt es nicht: der Februar 2018 hat 28 Tage."]
     assert 'value="Mein Betreff"' in response.content.decode()
     assert not Circular.objects.exists()
 
@@ -596,8 +598,27 @@ def test_a_year_outside_the_numbering_is_named_at_the_date(staedtetag_client):
     response = staedtetag_client.post(reverse("circulars:new"), _form(date="12.03.0218"))
 
     assert response.context["form"].errors["date"] == [
-        "Bitte geben Sie ein Datum zwischen 1990 und 2100 an, z. B. 12.03.2018."
+        "Bitte geben Sie ein Datum ab dem 01.01.1990 an."
     ]
+
+
+def test_a_circular_is_dated_at_most_a_year_ahead(staedtetag_client):
+    in_two_years = timezone.localdate() + datetime.timedelta(days=730)
+
+    response = staedtetag_client.post(
+        reverse("circulars:new"), _form(date=in_two_years.strftime("%d.%m.%Y"))
+    )
+
+    [message] = response.context["form"].errors["date"]
+    assert message.startswith("Ein Rundschreiben trägt das Datum, an dem es verschickt wird")
+    assert not Circular.objects.exists()
+
+
+def test_the_database_refuses_a_circular_dated_before_1990(accession_world):
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Circular.objects.filter(pk=accession_world.draft_circular.pk).update(
+            date=datetime.date(218, 3, 12)
+        )
 
 
 def test_the_admin_offers_no_deletion_of_a_final_circular(client, users, accession_world):
