@@ -4,6 +4,29 @@ import datetime
 from django.db import migrations, models
 
 
+EARLIEST = datetime.date(1990, 1, 1)
+
+
+def refuse_implausible_rows(apps, schema_editor):
+    """Name the accessions the new constraint would refuse, instead of an opaque IntegrityError.
+
+    Their right dates are not known here: the ministry corrects them first (the date of
+    joining with ``jobcenters.services.accession_correct_joined_on``, with its reason).
+    """
+    Accession = apps.get_model("jobcenters", "Accession")
+    wrong = list(
+        Accession.objects.filter(
+            models.Q(joined_on__lt=EARLIEST) | models.Q(carriers_agreed_on__lt=EARLIEST)
+        ).values_list("pk", "joined_on", "carriers_agreed_on")
+    )
+    if wrong:
+        raise RuntimeError(
+            "Accessions with a date before 1990 (pk, joined_on, carriers_agreed_on): correct "
+            "them, e.g. in manage.py shell with jobcenters.services.accession_correct_joined_on "
+            f"(this release's code runs on the unmigrated tables), then migrate again: {wrong}"
+        )
+
+
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -12,6 +35,7 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
+        migrations.RunPython(refuse_implausible_rows, migrations.RunPython.noop),
         migrations.AddConstraint(
             model_name='accession',
             constraint=models.CheckConstraint(condition=models.Q(models.Q(('joined_on__isnull', True), ('joined_on__gte', datetime.date(1990, 1, 1)), _connector='OR'), models.Q(('carriers_agreed_on__isnull', True), ('carriers_agreed_on__gte', datetime.date(1990, 1, 1)), _connector='OR')), name='accession_dates_plausible'),

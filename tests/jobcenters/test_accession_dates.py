@@ -9,7 +9,7 @@ import datetime
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.urls import reverse
 from django.utils import timezone
 from hypothesis import given, settings
@@ -363,3 +363,24 @@ def test_the_database_refuses_a_consent_before_1990(accession_world):
         Accession.objects.filter(pk=accession_world.draft.pk).update(
             carriers_agreed_on=datetime.date(1989, 12, 31)
         )
+
+
+def test_the_migration_names_accessions_with_a_date_before_1990(accession_world):
+    from importlib import import_module
+
+    from django.apps import apps
+
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite cannot drop a constraint to store a row from before it")
+    migration = import_module("jobcenters.migrations.0004_plausible_dates")
+    with connection.cursor() as cursor:
+        # As a row stored before the constraint: the constraint itself is dropped for it
+        # (rolled back with the test's transaction).
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        cursor.execute("ALTER TABLE jobcenters_accession DROP CONSTRAINT accession_dates_plausible")
+    Accession.objects.filter(pk=accession_world.joined.pk).update(joined_on=datetime.date(1, 1, 1))
+
+    with pytest.raises(
+        RuntimeError, match=rf"\({accession_world.joined.pk}, datetime.date\(1, 1, 1\)"
+    ):
+        migration.refuse_implausible_rows(apps, None)
