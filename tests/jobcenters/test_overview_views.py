@@ -248,6 +248,14 @@ def test_list_names_a_bad_date_at_its_field_and_keeps_it(ministry_client, world)
     assert "Diese Liste als CSV-Datei" not in content
 
 
+def test_list_names_a_date_before_1990_at_its_field(ministry_client, world):
+    response = ministry_client.get(jobcenter_list(world), {"joined_from": "01.01.0001"})
+
+    assert response.context["filters"].errors["joined_from"] == [
+        "Bitte geben Sie ein Datum ab dem 01.01.1990 an."
+    ]
+
+
 def test_list_refuses_an_end_before_the_start(ministry_client, world):
     response = ministry_client.get(
         jobcenter_list(world), {"joined_from": "01.01.2019", "joined_to": "01.01.2018"}
