@@ -598,7 +598,7 @@ def test_confirmed_figures_replace_the_year_and_the_history_keeps_old_and_new(
     )
 
     assert response.url == reverse("measures:key-figures")
-    _key_figures_page(client, users, SEE_CITY_FIGURES, 2025, '<td class="text-end">2400</td>')
+    _key_figures_page(client, users, SEE_CITY_FIGURES, 2025, '<td class="text-end">2.400</td>')
     client.force_login(users.city_manager)
     correction = client.get(
         reverse("measures:key-figures-edit", args=[nrw.city_jobcenter.pk, 2025])
