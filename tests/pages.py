@@ -232,6 +232,19 @@ DECIDE_SUBMITTED = {
     "hessen_ministry": NOT_FOUND,
 }
 
+# Who may decide on the joined accession of a city jobcenter (withdraw it, correct its date).
+DECIDE_JOINED = {
+    "anonymous": LOGIN,
+    "admin": OK,
+    "ministry": OK,
+    "directorate": FORBIDDEN,
+    "landkreistag": NOT_FOUND,
+    "staedtetag": FORBIDDEN,
+    "city_manager": FORBIDDEN,
+    "kreis_manager": NOT_FOUND,
+    "hessen_ministry": NOT_FOUND,
+}
+
 PAGES += [
     Page(
         "agreement-members",
@@ -324,33 +337,13 @@ PAGES += [
     ),
     Page(
         "accessions:withdraw",
-        {
-            "anonymous": LOGIN,
-            "admin": OK,
-            "ministry": OK,
-            "directorate": FORBIDDEN,
-            "landkreistag": NOT_FOUND,
-            "staedtetag": FORBIDDEN,
-            "city_manager": FORBIDDEN,
-            "kreis_manager": NOT_FOUND,
-            "hessen_ministry": NOT_FOUND,
-        },
+        DECIDE_JOINED,
         kwargs=lambda: _accession(CITY_JOBCENTER),
         invalid_post={"withdrawn_on": "", "reason": ""},
     ),
     Page(
         "accessions:correct-joined-on",
-        {
-            "anonymous": LOGIN,
-            "admin": OK,
-            "ministry": OK,
-            "directorate": FORBIDDEN,
-            "landkreistag": NOT_FOUND,
-            "staedtetag": FORBIDDEN,
-            "city_manager": FORBIDDEN,
-            "kreis_manager": NOT_FOUND,
-            "hessen_ministry": NOT_FOUND,
-        },
+        DECIDE_JOINED,
         kwargs=lambda: _accession(CITY_JOBCENTER),
         invalid_post={"joined_on": "31.02.2018", "reason": ""},
     ),
