@@ -9,7 +9,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from accounts import access
 from jobcenters.forms import AccessionFilterForm
@@ -62,10 +62,10 @@ def accession_jobcenters(request, agreement_pk):
 
 EXPORT_COLUMNS = [
     *JOBCENTER_COLUMNS,
-    Column(_lazy("Stand"), 16),
-    Column(_lazy("eingereicht am"), 14),
-    Column(_lazy("beigetreten am"), 14),
-    Column(_lazy("ausgetreten am"), 14),
+    Column(gettext_lazy("Stand"), 16),
+    Column(gettext_lazy("eingereicht am"), 14),
+    Column(gettext_lazy("beigetreten am"), 14),
+    Column(gettext_lazy("ausgetreten am"), 14),
 ]
 
 

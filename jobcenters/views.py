@@ -6,7 +6,7 @@ from django.db.models import Count, Q
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from accounts import access
 from accounts.models import AuditEvent, RegionKind
@@ -64,21 +64,21 @@ def jobcenter_list(request):
 
 # The first columns of every export of jobcenters: who each one is.
 JOBCENTER_COLUMNS = [
-    Column(_lazy("Jobcenter"), 40),
-    Column(_lazy("Region"), 28),
-    Column(_lazy("Gebietsart"), 16),
-    Column(_lazy("Form"), 8),
-    Column(_lazy("Kommunaler Spitzenverband"), 28),
+    Column(gettext_lazy("Jobcenter"), 40),
+    Column(gettext_lazy("Region"), 28),
+    Column(gettext_lazy("Gebietsart"), 16),
+    Column(gettext_lazy("Form"), 8),
+    Column(gettext_lazy("Kommunaler Spitzenverband"), 28),
 ]
 REGISTER_COLUMNS = [
     *JOBCENTER_COLUMNS,
-    Column(_lazy("Bundesland"), 20),
-    Column(_lazy("Straße und Hausnummer"), 28),
-    Column(_lazy("Postleitzahl"), 10),
-    Column(_lazy("Ort"), 20),
-    Column(_lazy("E-Mail"), 32),
-    Column(_lazy("Telefon"), 18),
-    Column(_lazy("Internetseite"), 32),
+    Column(gettext_lazy("Bundesland"), 20),
+    Column(gettext_lazy("Straße und Hausnummer"), 28),
+    Column(gettext_lazy("Postleitzahl"), 10),
+    Column(gettext_lazy("Ort"), 20),
+    Column(gettext_lazy("E-Mail"), 32),
+    Column(gettext_lazy("Telefon"), 18),
+    Column(gettext_lazy("Internetseite"), 32),
 ]
 
 

@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from accounts import access
 from accounts.models import AuditEvent, Role
@@ -77,19 +77,19 @@ def _recording_agreements(user):
 
 
 EXPORT_COLUMNS = [
-    Column(_lazy("Titel"), 40),
-    Column(_lazy("Jobcenter"), 32),
-    Column(_lazy("Vereinbarung"), 28),
-    Column(_lazy("Handlungsfeld"), 40),
-    Column(_lazy("weitere Handlungsfelder"), 40),
-    Column(_lazy("Stand"), 14),
-    Column(_lazy("Beginn"), 12),
-    Column(_lazy("Ende"), 12),
-    Column(_lazy("Zielgruppe"), 28),
-    Column(_lazy("Partner"), 28),
-    Column(_lazy("Standorte"), 24),
-    Column(_lazy("Ansprechperson"), 24),
-    Column(_lazy("Katalog"), 16),
+    Column(gettext_lazy("Titel"), 40),
+    Column(gettext_lazy("Jobcenter"), 32),
+    Column(gettext_lazy("Vereinbarung"), 28),
+    Column(gettext_lazy("Handlungsfeld"), 40),
+    Column(gettext_lazy("weitere Handlungsfelder"), 40),
+    Column(gettext_lazy("Stand"), 14),
+    Column(gettext_lazy("Beginn"), 12),
+    Column(gettext_lazy("Ende"), 12),
+    Column(gettext_lazy("Zielgruppe"), 28),
+    Column(gettext_lazy("Partner"), 28),
+    Column(gettext_lazy("Standorte"), 24),
+    Column(gettext_lazy("Ansprechperson"), 24),
+    Column(gettext_lazy("Katalog"), 16),
 ]
 
 
@@ -284,10 +284,10 @@ def measure_unpublish(request, pk):
 
 # step: (page heading, button)
 CATALOGUE_STEPS = {
-    "propose": (_lazy("Für den Katalog vorschlagen"), _lazy("Vorschlagen")),
-    "publish": (_lazy("Im Katalog veröffentlichen"), _lazy("Veröffentlichen")),
-    "decline": (_lazy("Vorschlag ablehnen"), _lazy("Ablehnen")),
-    "unpublish": (_lazy("Aus dem Katalog zurückziehen"), _lazy("Zurückziehen")),
+    "propose": (gettext_lazy("Für den Katalog vorschlagen"), gettext_lazy("Vorschlagen")),
+    "publish": (gettext_lazy("Im Katalog veröffentlichen"), gettext_lazy("Veröffentlichen")),
+    "decline": (gettext_lazy("Vorschlag ablehnen"), gettext_lazy("Ablehnen")),
+    "unpublish": (gettext_lazy("Aus dem Katalog zurückziehen"), gettext_lazy("Zurückziehen")),
 }
 
 

@@ -1,5 +1,6 @@
 """The English catalogue is complete: every German source text has a translation."""
 
+import re
 from pathlib import Path
 
 from django.conf import settings
@@ -44,6 +45,27 @@ def test_every_entry_of_the_catalogue_is_read():
     # The test below passes on whatever entries it is given: each one must be among them.
     header = 1  # msgid "" with the catalogue's metadata
     assert len(po_entries()) == PO_FILE.read_text(encoding="utf-8").count("\nmsgid ") - header
+
+
+# The names xgettext (behind makemessages) looks for; a text marked under another alias
+# (``gettext_lazy as _lazy``) never reaches the catalogue and stays German in English.
+XGETTEXT_NAMES = {"_", "gettext", "gettext_lazy", "ngettext", "ngettext_lazy", "pgettext"}
+TRANSLATION_IMPORT = re.compile(r"from django\.utils\.translation import (.+)")
+
+
+def test_every_marked_text_reaches_the_catalogue():
+    aliases = []
+    for path in Path(settings.BASE_DIR).glob("*/**/*.py"):
+        if path.parts[len(Path(settings.BASE_DIR).parts)] in {".venv", "node_modules", "tests", "bench"}:
+            continue
+        for line in path.read_text(encoding="utf-8").splitlines():
+            match = TRANSLATION_IMPORT.match(line.split("#")[0].strip())
+            for name in match.group(1).split(",") if match else ():
+                imported, _, alias = name.strip().partition(" as ")
+                if imported.endswith("gettext") or imported.endswith("gettext_lazy"):
+                    if (alias or imported) not in XGETTEXT_NAMES:  # noqa: SIM102
+                        aliases.append(f"{path.name}: {name.strip()}")
+    assert aliases == []
 
 
 def test_every_english_entry_is_translated():
