@@ -526,6 +526,9 @@ class Rendering(models.Model):
     created_at = models.DateTimeField(_("angefordert am"), auto_now_add=True)
     # When it was last asked for (a retry asks again): how long it has waited for a worker.
     queued_at = models.DateTimeField(_("in Auftrag seit"), default=timezone.now)
+    # When its task last went to the broker: the sweep hands a lost row on again only
+    # this long after, not once a minute (each message would start another render).
+    dispatched_at = models.DateTimeField(_("an den Worker übergeben am"), null=True, blank=True)
     started_at = models.DateTimeField(_("begonnen am"), null=True, blank=True)
     finished_at = models.DateTimeField(_("fertig am"), null=True, blank=True)
 

@@ -400,7 +400,7 @@ def rendering_dispatch(pk):
 
     result = dispatch_task(render, pk)
     if result is not None:
-        Rendering.objects.filter(pk=pk).update(task_id=result.id)
+        Rendering.objects.filter(pk=pk).update(task_id=result.id, dispatched_at=timezone.now())
     return result
 
 
@@ -415,11 +415,15 @@ def renderings_sweep(*, now=None):
     that long after their time limit with no worker left to finish or redeliver them.
     Returns how many were dispatched."""
     now = now or timezone.now()
+    # A row handed on again waits LOST_AFTER for that message too.
+    not_lately = Q(dispatched_at__isnull=True) | Q(dispatched_at__lt=now - LOST_AFTER)
     queued = Q(status=RenderingStatus.QUEUED) & (
-        Q(task_id="", queued_at__lt=now - DISPATCH_GRACE) | Q(queued_at__lt=now - LOST_AFTER)
+        Q(task_id="", queued_at__lt=now - DISPATCH_GRACE)
+        | (Q(queued_at__lt=now - LOST_AFTER) & not_lately)
     )
-    abandoned = Q(
-        status=RenderingStatus.RUNNING, started_at__lt=now - running_patience() - LOST_AFTER
+    abandoned = (
+        Q(status=RenderingStatus.RUNNING, started_at__lt=now - running_patience() - LOST_AFTER)
+        & not_lately
     )
     dispatched = 0
     for pk in (

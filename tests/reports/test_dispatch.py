@@ -7,11 +7,13 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from config.celery import app as celery_app
 from reports import services
 from reports.models import RenderingStage, RenderingStatus, running_patience
 from tests import factories
 
 pytestmark = pytest.mark.django_db
+RENDER = "reports.tasks.render"
 
 
 def _ago(**delta):
@@ -164,3 +166,33 @@ def test_the_sweep_is_on_the_beat_schedule(settings):
     tasks = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
 
     assert "reports.tasks.sweep_renderings" in tasks
+
+
+@pytest.mark.parametrize(
+    "fields",
+    [
+        {"queued_at": datetime.timedelta(minutes=16)},  # lost with Redis
+        {"running": True, "started_at": datetime.timedelta(minutes=25)},  # no worker left
+    ],
+)
+def test_the_sweep_hands_a_lost_pdf_on_once_not_every_minute(nrw, fields, settings):
+    # Not eager: the message stays with the broker, as it does while workers are busy.
+    # Every message would start a render of its own, so a second sweep a minute later
+    # must leave the row alone.
+    if not settings.REDIS_URL:
+        pytest.skip("needs Redis (REDIS_URL) to hold the message")
+    circular = factories.CircularFactory(association=nrw.landkreistag, final=True, number=171)
+    ages = {name: timezone.now() - age for name, age in fields.items() if name.endswith("_at")}
+    rendering = factories.RenderingFactory(circular=circular, **{**fields, **ages})
+    celery_app.conf.task_always_eager = False
+    try:
+        first = services.renderings_sweep()
+        second = services.renderings_sweep(now=timezone.now() + datetime.timedelta(minutes=1))
+    finally:
+        celery_app.conf.task_always_eager = True
+        with celery_app.connection_for_write() as broker:
+            broker.default_channel.queue_purge(settings.CELERY_TASK_ROUTES[RENDER]["queue"])
+
+    rendering.refresh_from_db()
+    assert (first, second) == (1, 0)
+    assert rendering.dispatched_at is not None
