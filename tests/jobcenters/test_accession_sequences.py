@@ -181,11 +181,19 @@ class Story:
         )
 
     def accept(self, joined_on):
+        accession = self._fresh()
+        # Joining lies between the agreement's signing (else its entry into force), the
+        # day the form was submitted, and today.
+        agreement = accession.agreement
+        earliest = max(
+            agreement.signed_on or agreement.in_force_from,
+            timezone.localdate(accession.submitted_at) if accession.submitted_at else today,
+        )
         self._step(
             lambda: services.accession_accept(
                 accession=self.accession, user=self.ministry, joined_on=joined_on
             ),
-            allowed=self._fresh().status == S.SUBMITTED and joined_on <= today,
+            allowed=accession.status == S.SUBMITTED and earliest <= joined_on <= today,
         )
 
     def withdraw(self, withdrawn_on, text):

@@ -33,7 +33,9 @@ def _text(pdf, page):
 def test_a_row_holds_the_accession_the_measures_per_field_and_the_latest_key_figures(
     accession_world, nrw
 ):
-    factories.KeyFiguresFactory(jobcenter=nrw.city_jobcenter, year=2023, rehabilitants=1)
+    factories.KeyFiguresFactory(
+        jobcenter=nrw.city_jobcenter, year=2023, rehabilitants=1, integrations_rehabilitants=1
+    )
 
     overview = status_overview(
         access.organisation_overview_jobcenters(nrw.ministry, nrw.agreement), nrw.agreement

