@@ -88,6 +88,15 @@ def test_the_sweep_tries_a_failed_mail_again_after_a_while_and_gives_up_in_the_e
     assert services.due(now=later + datetime.timedelta(days=1)) == []
 
 
+def test_the_sweep_stops_when_its_time_is_up_and_the_next_one_goes_on():
+    rows = [factories.OutgoingEmailFactory(to=f"jc{n}@example.org") for n in range(3)]
+    later = timezone.now() + datetime.timedelta(minutes=5)
+
+    assert services.sweep(now=later, budget=datetime.timedelta(0)) == 0
+    assert services.sweep(now=later) == 3
+    assert {row.to for row in rows} == {message.to[0] for message in mail.outbox}
+
+
 def test_the_sweep_leaves_a_fresh_mail_to_its_dispatch():
     row = factories.OutgoingEmailFactory()
 
