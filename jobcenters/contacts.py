@@ -64,6 +64,8 @@ def addresses_of(jobcenters):
         return result
     contacts = (
         Accession.objects.filter(jobcenter__in=missing)
+        # A draft's contact person is what somebody typed and nobody has submitted yet.
+        .exclude(status=AccessionStatus.DRAFT)
         .exclude(contact_email="")
         # Open before withdrawn, then the most recently changed.
         .order_by(

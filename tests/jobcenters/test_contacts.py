@@ -29,7 +29,9 @@ def test_the_registry_address_comes_first(jobcenter):
 
 
 def test_without_one_the_accessions_contact_person(jobcenter):
-    factories.AccessionFactory(jobcenter=jobcenter, contact_email="person@jobcenter-hagen.example")
+    factories.AccessionFactory(
+        jobcenter=jobcenter, submitted=True, contact_email="person@jobcenter-hagen.example"
+    )
     factories.UserFactory(organisation=jobcenter, role="jobcenter_manager")
 
     addresses = jobcenter_addresses(jobcenter)
@@ -39,7 +41,9 @@ def test_without_one_the_accessions_contact_person(jobcenter):
 
 
 def test_an_open_accessions_contact_before_a_withdrawn_ones(jobcenter):
-    open_one = factories.AccessionFactory(jobcenter=jobcenter, contact_email="neu@hagen.example")
+    open_one = factories.AccessionFactory(
+        jobcenter=jobcenter, returned=True, contact_email="neu@hagen.example"
+    )
     factories.AccessionFactory(
         jobcenter=jobcenter,
         complete=True,
@@ -51,6 +55,16 @@ def test_an_open_accessions_contact_before_a_withdrawn_ones(jobcenter):
     assert open_one.updated_at < jobcenter.accessions.get(status="withdrawn").updated_at
 
     assert jobcenter_addresses(jobcenter).emails == ("neu@hagen.example",)
+
+
+def test_a_drafts_contact_person_is_not_used(jobcenter):
+    factories.AccessionFactory(jobcenter=jobcenter, contact_email="entwurf@hagen.example")
+    factories.UserFactory(organisation=jobcenter, role="jobcenter_manager", email="gf@hx.example")
+
+    addresses = jobcenter_addresses(jobcenter)
+
+    assert addresses.emails == ("gf@hx.example",)
+    assert addresses.source == AddressSource.MANAGERS
 
 
 def test_without_either_every_active_manager(jobcenter):
@@ -79,7 +93,7 @@ def test_a_jobcenter_without_any_address_has_none(jobcenter):
 def test_many_jobcenters_are_resolved_in_three_queries(django_assert_num_queries):
     registry = factories.JobcenterFactory(email="a@jc.example")
     by_accession = factories.JobcenterFactory(email="")
-    factories.AccessionFactory(jobcenter=by_accession, contact_email="b@jc.example")
+    factories.AccessionFactory(jobcenter=by_accession, submitted=True, contact_email="b@jc.example")
     by_manager = factories.JobcenterFactory(email="")
     factories.UserFactory(organisation=by_manager, role="jobcenter_manager", email="c@jc.example")
 
