@@ -1,7 +1,7 @@
 from django.conf import settings
 
-from accounts import access
 from accounts.models import Role
+from circulars.access import can_see_circulars
 
 
 def navigation(request):
@@ -10,7 +10,7 @@ def navigation(request):
     signed_in = user.is_authenticated
     return {
         "nav_jobcenters": signed_in and (user.is_superuser or bool(user.role)),
-        "nav_circulars": access.can_see_circulars(user),
+        "nav_circulars": can_see_circulars(user),
         "nav_role": Role(user.role).label if signed_in and user.role else "",
         "operator_email": settings.OPERATOR_EMAIL,
     }

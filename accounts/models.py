@@ -196,7 +196,7 @@ class AuditEvent(models.Model):
     data = models.JSONField(_("Angaben"), default=dict, blank=True, encoder=DjangoJSONEncoder)
     # Events used to store their sentence in German; kept for rows whose data lacks it.
     legacy_summary = models.CharField(_("Text (alte Einträge)"), max_length=300, blank=True)
-    reason = models.TextField(_("Begründung"), blank=True)
+    reason = models.TextField(_("Begründung"), max_length=2000, blank=True)
     changes = models.JSONField(_("Änderungen"), default=dict, blank=True, encoder=DjangoJSONEncoder)
 
     objects = AuditEventQuerySet.as_manager()

@@ -5,13 +5,16 @@ from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
-from accounts import access
+from accessions.access import can_see_accession_overview, visible_accessions
+from accessions.models import AccessionStatus
 from accounts.forms import AccessibilityFeedbackForm
 from accounts.models import Role, SignLanguageTopic, SignLanguageVideo
+from accounts.roles import is_state_wide
 from accounts.services import feedback_sender, feedback_submit
 from accounts.waiting import waiting_for
+from agreements.access import visible_agreements
 from core.clients import client_address
-from jobcenters.models import AccessionStatus
+from jobcenters.access import visible_jobcenters
 
 PAGES = {"leichte_sprache", "impressum", "datenschutz"}
 
@@ -20,15 +23,15 @@ PAGES = {"leichte_sprache", "impressum", "datenschutz"}
 def home(request):
     """The start page after login: what this user's role comes here to do."""
     user = request.user
-    jobcenters = access.visible_jobcenters(user)
-    agreements = list(access.visible_agreements(user).ordered_for(user))
+    jobcenters = visible_jobcenters(user)
+    agreements = list(visible_agreements(user).ordered_for(user))
     context = {
         "agreements": agreements,
         # Administrators reach every agreement's overview from its page, not from 16 cards.
         "overview_agreements": [
             agreement
             for agreement in agreements
-            if not user.is_superuser and access.can_see_accession_overview(user, agreement)
+            if not user.is_superuser and can_see_accession_overview(user, agreement)
         ],
         "jobcenter_count": jobcenters.count(),
         "own_jobcenter": (
@@ -37,8 +40,8 @@ def home(request):
         "can_change": user.role in (Role.MINISTRY_STAFF, Role.JOBCENTER_MANAGER),
         # Only the pages with the queue (ministry, directorate) pay for counting it.
         "waiting_count": (
-            access.visible_accessions(user).filter(status=AccessionStatus.SUBMITTED).count()
-            if access.is_state_wide(user)
+            visible_accessions(user).filter(status=AccessionStatus.SUBMITTED).count()
+            if is_state_wide(user)
             else None
         ),
     }

@@ -10,8 +10,10 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
-from accounts import access
+from accessions.access import visible_accessions
 from accounts.models import Role
+from circulars.access import visible_circulars
+from measures.access import visible_measures
 
 # Each kind shows this many; the link beside it leads to all of them.
 SHOWN = 5
@@ -70,17 +72,17 @@ def waiting_for(user):
 
 
 def _for_ministry(user):
-    from jobcenters.models import AccessionStatus
+    from accessions.models import AccessionStatus
     from measures.models import Publication
 
     accessions = (
-        access.visible_accessions(user)
+        visible_accessions(user)
         .filter(status=AccessionStatus.SUBMITTED)
         .select_related("jobcenter", "agreement")
         .order_by(F("submitted_at").asc(nulls_first=True), "pk")
     )
     proposals = (
-        access.visible_measures(user)
+        visible_measures(user)
         .filter(publication=Publication.PROPOSED)
         .select_related("jobcenter")
         .order_by("updated_at", "pk")
@@ -112,10 +114,10 @@ def _for_ministry(user):
 
 
 def _for_manager(user):
-    from jobcenters.models import AccessionStatus
+    from accessions.models import AccessionStatus
 
     accessions = (
-        access.visible_accessions(user)
+        visible_accessions(user)
         .filter(status__in=[AccessionStatus.RETURNED, AccessionStatus.DRAFT])
         .select_related("agreement")
         # Returned first: the ministry waits for those.
@@ -123,7 +125,7 @@ def _for_manager(user):
     )
     since = timezone.now() - datetime.timedelta(days=NEW_CIRCULAR_DAYS)
     circulars = (
-        access.visible_circulars(user)
+        visible_circulars(user)
         .filter(sent_at__gte=since)
         .select_related("association")
         .order_by("-sent_at", "-pk")
@@ -160,9 +162,9 @@ def _for_manager(user):
 
 
 def _for_association(user):
-    from reports.models import CircularStatus
+    from circulars.models import CircularStatus
 
-    circulars = access.visible_circulars(user).order_by("-created_at", "-pk")
+    circulars = visible_circulars(user).order_by("-created_at", "-pk")
     return [
         _waiting(
             "drafts",

@@ -17,12 +17,6 @@ class AccessionScope(models.TextChoices):
 
 
 class FrameworkAgreementQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        """The agreements this user may see (decided in ``accounts.access``)."""
-        from accounts import access
-
-        return access.visible_agreements(user, self)
-
     def open_to(self, jobcenter):
         """The agreements ``jobcenter`` may join: published ones of its state that take
         every jobcenter of the state or name this one."""

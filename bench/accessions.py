@@ -37,7 +37,7 @@ accessions), and then times, interleaved in one run, each scenario three times:
 
 The accession form PDF is measured separately, in fewer rounds (a render takes a quarter
 to a third of a second), against bare WeasyPrint on the same HTML: the template is
-rendered once beforehand exactly as ``reports.pdf.render_pdf`` renders it (German, the
+rendered once beforehand exactly as ``core.pdf.render_pdf`` renders it (German, the
 form's context, ``static/`` as base URL) and then ``weasyprint.HTML(string=html,
 base_url=...).write_pdf()`` runs without ``pdf_variant="pdf/ua-1"`` (no tagged structure
 tree, no PDF/UA metadata) and with WeasyPrint's default URL fetcher instead of
@@ -110,7 +110,20 @@ from django.urls import include, path, reverse  # noqa: E402
 from django.utils import translation  # noqa: E402
 from django.utils.translation import gettext as _  # noqa: E402
 
-from accounts import access  # noqa: E402
+from accessions import form_pdf as accession_pdf  # noqa: E402
+from accessions import urls as accession_urls  # noqa: E402
+from accessions.access import get_overview_agreement_for_user, overview_jobcenters  # noqa: E402
+from accessions.dashboard import Overview, Tally, _association_tally, bar_chart, membership_course  # noqa: E402
+from accessions.forms import AccessionFilterForm  # noqa: E402
+from accessions.models import (  # noqa: E402
+    NOT_STARTED,
+    STANDINGS,
+    Accession,
+    AccessionStatus,
+    PlannedMeasure,
+    standing_label,
+    with_accession,
+)
 from accounts.models import (  # noqa: E402
     Organisation,
     OrganisationKind,
@@ -119,27 +132,11 @@ from accounts.models import (  # noqa: E402
     State,
     User,
 )
+from accounts.roles import is_state_wide  # noqa: E402
 from agreements.models import FrameworkAgreement  # noqa: E402
-from jobcenters import accession_pdf, accession_urls  # noqa: E402
-from jobcenters.forms import AccessionFilterForm  # noqa: E402
-from jobcenters.models import (  # noqa: E402
-    NOT_STARTED,
-    STANDINGS,
-    Accession,
-    AccessionStatus,
-    Jobcenter,
-    JobcenterForm,
-    PlannedMeasure,
-)
-from jobcenters.overview import (  # noqa: E402
-    Overview,
-    Tally,
-    _association_tally,
-    bar_chart,
-    membership_course,
-)
-from jobcenters.views import PAGE_SIZE  # noqa: E402
-from reports.pdf import PDF_VARIANT, ProjectFileFetcher, static_root  # noqa: E402
+from core.paging import PAGE_SIZE  # noqa: E402
+from core.pdf import PDF_VARIANT, ProjectFileFetcher, static_root  # noqa: E402
+from jobcenters.models import Jobcenter, JobcenterForm  # noqa: E402
 
 STATE = State.BY  # the biggest state: 91 jobcenters
 DASHBOARD_FLOOR = "bench-dashboard-floor"
@@ -191,9 +188,9 @@ def associations_of(state):
 
 
 def dashboard_floor(request, agreement_pk):
-    agreement = access.get_overview_agreement_for_user(request.user, agreement_pk)
+    agreement = get_overview_agreement_for_user(request.user, agreement_pk)
     rows = (
-        access.overview_jobcenters(request.user, agreement)
+        overview_jobcenters(request.user, agreement)
         .annotate(
             accession=FilteredRelation("accessions", condition=Q(accessions__agreement=agreement))
         )
@@ -245,9 +242,9 @@ def dashboard_floor(request, agreement_pk):
         "standings": STANDINGS,
         "course": course,
         "chart": bar_chart(course.periods, total.total) if course else None,
-        "members_only": not access.is_state_wide(request.user) and not request.user.is_superuser,
+        "members_only": not is_state_wide(request.user) and not request.user.is_superuser,
     }
-    return render(request, "jobcenters/accession_dashboard.html", context)
+    return render(request, "accessions/accession_dashboard.html", context)
 
 
 # The list's floor
@@ -266,13 +263,13 @@ def association_choices(user, agreement):
     """What the real form offers this user, loaded once (outside the timed requests)."""
     key = (user.pk, agreement.pk)
     if key not in ASSOCIATION_CHOICES:
-        form = AccessionFilterForm(jobcenters=access.overview_jobcenters(user, agreement))
+        form = AccessionFilterForm(jobcenters=overview_jobcenters(user, agreement))
         ASSOCIATION_CHOICES[key] = list(form.fields["association"].queryset)
     return ASSOCIATION_CHOICES[key]
 
 
 def list_floor(request, agreement_pk):
-    agreement = access.get_overview_agreement_for_user(request.user, agreement_pk)
+    agreement = get_overview_agreement_for_user(request.user, agreement_pk)
     filters = FloorFilterForm(
         request.GET, associations=association_choices(request.user, agreement)
     )
@@ -284,7 +281,7 @@ def list_floor(request, agreement_pk):
     newest = Accession.objects.filter(jobcenter=OuterRef("pk"), agreement=agreement).order_by(
         "-created_at", "-pk"
     )
-    jobcenters = access.overview_jobcenters(request.user, agreement).annotate(
+    jobcenters = overview_jobcenters(request.user, agreement).annotate(
         association_name=Subquery(associations.values("name")[:1]),
         accession_id=Subquery(newest.values("pk")[:1]),
         accession_status=Coalesce(
@@ -332,7 +329,7 @@ def list_floor(request, agreement_pk):
         "query": query.urlencode(),
         "query_without_sort": without_sort.urlencode(),
     }
-    return render(request, "jobcenters/accession_jobcenters.html", context)
+    return render(request, "accessions/accession_jobcenters.html", context)
 
 
 # The admin changelist
@@ -347,10 +344,9 @@ class StandingAdmin(admin.ModelAdmin):
     list_per_page = 50
 
     def get_queryset(self, request):
-        return (
-            Jobcenter.objects.filter(state=self.agreement.state)
-            .with_association()
-            .with_accession(self.agreement)
+        return with_accession(
+            Jobcenter.objects.filter(state=self.agreement.state).with_association(),
+            self.agreement,
         )
 
     @admin.display(description="Kommunaler Spitzenverband", ordering="association_name")
@@ -359,7 +355,7 @@ class StandingAdmin(admin.ModelAdmin):
 
     @admin.display(description="Stand", ordering="accession_status")
     def standing(self, jobcenter):
-        return jobcenter.standing_label
+        return standing_label(jobcenter.accession_status)
 
     @admin.display(
         description="beigetreten am", ordering=F("accession_joined_on").asc(nulls_last=True)
@@ -493,7 +489,7 @@ def pdf_setup(agreement):
         action_field=fields[2],
         title="Schulung der Integrationsfachkräfte zu Rehabilitation",
     )
-    # As reports.pdf.render_pdf renders it.
+    # As core.pdf.render_pdf renders it.
     with translation.override("de"):
         html = render_to_string(accession_pdf.TEMPLATE, accession_pdf.form_context(accession))
     return accession, html
@@ -588,9 +584,7 @@ def run(args):
     agreement = FrameworkAgreement.objects.get(state=STATE)
     StandingAdmin.agreement = agreement
     users = create_users()
-    counted = {
-        key: access.overview_jobcenters(user, agreement).count() for key, user in users.items()
-    }
+    counted = {key: overview_jobcenters(user, agreement).count() for key, user in users.items()}
     print(
         f"{connection.vendor}, {Jobcenter.objects.count()} Jobcenter, "
         f"{FrameworkAgreement.objects.count()} Vereinbarungen, "

@@ -48,7 +48,6 @@ from django.db.models import Count, OuterRef, Subquery, Window  # noqa: E402
 from django.shortcuts import render  # noqa: E402
 from django.urls import include, path, reverse  # noqa: E402
 
-from accounts import access  # noqa: E402
 from accounts.models import (  # noqa: E402
     Organisation,
     OrganisationKind,
@@ -57,10 +56,11 @@ from accounts.models import (  # noqa: E402
     State,
     User,
 )
+from core.paging import PAGE_SIZE  # noqa: E402
 from jobcenters import urls as jobcenter_urls  # noqa: E402
+from jobcenters.access import visible_jobcenters  # noqa: E402
 from jobcenters.forms import JobcenterFilterForm  # noqa: E402
 from jobcenters.models import Jobcenter, JobcenterForm  # noqa: E402
-from jobcenters.views import PAGE_SIZE  # noqa: E402
 
 FLOOR_URL_NAME = "bench-floor"
 
@@ -90,7 +90,7 @@ FORM_LABELS = dict(JobcenterForm.choices)
 def association_choices(user):
     """What the real form offers this user, loaded once (outside the timed requests)."""
     if user.pk not in ASSOCIATION_CHOICES:
-        form = JobcenterFilterForm(jobcenters=access.visible_jobcenters(user))
+        form = JobcenterFilterForm(jobcenters=visible_jobcenters(user))
         ASSOCIATION_CHOICES[user.pk] = list(form.fields["association"].queryset)
     return ASSOCIATION_CHOICES[user.pk]
 
@@ -102,7 +102,7 @@ def floor_view(request):
         state=OuterRef("state"),
         member_region_kind=OuterRef("region_kind"),
     )
-    jobcenters = access.visible_jobcenters(request.user).annotate(
+    jobcenters = visible_jobcenters(request.user).annotate(
         association_name=Subquery(associations.values("name")[:1])
     )
     jobcenters = filters.filter(jobcenters)
@@ -195,7 +195,7 @@ def run(args):
     call_command("seed_scale", force=True)
     seeded = time.perf_counter() - start
     users = create_users()
-    visible = {key: access.visible_jobcenters(user).count() for key, user in users.items()}
+    visible = {key: visible_jobcenters(user).count() for key, user in users.items()}
     print(
         f"{connection.vendor}, {Jobcenter.objects.count()} Jobcenter angelegt in {seeded:.1f} s; "
         f"sichtbar: Admin {visible['admin']}, Ministerium BY {visible['ministry']}"

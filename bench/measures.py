@@ -20,7 +20,7 @@ public:
 
   * Matrix (``measures:coverage``): the jobcenters, the measures by main action field
     and by further action field, counted by status, as one ``UNION ALL``; the real view
-    runs three queries (``measures.overview.coverage_matrix``).
+    runs three queries (``measures.selectors.coverage_matrix``).
   * List (``measures:list``): the page's rows as ``.values()`` with the total as a window
     function; the real view counts in a query of its own, loads the four filter choices
     and, filtered by an action field, looks the chosen one up. Both filter the action
@@ -82,14 +82,17 @@ from django.shortcuts import render  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.urls import include, path, reverse  # noqa: E402
 
-from accounts import access  # noqa: E402
+from accessions.access import get_overview_agreement_for_user, overview_jobcenters  # noqa: E402
 from accounts.models import Organisation, OrganisationKind, RegionKind, Role, State, User  # noqa: E402
+from agreements.access import visible_agreements  # noqa: E402
 from agreements.models import ActionField, FrameworkAgreement  # noqa: E402
+from core.paging import PAGE_SIZE  # noqa: E402
+from jobcenters.access import visible_jobcenters  # noqa: E402
 from jobcenters.forms import JobcenterFilterForm  # noqa: E402
 from jobcenters.models import Jobcenter  # noqa: E402
-from jobcenters.views import PAGE_SIZE  # noqa: E402
 from measures import catalogue_urls  # noqa: E402
 from measures import urls as measure_urls  # noqa: E402
+from measures.access import catalogue_measures, visible_key_figures, visible_measures  # noqa: E402
 from measures.forms import KeyFiguresFilterForm, MeasureFilterForm  # noqa: E402
 from measures.models import (  # noqa: E402
     KEY_FIGURE_FIELDS,
@@ -98,7 +101,7 @@ from measures.models import (  # noqa: E402
     MeasureStatus,
     Publication,
 )
-from measures.overview import Cell, Matrix  # noqa: E402
+from measures.selectors import Cell, Matrix  # noqa: E402
 
 STATE = State.BY  # the biggest state: 91 jobcenters
 COVERAGE_FLOOR = "bench-coverage-floor"
@@ -166,8 +169,8 @@ def association_choices(form_class, jobcenters):
 
 
 def coverage_floor(request, agreement_pk):
-    agreement = access.get_overview_agreement_for_user(request.user, agreement_pk)
-    jobcenters = access.overview_jobcenters(request.user, agreement)
+    agreement = get_overview_agreement_for_user(request.user, agreement_pk)
+    jobcenters = overview_jobcenters(request.user, agreement)
     filters = FloorJobcenterFilterForm(
         request.GET,
         associations=once(
@@ -264,8 +267,8 @@ def list_choices(user):
     """The choices the real form offers ``user``: (choices, objects by pk) per field."""
     form = MeasureFilterForm(
         user=user,
-        jobcenters=access.visible_jobcenters(user),
-        agreements=access.visible_agreements(user).order_by("state", "short_title"),
+        jobcenters=visible_jobcenters(user),
+        agreements=visible_agreements(user).order_by("state", "short_title"),
     )
     given = {}
     for name in FloorMeasureFilterForm.CHOICE_FIELDS:
@@ -280,7 +283,7 @@ def list_floor(request):
     filters = FloorMeasureFilterForm(
         request.GET, given=once(("list", user.pk), lambda: list_choices(user))
     )
-    measures = access.visible_measures(user)
+    measures = visible_measures(user)
     if filters.is_valid():
         data = filters.cleaned_data
         if data["q"]:
@@ -365,7 +368,7 @@ KEY_FIGURE_MODEL_FIELDS = [KeyFigures._meta.get_field(name) for name in KEY_FIGU
 
 def key_figures_floor(request):
     user = request.user
-    jobcenters = access.visible_jobcenters(user)
+    jobcenters = visible_jobcenters(user)
     filters = FloorKeyFiguresFilterForm(
         request.GET,
         associations=once(
@@ -373,7 +376,7 @@ def key_figures_floor(request):
             lambda: association_choices(KeyFiguresFilterForm, jobcenters),
         ),
     )
-    figures = access.visible_key_figures(user).filter(
+    figures = visible_key_figures(user).filter(
         jobcenter__in=filters.filter(jobcenters).values("pk")
     )
     everything = list(figures.values("jobcenter_id", "jobcenter__name", "year", *KEY_FIGURE_FIELDS))
@@ -414,7 +417,7 @@ def key_figures_floor(request):
 
 def catalogue_floor(request):
     search = request.GET.get("q", "").strip()[:100]
-    measures = access.catalogue_measures()
+    measures = catalogue_measures()
     if search:
         measures = measures.filter(
             Q(title__icontains=search)
@@ -554,14 +557,14 @@ def urls_of(kind, agreement):
 def expectations(kind, user, agreement, query):
     """What the page must show, counted here with plain ORM queries."""
     if kind == "coverage":
-        return {"jobcenters": access.overview_jobcenters(user, agreement).count()}
+        return {"jobcenters": overview_jobcenters(user, agreement).count()}
     if kind == "key_figures":
-        visible = access.visible_key_figures(user)
+        visible = visible_key_figures(user)
         latest = max(visible.values_list("year", flat=True))
         return {"year": latest, "rows": visible.filter(year=latest).count()}
     if kind == "catalogue":
-        return {"measures": access.catalogue_measures().count()}
-    measures = access.visible_measures(user)
+        return {"measures": catalogue_measures().count()}
+    measures = visible_measures(user)
     if "action_field" in query:
         second = agreement.action_fields.get(number=2)
         measures = measures.filter(
@@ -577,7 +580,7 @@ def pages(agreement, by_user, users):
         real, floor = urls_of(kind, agreement)
         user = users.get(user_key)
         if "{last}" in query:
-            last = math.ceil(access.visible_measures(user).count() / PAGE_SIZE)
+            last = math.ceil(visible_measures(user).count() / PAGE_SIZE)
             query = query.format(last=last)
         query = query.format(field=second.pk)
         expected = expectations(kind, user, agreement, query)
@@ -648,9 +651,9 @@ def run(args):
         f"{connection.vendor}, {Jobcenter.objects.count()} Jobcenter, "
         f"{Measure.objects.count()} Maßnahmen, {KeyFigures.objects.count()} Kennzahlen "
         f"angelegt in {seeded:.1f} s; {agreement.short_title}: "
-        f"Ministerium {access.visible_measures(users['ministry']).count()} Maßnahmen, "
-        f"Landkreistag {access.visible_measures(users['association']).count()}; "
-        f"im Katalog {access.catalogue_measures().count()}"
+        f"Ministerium {visible_measures(users['ministry']).count()} Maßnahmen, "
+        f"Landkreistag {visible_measures(users['association']).count()}; "
+        f"im Katalog {catalogue_measures().count()}"
     )
     by_user = {**clients(users), "public": Client()}
     scenarios = pages(agreement, by_user, users)

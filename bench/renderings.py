@@ -6,7 +6,7 @@ measure on PostgreSQL, and REDIS_URL as well for the worker's memory.
 
 It builds a throwaway test database (Django's test utilities, like the test suite; on
 PostgreSQL named ``test_bench_renderings``, never a database of the test suite), loads
-the demo data (``reports.demo.load_demo``: circular 151/18 of the Landkreistag NRW with
+the demo data (``demo.nrw.load_demo``: circular 151/18 of the Landkreistag NRW with
 its attachments A1–A3) and ``seed_scale`` (405 jobcenters), and uploads go to a
 temporary folder (``DJANGO_PRIVATE_MEDIA_ROOT``). Celery is never eager here: a task
 that is started goes to the broker (Redis with REDIS_URL, else ``memory://``) and stays
@@ -19,7 +19,7 @@ there unless this script runs it.
    WeasyPrint, the uploaded A2 put in by pikepdf; ``rendering_finish``: the file stored,
    the row marked done). The floor is ``weasyprint.HTML(string=html,
    base_url=static/)`` on the HTML of the same parts, rendered once beforehand as
-   ``reports.pdf`` renders it (German; the parts ``documents.circular_pdf`` hands to
+   ``core.pdf`` renders it (German; the parts ``documents.circular_pdf`` hands to
    ``render_pdf_parts``, recorded on one call, not rebuilt here), each laid out on its own
    as ``render_pdf_parts`` does and written as one PDF: no PDF/UA-1, no uploaded
    attachment, no database, no file, WeasyPrint's own URL fetcher, and WeasyPrint loads
@@ -27,7 +27,7 @@ there unless this script runs it.
    goes: ``build_pdf`` alone (no database, no file), all WeasyPrint parts through
    ``render_pdf_parts`` (PDF/UA-1, no pikepdf), the letter alone through it. A second
    floor is the first with one ``FontConfiguration`` for all parts, made once outside the
-   timing, as ``reports.pdf`` shares one: what the task adds to WeasyPrint used the same
+   timing, as ``core.pdf`` shares one: what the task adds to WeasyPrint used the same
    way. A third is bare ``write_pdf()`` on the letter's HTML alone: how much the
    separators and generated attachments add. Interleaved (every scenario and every floor
    once a round), each after a garbage collection; median and best of the rounds; then
@@ -102,24 +102,21 @@ from django.urls import reverse  # noqa: E402
 from django.utils import translation  # noqa: E402
 from weasyprint.text.fonts import FontConfiguration  # noqa: E402
 
-from accounts import access  # noqa: E402
+from accessions.access import organisation_overview_jobcenters  # noqa: E402
+from accessions.models import Accession  # noqa: E402
 from accounts.models import Organisation, OrganisationKind, State, User  # noqa: E402
 from agreements.models import FrameworkAgreement  # noqa: E402
+from circulars import services as circulars_services  # noqa: E402
+from circulars.models import Circular, default_addressees  # noqa: E402
 from config.celery import app as celery_app  # noqa: E402
-from jobcenters.models import Accession, Jobcenter  # noqa: E402
+from core.pdf import render_pdf_parts, static_root  # noqa: E402
+from demo.circulars import CIRCULAR_151_18  # noqa: E402
+from demo.nrw import load_demo  # noqa: E402
+from demo.scale import PLAN, abbreviation, seed_scale  # noqa: E402
+from jobcenters.models import Jobcenter  # noqa: E402
 from measures.models import KeyFigures, Measure  # noqa: E402
 from reports import documents, services  # noqa: E402
-from reports.demo import load_demo  # noqa: E402
-from reports.demo_circulars import CIRCULAR_151_18  # noqa: E402
-from reports.models import (  # noqa: E402
-    Circular,
-    Rendering,
-    RenderingKind,
-    RenderingStatus,
-    default_addressees,
-)
-from reports.pdf import render_pdf_parts, static_root  # noqa: E402
-from reports.scale import PLAN, abbreviation, seed_scale  # noqa: E402
+from reports.models import Rendering, RenderingKind, RenderingStatus  # noqa: E402
 from reports.tasks import render  # noqa: E402
 
 MANY = State.BY  # all jobcenters but Hamburg's are moved here
@@ -186,7 +183,7 @@ def recorded_parts(build):
 
 
 def bare_weasyprint(parts, font_config=None):
-    """Bare WeasyPrint on the parts' HTML, rendered once here as ``reports.pdf`` renders it
+    """Bare WeasyPrint on the parts' HTML, rendered once here as ``core.pdf`` renders it
     (German, ``static/`` as base URL): each laid out on its own, as ``render_pdf_parts``
     does, and written as one PDF, without PDF/UA-1 and with WeasyPrint's own URL fetcher.
     Without ``font_config`` WeasyPrint loads the fonts anew for each document."""
@@ -254,7 +251,7 @@ def circular_scenarios(circular, user):
     ]
     floors = {
         "parts": bare_weasyprint(parts),
-        # As reports.pdf does: one font configuration, made once, for every document.
+        # As core.pdf does: one font configuration, made once, for every document.
         "parts_fonts": bare_weasyprint(parts, FontConfiguration()),
         "letter": bare_weasyprint(letter),
     }
@@ -397,9 +394,7 @@ def bench_pages(args, specs):
             )
             floor[key].append(timed_call(bare[key]))
     rows = {
-        key: access.organisation_overview_jobcenters(
-            rendering.organisation, rendering.agreement
-        ).count()
+        key: organisation_overview_jobcenters(rendering.organisation, rendering.agreement).count()
         for key, rendering in renderings.items()
         if rendering.kind == RenderingKind.OVERVIEW
     }
@@ -419,14 +414,14 @@ def rss_kb(pid):
 def draft_like(circular, user):
     """A draft with the text and the attachments of ``circular``."""
     association = circular.association
-    draft = services.circular_create(
+    draft = circulars_services.circular_create(
         association=association,
         user=user,
         data={**CIRCULAR_151_18, "addressees": default_addressees(association)},
     )
     for attachment in circular.attachments.order_by("position"):
         if attachment.is_generated:
-            services.attachment_add_document(
+            circulars_services.attachment_add_document(
                 circular=draft,
                 user=user,
                 document=attachment.document,
@@ -435,7 +430,7 @@ def draft_like(circular, user):
             continue
         with attachment.file.open("rb") as file:
             content = file.read()
-        services.attachment_add(
+        circulars_services.attachment_add(
             circular=draft,
             user=user,
             title=attachment.title,
@@ -639,7 +634,7 @@ def report(args, circular, request, overview, worker, many_count):
         f"{letter_pages}, dazu die hochgeladenen Anlagen; {circular['queries']} SQL-Abfragen "
         "in der Aufgabe. Boden: alle WeasyPrint-Teile ohne PDF/UA-1, ohne hochgeladene "
         "Anlagen, WeasyPrint lädt die Schriften je Teil; Boden 2: ebenso, aber mit einer "
-        "Schriftkonfiguration für alle Teile wie reports.pdf; Boden 3: nur der Brief."
+        "Schriftkonfiguration für alle Teile wie core.pdf; Boden 3: nur der Brief."
         "\n   Teile bloß, je Bestwert aus 3: "
         + ", ".join(f"{name} {pages} S. {ms:.0f} ms" for name, pages, ms in circular["by_part"])
         + "."

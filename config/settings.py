@@ -42,12 +42,16 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "axes",
+    "core",
     "outbox",
     "accounts",
     "agreements",
     "jobcenters",
+    "accessions",
     "measures",
+    "circulars",
     "reports",
+    "demo",
 ]
 
 MIDDLEWARE = [

@@ -11,10 +11,10 @@ urlpatterns = [
     # Lives with the jobcenters: the agreements app knows no jobcenter.
     path("vereinbarungen/<int:pk>/mitglieder/", agreement_members, name="agreement-members"),
     path("jobcenter/", include("jobcenters.urls")),
-    path("beitritte/", include("jobcenters.accession_urls")),
+    path("beitritte/", include("accessions.urls")),
     path("massnahmen/", include("measures.urls")),
     path("katalog/", include("measures.catalogue_urls")),
-    path("rundschreiben/", include("reports.urls")),
+    path("rundschreiben/", include("circulars.urls")),
     path("pdf/", include("reports.rendering_urls")),
     path("uebersichten/", include("reports.overview_urls")),
     path("sprache/", set_language, name="set_language"),

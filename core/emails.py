@@ -1,6 +1,6 @@
 """E-mails Rahmenwerk writes: rendered in German from a template pair, linked to the site.
 
-Each kind of e-mail is built by one function of its app (``jobcenters.emails``,
+Each kind of e-mail is built by one function of its app (``accessions.emails``,
 ``measures.emails``) that returns an ``EmailMessage`` or ``None`` when nobody is to get it;
 the service queues it in the outbox (``outbox.services.enqueue_email``), which sends it.
 """

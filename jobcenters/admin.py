@@ -10,14 +10,14 @@ from django.utils.translation import gettext_lazy as _
 from accounts.admin import AuditedAdmin
 from accounts.models import State
 from core.text import CleanTextMixin
-from jobcenters.models import Jobcenter
-from jobcenters.services import (
-    CONTACT_FIELDS,
+from jobcenters.importing import (
     OPTIONAL_COLUMNS,
     REQUIRED_COLUMNS,
     JobcenterImportError,
     jobcenters_import,
 )
+from jobcenters.models import Jobcenter
+from jobcenters.services import CONTACT_FIELDS
 
 MAX_IMPORT_SIZE = 5 * 1024 * 1024
 

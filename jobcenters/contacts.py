@@ -17,8 +17,8 @@ from django.db import models
 from django.db.models import Case, When
 from django.utils.translation import gettext_lazy as _
 
+from accessions.models import Accession, AccessionStatus
 from accounts.models import Role, User
-from jobcenters.models import Accession, AccessionStatus
 
 
 class AddressSource(models.TextChoices):

@@ -1,13 +1,9 @@
 from django.db import models
-from django.db.models import CharField, F, OuterRef, Q, Subquery, Value
-from django.db.models.functions import Coalesce
+from django.db.models import OuterRef, Q, Subquery
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organisation, OrganisationKind, RegionKind
-from agreements.models import ActionField, FrameworkAgreement
-from core.dates import EARLIEST_DATE
-from jobcenters.uploads import signed_form_name
 
 
 class JobcenterForm(models.TextChoices):
@@ -18,12 +14,6 @@ class JobcenterForm(models.TextChoices):
 
 
 class JobcenterQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        """The jobcenters this user may see (decided in ``accounts.access``)."""
-        from accounts import access
-
-        return access.visible_jobcenters(user, self)
-
     def with_association(self):
         """Annotate ``association_name``: the association of the jobcenter's region kind."""
         associations = Organisation.objects.filter(
@@ -39,25 +29,6 @@ class JobcenterQuerySet(models.QuerySet):
     def of_association(self, association):
         """The members of a municipal association: its state's jobcenters of its region kind."""
         return self.filter(state=association.state, region_kind=association.member_region_kind)
-
-    def with_accession(self, agreement):
-        """Annotate where each jobcenter stands with ``agreement``: its newest accession.
-
-        ``accession_status`` is ``NOT_STARTED`` for a jobcenter without one. The newest is
-        the current one: a jobcenter starts again only after it withdrew.
-        """
-        newest = Accession.objects.filter(jobcenter=OuterRef("pk"), agreement=agreement).order_by(
-            "-created_at", "-pk"
-        )
-        return self.annotate(
-            accession_id=Subquery(newest.values("pk")[:1]),
-            accession_status=Coalesce(
-                Subquery(newest.values("status")[:1]), Value(NOT_STARTED), output_field=CharField()
-            ),
-            accession_submitted_at=Subquery(newest.values("submitted_at")[:1]),
-            accession_joined_on=Subquery(newest.values("joined_on")[:1]),
-            accession_withdrawn_on=Subquery(newest.values("withdrawn_on")[:1]),
-        )
 
 
 class Jobcenter(Organisation):
@@ -91,11 +62,6 @@ class Jobcenter(Organisation):
         return reverse("jobcenters:detail", args=[self.pk])
 
     @property
-    def standing_label(self):
-        """Where the jobcenter stands with an agreement, in words (after ``with_accession``)."""
-        return dict(STANDINGS)[self.accession_status]
-
-    @property
     def association(self):
         """The municipal association this jobcenter's Kreis or city is a member of."""
         return Organisation.objects.filter(
@@ -103,175 +69,3 @@ class Jobcenter(Organisation):
             state=self.state,
             member_region_kind=self.region_kind,
         ).first()
-
-
-class AccessionStatus(models.TextChoices):
-    DRAFT = "draft", _("Entwurf")
-    SUBMITTED = "submitted", _("eingereicht")
-    RETURNED = "returned", _("zurückgegeben")
-    ACCEPTED = "accepted", _("beigetreten")
-    WITHDRAWN = "withdrawn", _("ausgetreten")
-
-
-# The jobcenter edits its form in these states; in the others it is with the ministry or done.
-EDITABLE_STATUSES = [AccessionStatus.DRAFT, AccessionStatus.RETURNED]
-# An accession in these states has a date of joining.
-JOINED_STATUSES = [AccessionStatus.ACCEPTED, AccessionStatus.WITHDRAWN]
-
-# Where a jobcenter stands with an agreement, for overviews: a status, or not started at all.
-NOT_STARTED = "not_started"
-STANDINGS = [
-    (AccessionStatus.ACCEPTED, AccessionStatus.ACCEPTED.label),
-    (AccessionStatus.SUBMITTED, AccessionStatus.SUBMITTED.label),
-    (AccessionStatus.RETURNED, AccessionStatus.RETURNED.label),
-    (AccessionStatus.DRAFT, AccessionStatus.DRAFT.label),
-    (NOT_STARTED, _("nicht begonnen")),
-    (AccessionStatus.WITHDRAWN, AccessionStatus.WITHDRAWN.label),
-]
-
-
-class AccessionQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        """The accessions this user may see (decided in ``accounts.access``)."""
-        from accounts import access
-
-        return access.visible_accessions(user, self)
-
-    def open(self):
-        return self.exclude(status=AccessionStatus.WITHDRAWN)
-
-    def publicly_listed(self):
-        """Joined jobcenters that agreed to be named, of published agreements."""
-        return self.filter(
-            status=AccessionStatus.ACCEPTED, public_listing=True, agreement__is_published=True
-        )
-
-
-class Accession(models.Model):
-    """A jobcenter joining an agreement (Beitritt), with the accession form it signs."""
-
-    jobcenter = models.ForeignKey(
-        Jobcenter, on_delete=models.PROTECT, related_name="accessions", verbose_name=_("Jobcenter")
-    )
-    agreement = models.ForeignKey(
-        FrameworkAgreement,
-        on_delete=models.PROTECT,
-        related_name="accessions",
-        verbose_name=_("Vereinbarung"),
-    )
-    status = models.CharField(
-        _("Stand"), max_length=20, choices=AccessionStatus.choices, default=AccessionStatus.DRAFT
-    )
-    # The accession form: prefilled from the registry, corrected by the jobcenter.
-    # A draft may be incomplete; ``services.accession_submit`` asks for every field.
-    jobcenter_name = models.CharField(_("Name des Jobcenters"), max_length=200, blank=True)
-    street = models.CharField(_("Straße und Hausnummer"), max_length=200, blank=True)
-    postal_code = models.CharField(_("Postleitzahl"), max_length=5, blank=True)
-    city = models.CharField(_("Ort"), max_length=100, blank=True)
-    management_name = models.CharField(
-        _("Geschäftsführung"),
-        max_length=200,
-        blank=True,
-        help_text=_("Name der Geschäftsführerin oder des Geschäftsführers, die unterschreiben."),
-    )
-    contact_name = models.CharField(_("Ansprechperson"), max_length=200, blank=True)
-    contact_function = models.CharField(_("Funktion"), max_length=200, blank=True)
-    contact_email = models.EmailField(_("E-Mail-Adresse"), blank=True)
-    contact_phone = models.CharField(_("Telefon"), max_length=50, blank=True)
-    carriers_agreed_on = models.DateField(
-        _("Zustimmung der Träger am"),
-        null=True,
-        blank=True,
-        help_text=_("Der Tag, an dem die Träger dem Beitritt zugestimmt haben, z. B. 12.03.2018."),
-    )
-    public_listing = models.BooleanField(
-        _("öffentlich als Mitglied nennen"),
-        default=False,
-        help_text=_("Das Jobcenter ist einverstanden, öffentlich als Mitglied genannt zu werden."),
-    )
-    signed_form = models.FileField(
-        _("unterschriebenes Beitrittsformular"), upload_to=signed_form_name, blank=True
-    )
-    signed_form_uploaded_at = models.DateTimeField(
-        _("Formular hochgeladen am"), null=True, blank=True
-    )
-    submitted_at = models.DateTimeField(_("eingereicht am"), null=True, blank=True)
-    return_reasons = models.TextField(_("Gründe der Rückgabe"), blank=True)
-    joined_on = models.DateField(_("beigetreten am"), null=True, blank=True)
-    withdrawn_on = models.DateField(_("ausgetreten am"), null=True, blank=True)
-    created_at = models.DateTimeField(_("angelegt am"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("geändert am"), auto_now=True)
-
-    objects = AccessionQuerySet.as_manager()
-
-    class Meta:
-        verbose_name = _("Beitritt")
-        verbose_name_plural = _("Beitritte")
-        ordering = ["agreement", "jobcenter__name"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["jobcenter", "agreement"],
-                condition=~Q(status=AccessionStatus.WITHDRAWN),
-                name="accession_one_open_per_jobcenter_and_agreement",
-            ),
-            models.CheckConstraint(
-                condition=Q(status__in=AccessionStatus.values), name="accession_status_valid"
-            ),
-            # Whoever joined has a date of joining; nobody else has one.
-            models.CheckConstraint(
-                condition=Q(status__in=JOINED_STATUSES, joined_on__isnull=False)
-                | (~Q(status__in=JOINED_STATUSES) & Q(joined_on__isnull=True)),
-                name="accession_joined_on_when_joined",
-            ),
-            models.CheckConstraint(
-                condition=Q(status=AccessionStatus.WITHDRAWN, withdrawn_on__isnull=False)
-                | (~Q(status=AccessionStatus.WITHDRAWN) & Q(withdrawn_on__isnull=True)),
-                name="accession_withdrawn_on_when_withdrawn",
-            ),
-            models.CheckConstraint(
-                condition=Q(withdrawn_on__isnull=True) | Q(withdrawn_on__gte=F("joined_on")),
-                name="accession_withdrawn_after_joined",
-            ),
-            # No date before Rahmenwerk's earliest (an "01.01.0001" drew 2,026 years of
-            # course); the bounds of each agreement and of today are the services'.
-            models.CheckConstraint(
-                condition=(Q(joined_on__isnull=True) | Q(joined_on__gte=EARLIEST_DATE))
-                & (Q(carriers_agreed_on__isnull=True) | Q(carriers_agreed_on__gte=EARLIEST_DATE)),
-                name="accession_dates_plausible",
-            ),
-            # Nothing leaves the jobcenter's hands without its signed form.
-            models.CheckConstraint(
-                condition=Q(status__in=EDITABLE_STATUSES) | ~Q(signed_form=""),
-                name="accession_signed_form_when_submitted",
-            ),
-        ]
-
-    def __str__(self):
-        return f"{self.jobcenter} – {self.agreement}"
-
-    def get_absolute_url(self):
-        return reverse("accessions:detail", args=[self.pk])
-
-    @property
-    def is_editable(self):
-        return self.status in EDITABLE_STATUSES
-
-
-class PlannedMeasure(models.Model):
-    """A measure the jobcenter plans with its accession, named on the accession form."""
-
-    accession = models.ForeignKey(
-        Accession, on_delete=models.CASCADE, related_name="planned_measures"
-    )
-    action_field = models.ForeignKey(
-        ActionField, on_delete=models.PROTECT, verbose_name=_("Handlungsfeld")
-    )
-    title = models.CharField(_("Titel der Maßnahme"), max_length=200)
-
-    class Meta:
-        verbose_name = _("geplante Maßnahme")
-        verbose_name_plural = _("geplante Maßnahmen")
-        ordering = ["accession", "action_field__number", "pk"]
-
-    def __str__(self):
-        return self.title

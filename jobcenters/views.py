@@ -8,22 +8,24 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from accounts import access
+from accessions.access import can_start_accession, visible_accessions
+from accessions.models import Accession, AccessionStatus
 from accounts.models import AuditEvent, RegionKind
+from agreements.access import get_agreement_for_user, visible_agreements
 from agreements.models import FrameworkAgreement
+from core.exports import Column, export_response
+from core.paging import PAGE_SIZE, query_without
+from jobcenters.access import can_change_jobcenter, get_jobcenter_for_user, visible_jobcenters
 from jobcenters.contacts import jobcenter_addresses
 from jobcenters.forms import JobcenterContactForm, JobcenterFilterForm
-from jobcenters.models import Accession, AccessionStatus, Jobcenter
+from jobcenters.models import Jobcenter
 from jobcenters.services import jobcenter_update
-from reports.exports import Column, export_response
-
-PAGE_SIZE = 50
 
 
 def public_home(request):
     """What the agreements are and how many jobcenters joined each, for everybody."""
     agreements = (
-        access.visible_agreements(AnonymousUser())
+        visible_agreements(AnonymousUser())
         .annotate(
             action_field_count=Count("action_fields", distinct=True),
             joined_count=Count(
@@ -38,7 +40,7 @@ def public_home(request):
 
 
 def _filtered_jobcenters(request):
-    jobcenters = access.visible_jobcenters(request.user).with_association()
+    jobcenters = visible_jobcenters(request.user).with_association()
     filters = JobcenterFilterForm(request.GET, jobcenters=jobcenters)
     return filters, filters.filter(jobcenters)
 
@@ -115,25 +117,19 @@ def jobcenter_export(request, file_format):
     return export_response(file_format, _("Jobcenter"), REGISTER_COLUMNS, rows)
 
 
-def query_without(query, key):
-    query = query.copy()
-    query.pop(key, None)
-    return query.urlencode()
-
-
 @login_required
 def jobcenter_detail(request, pk):
-    jobcenter = access.get_jobcenter_for_user(request.user, pk)
+    jobcenter = get_jobcenter_for_user(request.user, pk)
     accessions = {
         accession.agreement_id: accession
-        for accession in access.visible_accessions(request.user)
+        for accession in visible_accessions(request.user)
         .filter(jobcenter=jobcenter)
         # The newest per agreement wins: an open one is always newer than a withdrawn one.
         .order_by("created_at")
     }
     # What it may join, and whatever it started before.
     open_to = FrameworkAgreement.objects.open_to(jobcenter).values("pk")
-    agreements = access.visible_agreements(request.user).filter(
+    agreements = visible_agreements(request.user).filter(
         Q(pk__in=open_to) | Q(pk__in=list(accessions))
     )
     context = {
@@ -141,8 +137,8 @@ def jobcenter_detail(request, pk):
         "association": jobcenter.association,
         # Where circulars and notices go: the registry's address or, without one, a fallback.
         "addresses": jobcenter_addresses(jobcenter),
-        "can_change": access.can_change_jobcenter(request.user, jobcenter),
-        "can_start": access.can_start_accession(request.user, jobcenter),
+        "can_change": can_change_jobcenter(request.user, jobcenter),
+        "can_start": can_start_accession(request.user, jobcenter),
         "agreement_rows": [(agreement, accessions.get(agreement.pk)) for agreement in agreements],
         "history": AuditEvent.objects.for_object(jobcenter)[:50],
     }
@@ -151,7 +147,7 @@ def jobcenter_detail(request, pk):
 
 @login_required
 def jobcenter_edit(request, pk):
-    jobcenter = access.get_jobcenter_for_user(request.user, pk, write=True)
+    jobcenter = get_jobcenter_for_user(request.user, pk, write=True)
     form = JobcenterContactForm(request.POST or None, instance=jobcenter)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -171,7 +167,7 @@ def jobcenter_edit(request, pk):
 
 def agreement_members(request, pk):
     """Public: the jobcenters that joined an agreement and agreed to be named, by region kind."""
-    agreement = access.get_agreement_for_user(AnonymousUser(), pk)
+    agreement = get_agreement_for_user(AnonymousUser(), pk)
     jobcenters = Jobcenter.objects.filter(state=agreement.state)
     joined = Q(accessions__agreement=agreement, accessions__status=AccessionStatus.ACCEPTED)
     by_region_kind = list(

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Organisation
 from agreements.models import ActionField, FrameworkAgreement
 from core.dates import GermanDateField, PastDateField
+from core.forms import add_problems
 from core.text import CleanTextMixin
 from jobcenters.forms import JobcenterFilterForm, associations_of
 from jobcenters.models import Jobcenter
@@ -26,13 +27,6 @@ YEAR_ERRORS = {
     "min_value": _("Bitte geben Sie eine Jahreszahl ab 2000 an."),
     "max_value": _("Bitte geben Sie eine Jahreszahl bis 2100 an."),
 }
-
-
-def add_errors(form, error):
-    """Show a service's ``ValidationError`` at the fields it names (others above the form)."""
-    for field, field_messages in error.message_dict.items():
-        for message in field_messages:
-            form.add_error(field if field in form.fields else None, message)
 
 
 def year_filter(label, **kwargs):
@@ -84,12 +78,6 @@ class MeasureForm(CleanTextMixin, forms.ModelForm):
         data = super().clean()
         add_problems(self, measure_date_problems(data))
         return data
-
-
-def add_problems(form, problems):
-    """Name ``{field: message}`` of a service's rules at the form's fields."""
-    for field, message in problems.items():
-        form.add_error(field, message)
 
 
 class ProgressNoteForm(CleanTextMixin, forms.Form):

@@ -6,9 +6,10 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from accessions.models import PlannedMeasure
 from agreements.models import ActionField, FrameworkAgreement
 from core.dates import EARLIEST_DATE, LATEST_DATE
-from jobcenters.models import Jobcenter, PlannedMeasure
+from jobcenters.models import Jobcenter
 
 
 class MeasureStatus(models.TextChoices):
@@ -33,12 +34,6 @@ class Publication(models.TextChoices):
 
 
 class MeasureQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        """The measures this user may see (decided in ``accounts.access``)."""
-        from accounts import access
-
-        return access.visible_measures(user, self)
-
     def published(self):
         """In the public catalogue: published, of a published agreement."""
         return self.filter(publication=Publication.PUBLISHED, agreement__is_published=True)
@@ -95,7 +90,7 @@ class Measure(models.Model):
         default=False,
         help_text=_("Die Ansprechperson ist einverstanden, im Katalog genannt zu werden."),
     )
-    decline_reason = models.TextField(_("Grund"), blank=True)
+    decline_reason = models.TextField(_("Grund"), max_length=2000, blank=True)
     published_on = models.DateField(_("veröffentlicht am"), null=True, blank=True)
     planned_measure = models.OneToOneField(
         PlannedMeasure,
@@ -164,7 +159,7 @@ class ProgressNote(models.Model):
         Measure, on_delete=models.CASCADE, related_name="notes", verbose_name=_("Maßnahme")
     )
     written_on = models.DateField(_("Datum"))
-    text = models.TextField(_("Fortschritt"))
+    text = models.TextField(_("Fortschritt"), max_length=5000)
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
@@ -206,13 +201,6 @@ KEY_FIGURES_YEAR_FROM = 2000
 MAX_KEY_FIGURE = 100_000
 
 
-class KeyFiguresQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        from accounts import access
-
-        return access.visible_key_figures(user, self)
-
-
 class KeyFigures(models.Model):
     """One jobcenter's key figures for one year (Kennzahlen)."""
 
@@ -235,8 +223,6 @@ class KeyFigures(models.Model):
     )
     integrations_rehabilitants = models.PositiveIntegerField(_("Integrationen von Rehabilitanden"))
     updated_at = models.DateTimeField(_("geändert am"), auto_now=True)
-
-    objects = KeyFiguresQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("Kennzahlen")

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from measures import overview_views, views
+from measures import figures_views, views
 
 app_name = "measures"
 
@@ -17,24 +17,24 @@ urlpatterns = [
     path("<int:pk>/katalog/ablehnen/", views.measure_decline, name="decline"),
     path("<int:pk>/katalog/zurueckziehen/", views.measure_unpublish, name="unpublish"),
     path("katalog/vorschlaege/", views.proposal_queue, name="proposals"),
-    path("abdeckung/<int:agreement_pk>/", overview_views.coverage, name="coverage"),
-    path("kennzahlen/", overview_views.key_figures, name="key-figures"),
+    path("abdeckung/<int:agreement_pk>/", figures_views.coverage, name="coverage"),
+    path("kennzahlen/", figures_views.key_figures, name="key-figures"),
     path(
         "kennzahlen/export.csv",
-        overview_views.key_figures_export,
+        figures_views.key_figures_export,
         {"file_format": "csv"},
         name="key-figures-export-csv",
     ),
     path(
         "kennzahlen/export.xlsx",
-        overview_views.key_figures_export,
+        figures_views.key_figures_export,
         {"file_format": "xlsx"},
         name="key-figures-export-xlsx",
     ),
-    path("kennzahlen/erfassen/", overview_views.key_figures_new, name="key-figures-new"),
+    path("kennzahlen/erfassen/", figures_views.key_figures_new, name="key-figures-new"),
     path(
         "kennzahlen/<int:jobcenter_pk>/<int:year>/",
-        overview_views.key_figures_edit,
+        figures_views.key_figures_edit,
         name="key-figures-edit",
     ),
 ]

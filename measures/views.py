@@ -10,11 +10,23 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from accounts import access
+from accessions.models import AccessionStatus
 from accounts.models import AuditEvent, Role
-from jobcenters.models import AccessionStatus
-from jobcenters.views import PAGE_SIZE, query_without
+from agreements.access import get_agreement_for_user, visible_agreements
+from core.exports import Column, export_response
+from core.forms import add_errors
+from core.paging import PAGE_SIZE, query_without
+from jobcenters.access import own_jobcenter, visible_jobcenters
 from measures import services
+from measures.access import (
+    can_change_measure,
+    can_record_measures,
+    can_review_publication,
+    can_see_publication_queue,
+    catalogue_measures,
+    get_measure_for_user,
+    visible_measures,
+)
 from measures.forms import (
     CatalogueSearchForm,
     MeasureFilterForm,
@@ -23,10 +35,8 @@ from measures.forms import (
     ProposeForm,
     PublishForm,
     ReasonForm,
-    add_errors,
 )
 from measures.models import Publication
-from reports.exports import Column, export_response
 
 
 @login_required
@@ -51,17 +61,17 @@ def measure_list(request):
 
 def _filtered(request):
     user = request.user
-    jobcenters = access.visible_jobcenters(user)
+    jobcenters = visible_jobcenters(user)
     # Only agreements whose measures the user can see: an NRW jobcenter is not offered
     # the Hessen agreement or its action fields.
-    agreements = access.visible_agreements(user).filter(state__in=jobcenters.values("state"))
+    agreements = visible_agreements(user).filter(state__in=jobcenters.values("state"))
     filters = MeasureFilterForm(
         request.GET,
         user=user,
         jobcenters=jobcenters,
         agreements=agreements.order_by("state", "short_title"),
     )
-    return filters, filters.filter(access.visible_measures(user))
+    return filters, filters.filter(visible_measures(user))
 
 
 def _recording_agreements(user):
@@ -69,7 +79,7 @@ def _recording_agreements(user):
     if user.role != Role.JOBCENTER_MANAGER:
         return []
     return list(
-        access.visible_agreements(user).filter(
+        visible_agreements(user).filter(
             accessions__jobcenter=user.organisation_id,
             accessions__status=AccessionStatus.ACCEPTED,
         )
@@ -127,9 +137,9 @@ def measure_export(request, file_format):
 @login_required
 def measure_create(request, agreement_pk):
     """A jobcenter manager records a new measure under an agreement the jobcenter joined."""
-    agreement = access.get_agreement_for_user(request.user, agreement_pk)
-    jobcenter = access.own_jobcenter(request.user)
-    if jobcenter is None or not access.can_record_measures(request.user, jobcenter, agreement):
+    agreement = get_agreement_for_user(request.user, agreement_pk)
+    jobcenter = own_jobcenter(request.user)
+    if jobcenter is None or not can_record_measures(request.user, jobcenter, agreement):
         raise PermissionDenied
     form = MeasureForm(request.POST if request.method == "POST" else None, agreement=agreement)
     if request.method == "POST" and form.is_valid():
@@ -152,14 +162,14 @@ def measure_create(request, agreement_pk):
 
 @login_required
 def measure_detail(request, pk):
-    measure = access.get_measure_for_user(request.user, pk)
-    can_change = access.can_change_measure(request.user, measure)
+    measure = get_measure_for_user(request.user, pk)
+    can_change = can_change_measure(request.user, measure)
     context = {
         "measure": measure,
         "further_action_fields": measure.further_action_fields.all(),
         "notes": measure.notes.select_related("author"),
         "can_change": can_change,
-        "can_review": access.can_review_publication(request.user, measure),
+        "can_review": can_review_publication(request.user, measure),
         "can_propose": can_change
         and measure.publication in services.PUBLICATION_STEPS["propose"][0],
         "note_form": ProgressNoteForm(initial={"written_on": timezone.localdate()})
@@ -172,7 +182,7 @@ def measure_detail(request, pk):
 
 @login_required
 def measure_edit(request, pk):
-    measure = access.get_measure_for_user(request.user, pk, action="change")
+    measure = get_measure_for_user(request.user, pk, can_change_measure)
     form = MeasureForm(
         request.POST if request.method == "POST" else None,
         instance=measure,
@@ -206,7 +216,7 @@ def measure_edit(request, pk):
 @login_required
 def measure_note(request, pk):
     """Add a dated progress note; the measure page shows the notes with the history."""
-    measure = access.get_measure_for_user(request.user, pk, action="change")
+    measure = get_measure_for_user(request.user, pk, can_change_measure)
     form = ProgressNoteForm(
         request.POST if request.method == "POST" else None,
         initial={"written_on": timezone.localdate()},
@@ -225,7 +235,7 @@ def measure_note(request, pk):
 @login_required
 def measure_propose(request, pk):
     """Propose the measure for the public catalogue, with the contact person's consent."""
-    measure = access.get_measure_for_user(request.user, pk, action="change")
+    measure = get_measure_for_user(request.user, pk, can_change_measure)
     form = ProposeForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         return _catalogue_step(
@@ -241,7 +251,7 @@ def measure_propose(request, pk):
 
 @login_required
 def measure_publish(request, pk):
-    measure = access.get_measure_for_user(request.user, pk, action="review")
+    measure = get_measure_for_user(request.user, pk, can_review_publication)
     form = PublishForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         return _catalogue_step(
@@ -252,7 +262,7 @@ def measure_publish(request, pk):
 
 @login_required
 def measure_decline(request, pk):
-    measure = access.get_measure_for_user(request.user, pk, action="review")
+    measure = get_measure_for_user(request.user, pk, can_review_publication)
     form = ReasonForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         return _catalogue_step(
@@ -268,7 +278,7 @@ def measure_decline(request, pk):
 
 @login_required
 def measure_unpublish(request, pk):
-    measure = access.get_measure_for_user(request.user, pk, action="review")
+    measure = get_measure_for_user(request.user, pk, can_review_publication)
     form = ReasonForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         return _catalogue_step(
@@ -326,10 +336,10 @@ def _step_page(request, measure, form, heading, button):
 @login_required
 def proposal_queue(request):
     """Measures proposed for the catalogue, oldest proposal first, for the ministry."""
-    if not access.can_see_publication_queue(request.user):
+    if not can_see_publication_queue(request.user):
         raise PermissionDenied
     measures = (
-        access.visible_measures(request.user)
+        visible_measures(request.user)
         .filter(publication=Publication.PROPOSED)
         .select_related("jobcenter", "action_field", "agreement")
         .order_by("updated_at", "pk")
@@ -342,7 +352,7 @@ def proposal_queue(request):
 
 def catalogue(request):
     """Published measures by action field, with search: for everybody."""
-    measures = access.catalogue_measures().select_related("jobcenter", "agreement", "action_field")
+    measures = catalogue_measures().select_related("jobcenter", "agreement", "action_field")
     search = CatalogueSearchForm(request.GET)
     measures = search.filter(measures).order_by(
         "agreement__short_title", "action_field__number", "title", "pk"
@@ -356,7 +366,7 @@ def catalogue(request):
 
 def catalogue_detail(request, pk):
     measure = get_object_or_404(
-        access.catalogue_measures().select_related("jobcenter", "agreement", "action_field"), pk=pk
+        catalogue_measures().select_related("jobcenter", "agreement", "action_field"), pk=pk
     )
     context = {"measure": measure, "further_action_fields": measure.further_action_fields.all()}
     return render(request, "measures/catalogue_detail.html", context)

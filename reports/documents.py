@@ -16,70 +16,20 @@ from pathlib import Path
 import pikepdf
 from django.utils import timezone
 
+from accessions import form_pdf
+from accessions.access import organisation_overview_jobcenters
 from accounts.models import OrganisationKind
-from jobcenters import accession_pdf
-from reports.logos import MAX_LOGO_SIDE_PX, png_size
-from reports.markup import render_markup
-from reports.models import AttachmentDocument, RenderingKind
-from reports.overview import jobcenter_profile, reader_sections, status_overview
-from reports.pdf import render_pdf_parts
+from circulars.models import AttachmentDocument
+from circulars.selectors import circular_context
+from core.pdf import render_pdf_parts
+from reports.contents import jobcenter_profile, reader_sections, status_overview
+from reports.models import RenderingKind
 
 CIRCULAR_TEMPLATE = "reports/circular_pdf.html"
 AGREEMENT_TEMPLATE = "reports/agreement_pdf.html"
 SEPARATOR_TEMPLATE = "reports/attachment_separator_pdf.html"
 
 logger = logging.getLogger(__name__)
-
-
-def letterhead_of(association):
-    """The association's letterhead, or one made from its registry data until one is set."""
-    from reports.models import Letterhead
-
-    try:
-        return association.letterhead
-    except Letterhead.DoesNotExist:
-        return Letterhead(
-            association=association,
-            name=association.name,
-            street=association.street,
-            postal_code=association.postal_code,
-            city=association.city,
-            phone=association.phone,
-            email=association.email,
-            website=association.website,
-        )
-
-
-def logo_url(letterhead):
-    """The file URL of the letterhead's logo for the PDF, or "" without one.
-
-    A logo stored before uploads were checked and scaled down (reports.logos) may be too
-    big to decode on every render: one beyond the upload limit is left out.
-    """
-    if not letterhead.logo:
-        return ""
-    try:
-        with letterhead.logo.open("rb") as stored:
-            size = png_size(stored.read(24))
-    except OSError:
-        return ""
-    if size is None or max(size) > MAX_LOGO_SIDE_PX:
-        logger.warning("Logo %s left out of the PDF: %s pixels", letterhead.logo.name, size)
-        return ""
-    return Path(letterhead.logo.path).as_uri()
-
-
-def circular_context(circular):
-    """What the circular's PDF and its page on the site show."""
-    letterhead = letterhead_of(circular.association)
-    return {
-        "circular": circular,
-        "letterhead": letterhead,
-        "logo_url": logo_url(letterhead),
-        "summary": render_markup(circular.summary),
-        "body": render_markup(circular.body),
-        "attachments": list(circular.attachments.select_related("agreement").order_by("position")),
-    }
 
 
 def circular_pdf(circular):
@@ -129,17 +79,6 @@ def circular_pdf(circular):
         return output.getvalue(), len(pdf.pages)
 
 
-def uploaded_attachments_size(circular):
-    """Pages and objects of the circular's uploaded attachments together: what pikepdf
-    puts into its PDF (each was checked when it was uploaded)."""
-    pages = objects = 0
-    for attachment in circular.attachments.exclude(file=""):
-        with attachment.file.open("rb") as stored, pikepdf.open(stored) as pdf:
-            pages += len(pdf.pages)
-            objects += int(pdf.trailer.get("/Size", 0))
-    return pages, objects
-
-
 def _document_part(association, attachment):
     """The part of the circular's PDF that a document the system makes fills."""
     agreement = attachment.agreement
@@ -148,11 +87,11 @@ def _document_part(association, attachment):
     if attachment.document == AttachmentDocument.AGREEMENT:
         context = {
             "agreement": agreement,
-            "parties": accession_pdf.agreement_parties(agreement),
+            "parties": form_pdf.agreement_parties(agreement),
             "action_fields": list(agreement.action_fields.all()),
         }
         return AGREEMENT_TEMPLATE, context
-    return accession_pdf.TEMPLATE, accession_pdf.blank_form_context(agreement)
+    return form_pdf.TEMPLATE, form_pdf.blank_form_context(agreement)
 
 
 def _untag(page):
@@ -170,9 +109,8 @@ OVERVIEW_TEMPLATE = "reports/status_overview_pdf.html"
 
 def _overview_part(organisation, agreement):
     """The status overview of ``agreement`` as ``organisation`` sees it, as a PDF part."""
-    from accounts import access
 
-    jobcenters = access.organisation_overview_jobcenters(organisation, agreement)
+    jobcenters = organisation_overview_jobcenters(organisation, agreement)
     context = {
         "overview": status_overview(jobcenters, agreement),
         "agreement": agreement,
@@ -213,7 +151,7 @@ def reader_pdf(rendering):
         "agreement": agreement,
         "sections": reader_sections(agreement),
         "made_at": timezone.localtime(),
-        # The state's ministry makes the Reader (access.can_make_reader): it is the publisher.
+        # The state's ministry makes the Reader (can_make_reader): it is the publisher.
         "publisher": agreement.parties.filter(kind=OrganisationKind.MINISTRY).first(),
     }
     pdf, page_counts = render_pdf_parts([(READER_TEMPLATE, context)])

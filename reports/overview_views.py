@@ -7,18 +7,21 @@ from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from accounts import access
-from jobcenters.accession_views import private_download
+from accessions.access import get_overview_agreement_for_user, organisation_overview_jobcenters
+from agreements.access import get_agreement_for_user, visible_agreements
+from core.http import private_download
+from jobcenters.access import get_jobcenter_for_user
 from reports import services
-from reports.overview import jobcenter_profile, status_overview
+from reports.access import can_make_reader, public_readers
+from reports.contents import jobcenter_profile, status_overview
 from reports.views import download_name
 
 
 @login_required
 def status_overview_page(request, agreement_pk):
     """Every jobcenter the user follows: accession, measures per action field, key figures."""
-    agreement = access.get_overview_agreement_for_user(request.user, agreement_pk)
-    jobcenters = access.organisation_overview_jobcenters(
+    agreement = get_overview_agreement_for_user(request.user, agreement_pk)
+    jobcenters = organisation_overview_jobcenters(
         request.user.organisation if not request.user.is_superuser else None, agreement
     )
     context = {
@@ -32,7 +35,7 @@ def status_overview_page(request, agreement_pk):
 @login_required
 @require_POST
 def status_overview_render(request, agreement_pk):
-    agreement = access.get_overview_agreement_for_user(request.user, agreement_pk)
+    agreement = get_overview_agreement_for_user(request.user, agreement_pk)
     rendering = services.overview_render(agreement=agreement, user=request.user)
     return redirect(rendering)
 
@@ -40,8 +43,8 @@ def status_overview_render(request, agreement_pk):
 @login_required
 def profile_page(request, agreement_pk, jobcenter_pk):
     """One jobcenter under an agreement, for whoever sees the jobcenter."""
-    agreement = access.get_agreement_for_user(request.user, agreement_pk)
-    jobcenter = access.get_jobcenter_for_user(request.user, jobcenter_pk)
+    agreement = get_agreement_for_user(request.user, agreement_pk)
+    jobcenter = get_jobcenter_for_user(request.user, jobcenter_pk)
     context = {"profile": jobcenter_profile(jobcenter, agreement)}
     return render(request, "reports/profile.html", context)
 
@@ -49,20 +52,20 @@ def profile_page(request, agreement_pk, jobcenter_pk):
 @login_required
 @require_POST
 def profile_render(request, agreement_pk, jobcenter_pk):
-    agreement = access.get_agreement_for_user(request.user, agreement_pk)
-    jobcenter = access.get_jobcenter_for_user(request.user, jobcenter_pk)
+    agreement = get_agreement_for_user(request.user, agreement_pk)
+    jobcenter = get_jobcenter_for_user(request.user, jobcenter_pk)
     rendering = services.profile_render(agreement=agreement, jobcenter=jobcenter, user=request.user)
     return redirect(rendering)
 
 
 def readers(request):
     """The best-practice Reader of every agreement the visitor sees, for everybody."""
-    agreements = list(access.visible_agreements(request.user).order_by("state", "short_title"))
+    agreements = list(visible_agreements(request.user).order_by("state", "short_title"))
     latest = {}
-    for reader in access.public_readers().order_by("agreement", "-finished_at", "-pk"):
+    for reader in public_readers().order_by("agreement", "-finished_at", "-pk"):
         latest.setdefault(reader.agreement_id, reader)
     rows = [
-        (agreement, latest.get(agreement.pk), access.can_make_reader(request.user, agreement))
+        (agreement, latest.get(agreement.pk), can_make_reader(request.user, agreement))
         for agreement in agreements
     ]
     return render(request, "reports/readers.html", {"rows": rows})
@@ -70,12 +73,7 @@ def readers(request):
 
 def reader_download(request, agreement_pk):
     """The latest finished Reader of a published agreement: public, like the catalogue."""
-    reader = (
-        access.public_readers()
-        .filter(agreement=agreement_pk)
-        .order_by("-finished_at", "-pk")
-        .first()
-    )
+    reader = public_readers().filter(agreement=agreement_pk).order_by("-finished_at", "-pk").first()
     if reader is None:
         raise Http404
     response = FileResponse(
@@ -90,8 +88,8 @@ def reader_download(request, agreement_pk):
 @login_required
 @require_POST
 def reader_render(request, agreement_pk):
-    agreement = access.get_agreement_for_user(request.user, agreement_pk)
-    if not access.can_make_reader(request.user, agreement):
+    agreement = get_agreement_for_user(request.user, agreement_pk)
+    if not can_make_reader(request.user, agreement):
         raise PermissionDenied
     rendering = services.reader_render(agreement=agreement, user=request.user)
     return redirect(rendering)

@@ -10,21 +10,20 @@ from django.core.files.base import ContentFile
 from django.utils import timezone
 from factory.django import DjangoModelFactory
 
+from accessions.models import Accession, AccessionStatus, PlannedMeasure
 from accounts.models import Organisation, OrganisationKind, RegionKind, Role, State, User
 from agreements.models import ActionField, FrameworkAgreement
-from jobcenters.models import Accession, AccessionStatus, Jobcenter, JobcenterForm, PlannedMeasure
-from measures.models import KeyFigures, Measure, MeasureStatus, Publication
-from outbox.models import MailStatus, OutgoingEmail
-from reports.models import (
+from circulars.models import (
     Circular,
     CircularAttachment,
     CircularRecipient,
     CircularStatus,
-    Rendering,
-    RenderingKind,
-    RenderingStatus,
     default_addressees,
 )
+from jobcenters.models import Jobcenter, JobcenterForm
+from measures.models import KeyFigures, Measure, MeasureStatus, Publication
+from outbox.models import MailStatus, OutgoingEmail
+from reports.models import Rendering, RenderingKind, RenderingStatus
 
 PASSWORD = "a-long-test-password"
 

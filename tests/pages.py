@@ -74,7 +74,7 @@ def _agreement(short_title):
 
 
 def _accession(jobcenter_name):
-    from jobcenters.models import Accession
+    from accessions.models import Accession
 
     accession = Accession.objects.open().get(
         jobcenter__name=jobcenter_name, agreement__short_title=NRW_AGREEMENT
@@ -547,13 +547,13 @@ PAGES += [
 
 
 def _circular(subject):
-    from reports.models import Circular
+    from circulars.models import Circular
 
     return {"pk": Circular.objects.get(subject=subject).pk}
 
 
 def _draft_attachment():
-    from reports.models import CircularAttachment
+    from circulars.models import CircularAttachment
 
     attachment = CircularAttachment.objects.get(circular__subject=DRAFT_CIRCULAR, position=1)
     return {"pk": attachment.circular_id, "attachment_pk": attachment.pk}

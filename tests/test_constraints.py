@@ -5,8 +5,8 @@ import datetime
 import pytest
 from django.db import IntegrityError, transaction
 
+from accessions.models import Accession
 from accounts.models import Organisation, User
-from jobcenters.models import Accession
 from tests import factories
 
 

@@ -16,7 +16,7 @@ from django.urls import reverse
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from reports.markup import render_markup
+from core.markup import render_markup
 from tests.pages import OK, PAGES, USERS
 
 pytestmark = pytest.mark.usefixtures("accession_world")

@@ -1,11 +1,12 @@
-"""The rules of ``accounts.access``, one kind of object and role at a time."""
+"""The rules of the apps' ``access`` modules, one kind of object and role at a time."""
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
-from accounts import access
+from agreements.access import get_agreement_for_user, visible_agreements
+from jobcenters.access import can_change_jobcenter, get_jobcenter_for_user, visible_jobcenters
 
 
 def names(queryset):
@@ -13,7 +14,7 @@ def names(queryset):
 
 
 def test_anonymous_sees_no_jobcenter(nrw):
-    assert not access.visible_jobcenters(AnonymousUser()).exists()
+    assert not visible_jobcenters(AnonymousUser()).exists()
 
 
 @pytest.mark.parametrize(
@@ -37,7 +38,7 @@ def test_anonymous_sees_no_jobcenter(nrw):
     ],
 )
 def test_visible_jobcenters_by_role(users, hessen, user_kind, expected):
-    assert names(access.visible_jobcenters(getattr(users, user_kind))) == expected
+    assert names(visible_jobcenters(getattr(users, user_kind))) == expected
 
 
 @pytest.mark.parametrize(
@@ -53,35 +54,35 @@ def test_visible_jobcenters_by_role(users, hessen, user_kind, expected):
     ],
 )
 def test_who_may_change_the_city_jobcenter(users, nrw, user_kind, can):
-    assert access.can_change_jobcenter(getattr(users, user_kind), nrw.city_jobcenter) is can
+    assert can_change_jobcenter(getattr(users, user_kind), nrw.city_jobcenter) is can
 
 
 def test_a_foreign_jobcenter_is_not_found(users, nrw):
     with pytest.raises(Http404):
-        access.get_jobcenter_for_user(users.kreis_manager, nrw.city_jobcenter.pk)
+        get_jobcenter_for_user(users.kreis_manager, nrw.city_jobcenter.pk)
 
 
 def test_changing_a_visible_jobcenter_without_the_right_is_forbidden(users, nrw):
     with pytest.raises(PermissionDenied):
-        access.get_jobcenter_for_user(users.staedtetag, nrw.city_jobcenter.pk, write=True)
+        get_jobcenter_for_user(users.staedtetag, nrw.city_jobcenter.pk, write=True)
 
 
 def test_the_owner_loads_their_jobcenter_for_writing(users, nrw):
-    jobcenter = access.get_jobcenter_for_user(users.city_manager, nrw.city_jobcenter.pk, write=True)
+    jobcenter = get_jobcenter_for_user(users.city_manager, nrw.city_jobcenter.pk, write=True)
 
     assert jobcenter == nrw.city_jobcenter
 
 
 def test_public_sees_only_published_agreements(nrw, hessen):
-    assert names(access.visible_agreements(AnonymousUser())) == [nrw.agreement.short_title]
+    assert names(visible_agreements(AnonymousUser())) == [nrw.agreement.short_title]
 
 
 def test_members_of_a_state_see_its_unpublished_agreements(users, nrw, hessen):
-    assert names(access.visible_agreements(users.hessen_manager)) == sorted(
+    assert names(visible_agreements(users.hessen_manager)) == sorted(
         [nrw.agreement.short_title, hessen.agreement.short_title]
     )
 
 
 def test_an_unpublished_agreement_of_another_state_is_not_found(users, hessen):
     with pytest.raises(Http404):
-        access.get_agreement_for_user(users.ministry, hessen.agreement.pk)
+        get_agreement_for_user(users.ministry, hessen.agreement.pk)

@@ -11,15 +11,17 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
+from accessions import services as accessions_services
 from accounts.audit import AuditAction, record_event
 from accounts.models import AuditEvent
 from accounts.services import user_create
+from circulars import services as circulars_services
+from circulars.models import AttachmentDocument
+from jobcenters import importing
 from jobcenters import services as jobcenters
 from jobcenters.models import Jobcenter
 from measures import services as measures
 from measures.models import KEY_FIGURE_FIELDS, MeasureStatus
-from reports import services as reports
-from reports.models import AttachmentDocument
 from tests import factories
 from tests.jobcenters.test_accession_services import form_data
 
@@ -191,7 +193,7 @@ def _jobcenter_updated(w):
 
 
 def _import(w, line):
-    jobcenters.jobcenters_import(
+    importing.jobcenters_import(
         data=f"name,form,region,region_kind,state\n{line}\n".encode(), actor=w.users.admin
     )
 
@@ -228,7 +230,7 @@ def _accession_page(accession, w, german, english):
 
 
 def _fill_in(w, accession, **kwargs):
-    return jobcenters.accession_save(
+    return accessions_services.accession_save(
         accession=accession,
         user=w.users.kreis_manager,
         data=form_data(),
@@ -240,7 +242,7 @@ def _fill_in(w, accession, **kwargs):
 @story(AuditAction.ACCESSION_STARTED)
 def _accession_started(w):
     jobcenter = factories.JobcenterFactory(name="Jobcenter Hamm")
-    accession = jobcenters.accession_start(
+    accession = accessions_services.accession_start(
         jobcenter=jobcenter, agreement=w.nrw.agreement, user=w.users.ministry
     )
     return _accession_page(accession, w, _strong("Beitritt begonnen"), _strong("Accession started"))
@@ -250,7 +252,7 @@ def _accession_started(w):
 def _accession_saved(w):
     draft = w.world.draft
     second = factories.ActionFieldFactory(agreement=draft.agreement, title="Beratung")
-    jobcenters.accession_save(
+    accessions_services.accession_save(
         accession=draft,
         user=w.users.kreis_manager,
         data=form_data(),
@@ -284,10 +286,10 @@ def _accession_saved(w):
 @story(AuditAction.ACCESSION_SIGNED_FORM)
 def _accession_signed_form(w):
     draft = w.world.draft
-    jobcenters.accession_attach_signed_form(
+    accessions_services.accession_attach_signed_form(
         accession=draft, user=w.users.kreis_manager, signed_form=_pdf("scan.pdf")
     )
-    jobcenters.accession_attach_signed_form(
+    accessions_services.accession_attach_signed_form(
         accession=draft, user=w.users.kreis_manager, signed_form=_pdf("neu.pdf")
     )
     return _accession_page(
@@ -309,9 +311,11 @@ def _accession_signed_form(w):
 @story(AuditAction.ACCESSION_SUBMITTED)
 def _accession_submitted(w):
     draft = _fill_in(w, w.world.draft, signed_form=_pdf("scan.pdf"))
-    jobcenters.accession_submit(accession=draft, user=w.users.kreis_manager)
-    jobcenters.accession_return(accession=draft, user=w.users.ministry, reasons="Datum fehlt.")
-    jobcenters.accession_submit(accession=draft, user=w.users.kreis_manager)
+    accessions_services.accession_submit(accession=draft, user=w.users.kreis_manager)
+    accessions_services.accession_return(
+        accession=draft, user=w.users.ministry, reasons="Datum fehlt."
+    )
+    accessions_services.accession_submit(accession=draft, user=w.users.kreis_manager)
     return _accession_page(
         draft,
         w,
@@ -324,7 +328,9 @@ def _accession_submitted(w):
 def _accession_accepted(w):
     submitted = w.world.submitted
     joined_on = timezone.localdate()  # the day it was submitted: joining is not before
-    jobcenters.accession_accept(accession=submitted, user=w.users.ministry, joined_on=joined_on)
+    accessions_services.accession_accept(
+        accession=submitted, user=w.users.ministry, joined_on=joined_on
+    )
     return _accession_page(
         submitted,
         w,
@@ -336,7 +342,7 @@ def _accession_accepted(w):
 @story(AuditAction.ACCESSION_JOINED_ON_CORRECTED)
 def _accession_joined_on_corrected(w):
     joined = w.world.joined  # joined on 20.03.2018
-    jobcenters.accession_correct_joined_on(
+    accessions_services.accession_correct_joined_on(
         accession=joined,
         user=w.users.ministry,
         joined_on=datetime.date(2018, 4, 2),
@@ -359,7 +365,7 @@ def _accession_joined_on_corrected(w):
 @story(AuditAction.ACCESSION_RETURNED)
 def _accession_returned(w):
     submitted = w.world.submitted
-    jobcenters.accession_return(
+    accessions_services.accession_return(
         accession=submitted,
         user=w.users.ministry,
         reasons="Die Unterschrift fehlt.\nBitte neu hochladen.",
@@ -376,7 +382,7 @@ def _accession_returned(w):
 def _accession_withdrawn(w):
     joined = w.world.joined
     today = timezone.localdate()
-    jobcenters.accession_withdraw(
+    accessions_services.accession_withdraw(
         accession=joined, user=w.users.ministry, withdrawn_on=today, reason="Kündigung"
     )
     return _accession_page(
@@ -426,7 +432,7 @@ def _measure_created(w):
 @story(AuditAction.MEASURE_FROM_ACCESSION)
 def _measure_from_accession(w):
     submitted = w.world.submitted
-    jobcenters.accession_accept(
+    accessions_services.accession_accept(
         accession=submitted, user=w.users.ministry, joined_on=timezone.localdate()
     )
     measure = submitted.planned_measures.get().measure
@@ -587,10 +593,13 @@ def _circular_page(circular, viewer, german, english):
 
 @story(AuditAction.CIRCULAR_CREATED)
 def _circular_created(w):
-    circular = reports.circular_create(
+    circular = circulars_services.circular_create(
         association=w.nrw.landkreistag,
         user=w.users.landkreistag,
-        data={name: getattr(w.world.draft_circular, name) for name in reports.CIRCULAR_FIELDS},
+        data={
+            name: getattr(w.world.draft_circular, name)
+            for name in circulars_services.CIRCULAR_FIELDS
+        },
     )
     return _circular_page(
         circular, w.users.landkreistag, _strong("Entwurf angelegt"), _strong("Draft created")
@@ -600,8 +609,8 @@ def _circular_created(w):
 @story(AuditAction.CIRCULAR_CHANGED)
 def _circular_changed(w):
     circular = w.world.draft_circular
-    data = {name: getattr(circular, name) for name in reports.CIRCULAR_FIELDS}
-    reports.circular_update(
+    data = {name: getattr(circular, name) for name in circulars_services.CIRCULAR_FIELDS}
+    circulars_services.circular_update(
         circular=circular,
         user=w.users.staedtetag,
         data={**data, "date": datetime.date(2026, 12, 1), "body": "Absatz eins.\nZeile zwei."},
@@ -625,7 +634,7 @@ def _circular_changed(w):
 @story(AuditAction.CIRCULAR_FINALISED)
 def _circular_finalised(w):
     draft = factories.CircularFactory(association=w.nrw.landkreistag)
-    circular = reports.circular_finalise(circular=draft, user=w.users.landkreistag)
+    circular = circulars_services.circular_finalise(circular=draft, user=w.users.landkreistag)
     number = circular.number_label
     return _circular_page(
         circular,
@@ -638,7 +647,7 @@ def _circular_finalised(w):
 @story(AuditAction.CIRCULAR_ATTACHMENT_ADDED)
 def _circular_attachment_added(w):
     circular = w.world.draft_circular
-    attachment = reports.attachment_add_document(
+    attachment = circulars_services.attachment_add_document(
         circular=circular,
         user=w.users.staedtetag,
         document=AttachmentDocument.OVERVIEW,
@@ -656,7 +665,9 @@ def _circular_attachment_added(w):
 @story(AuditAction.CIRCULAR_ATTACHMENT_REMOVED)
 def _circular_attachment_removed(w):
     circular = w.world.draft_circular
-    reports.attachment_remove(attachment=w.world.draft_attachment, user=w.users.staedtetag)
+    circulars_services.attachment_remove(
+        attachment=w.world.draft_attachment, user=w.users.staedtetag
+    )
     return _circular_page(
         circular,
         w.users.staedtetag,
@@ -668,7 +679,7 @@ def _circular_attachment_removed(w):
 @story(AuditAction.CIRCULAR_SENT)
 def _circular_sent(w):
     circular = w.world.unsent_circular
-    count = len(reports.circular_send(circular=circular, user=w.users.staedtetag))
+    count = len(circulars_services.circular_send(circular=circular, user=w.users.staedtetag))
     return _circular_page(
         circular,
         w.users.staedtetag,
@@ -680,10 +691,10 @@ def _circular_sent(w):
 @story(AuditAction.CIRCULAR_MAILS_RESENT)
 def _circular_mails_resent(w):
     circular = w.world.unsent_circular
-    recipients = reports.circular_send(circular=circular, user=w.users.staedtetag)
+    recipients = circulars_services.circular_send(circular=circular, user=w.users.staedtetag)
     for recipient in recipients:
         recipient.mails.update(status="failed")
-    count = reports.circular_resend(circular=circular, user=w.users.staedtetag)
+    count = circulars_services.circular_resend(circular=circular, user=w.users.staedtetag)
     assert count
     return _circular_page(
         circular,
@@ -775,7 +786,7 @@ def test_record_event_refuses_an_unknown_action(accession_world, users):
 
 def test_the_admin_shows_an_event_worded(client, users, accession_world):
     draft = accession_world.draft
-    jobcenters.accession_save(
+    accessions_services.accession_save(
         accession=draft,
         user=users.kreis_manager,
         data=form_data(),

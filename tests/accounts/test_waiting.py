@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from jobcenters import services as accession_services
+from accessions import services as accessions_services
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -80,7 +80,7 @@ def test_the_manager_finds_a_returned_accession_until_it_is_submitted_again(
     assert returned.get_absolute_url() not in _section(client, users.kreis_manager, "accessions")
     _opens(client, users.city_manager, returned.get_absolute_url(), "Die Unterschrift fehlt.")
 
-    accession_services.accession_submit(accession=returned, user=users.city_manager)
+    accessions_services.accession_submit(accession=returned, user=users.city_manager)
 
     assert returned.get_absolute_url() not in _section(client, users.city_manager, "accessions")
 

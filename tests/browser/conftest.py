@@ -1,6 +1,6 @@
 """Headless Chromium (Debian's) driven by Playwright against pytest-django's live server.
 
-The demo data (``reports.demo.load_demo``) takes several seconds to load, mostly password
+The demo data (``demo.nrw.load_demo``) takes several seconds to load, mostly password
 hashing, and ``transactional_db`` empties the database after every test. So the demo
 world is built once per session: loaded, one browser context per demo user kind logged in
 through the real login form, then the database, sessions included, is kept as a snapshot.
@@ -45,7 +45,7 @@ CHROMIUM_ARGS = [
 ]
 AXE_JS = Path(__file__).resolve().parents[2] / "node_modules/axe-core/axe.min.js"
 VIEWPORT = {"width": 1280, "height": 900}
-DEMO_PASSWORD = "rahmenwerk-demo"  # reports.demo.DEMO_PASSWORD
+DEMO_PASSWORD = "rahmenwerk-demo"  # demo.nrw.DEMO_PASSWORD
 USER_KINDS = ["anonymous", *DEMO_LOGINS]
 # The demo passwords are hashed once for the session, the logins are checked in every
 # test: both sides need the same (fast, test-only) hasher.
@@ -176,7 +176,7 @@ def demo_world(browser, demo_server, django_db_blocker, tmp_path_factory):
     The demo's files (signed forms, attachments, the circular's PDF) go to ``files``; each
     test gets a copy in its own private storage (``demo``).
     """
-    from reports.demo import load_demo
+    from demo.nrw import load_demo
 
     world = DemoWorld(base_url=demo_server.url, snapshot="")
     world.files = tmp_path_factory.mktemp("demo-private")

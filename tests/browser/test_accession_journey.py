@@ -36,7 +36,7 @@ def click(page, name):
 
 
 def test_a_jobcenter_joins_after_one_return(browser, demo, axe_source, signed_pdf):
-    from jobcenters.models import Accession
+    from accessions.models import Accession
 
     accession = Accession.objects.get(jobcenter__name=KREIS_JOBCENTER)
     manager = new_context(browser)

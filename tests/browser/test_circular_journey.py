@@ -20,7 +20,7 @@ pytestmark = pytest.mark.browser
 def test_an_association_finalises_a_circular_and_the_ministry_reads_it(
     browser, demo, axe_source, tmp_path
 ):
-    from reports.models import Circular
+    from circulars.models import Circular
 
     letter = tmp_path / "Schreiben des MAGS.pdf"
     letter.write_bytes(minimal_pdf())

@@ -13,6 +13,9 @@ from django.utils import translation
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from accessions.forms import AccessionForm
+from circulars.forms import AttachmentForm
+from core.pdf import render_pdf
 from core.pdf_uploads import (
     ACCESSION_MAX_PAGES,
     ATTACHMENT_MAX_PAGES,
@@ -22,10 +25,7 @@ from core.pdf_uploads import (
     PdfUploadField,
     check_pdf_upload,
 )
-from jobcenters.forms import AccessionForm
-from reports.demo import _signed_form_pdf
-from reports.forms import AttachmentForm
-from reports.pdf import render_pdf
+from demo.nrw import _signed_form_pdf
 from tests.core import corpus
 
 # A refused file answers within this many seconds, bombs included (the attack's took
@@ -135,7 +135,7 @@ LEGITIMATE = [
     pytest.param(lambda: corpus.pdf_bytes(), id="one-page"),
     pytest.param(_signed_form_pdf, id="demo-signed-form"),
     pytest.param(
-        lambda: render_pdf("reports/demo_attachment_pdf.html", {"title": "Anlage"}),
+        lambda: render_pdf("demo/demo_attachment_pdf.html", {"title": "Anlage"}),
         id="demo-attachment-weasyprint",
     ),
     pytest.param(corpus.incremental_update, id="incremental-update"),

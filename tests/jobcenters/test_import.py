@@ -7,8 +7,8 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from accounts.models import AuditEvent
+from jobcenters.importing import JobcenterImportError, jobcenters_import
 from jobcenters.models import Jobcenter
-from jobcenters.services import JobcenterImportError, jobcenters_import
 from tests import factories
 
 HEADER = "name,form,region,region_kind,association,state"

@@ -9,8 +9,8 @@ from django.utils import timezone
 from hypothesis import given
 from hypothesis import strategies as st
 
+from accessions import services as accessions_services
 from accounts.models import AuditEvent
-from jobcenters import services as accession_services
 from measures import services
 from measures.models import (
     ACTIVE_STATUSES,
@@ -221,7 +221,7 @@ def test_accepting_an_accession_turns_its_planned_measures_into_measures(users, 
     submitted = accession_world.submitted
     planned = submitted.planned_measures.get()
 
-    accession_services.accession_accept(
+    accessions_services.accession_accept(
         accession=submitted, user=users.ministry, joined_on=timezone.localdate()
     )
 

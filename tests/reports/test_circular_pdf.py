@@ -6,9 +6,11 @@ import subprocess
 import pikepdf
 import pytest
 
+from circulars import services as circulars_services
+from circulars.models import CircularCounter
 from reports import services
 from reports.documents import circular_pdf
-from reports.models import CircularCounter, RenderingStatus
+from reports.models import RenderingStatus
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -35,7 +37,7 @@ def circular_151(nrw):
     )
     for position, title in enumerate(["Rahmenvereinbarung", "Schreiben des MAGS NRW"], 1):
         factories.CircularAttachmentFactory(circular=draft, position=position, title=title)
-    return services.circular_finalise(circular=draft, user=None)
+    return circulars_services.circular_finalise(circular=draft, user=None)
 
 
 def test_the_letter_carries_number_date_reference_addressees_and_subject(circular_151):
@@ -175,10 +177,10 @@ def test_a_rendering_delivered_too_often_is_given_up_and_says_so(circular_151):
 
 def test_a_status_overview_attachment_is_made_with_the_pdf_and_stays_tagged(accession_world, nrw):
     draft = factories.CircularFactory(association=nrw.landkreistag)
-    services.attachment_add_document(
+    circulars_services.attachment_add_document(
         circular=draft, user=None, document="overview", agreement=nrw.agreement
     )
-    circular = services.circular_finalise(circular=draft, user=None)
+    circular = circulars_services.circular_finalise(circular=draft, user=None)
 
     pdf, pages = circular_pdf(circular)
 
@@ -196,7 +198,7 @@ def test_a_status_overview_attachment_is_made_with_the_pdf_and_stays_tagged(acce
 def test_the_agreement_and_the_blank_accession_form_are_made_as_attachments(accession_world, nrw):
     draft = factories.CircularFactory(association=nrw.landkreistag)
     for document in ("agreement", "accession_form"):
-        services.attachment_add_document(
+        circulars_services.attachment_add_document(
             circular=draft, user=None, document=document, agreement=nrw.agreement
         )
 

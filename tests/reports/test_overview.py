@@ -8,13 +8,14 @@ import pikepdf
 import pytest
 from django.urls import reverse
 
-from accounts import access
+from accessions.access import organisation_overview_jobcenters
+from accessions.models import standing_label
 from accounts.models import RegionKind
 from jobcenters.models import Jobcenter
 from reports import services
+from reports.contents import jobcenter_profile, status_overview
 from reports.documents import overview_pdf, profile_pdf
 from reports.models import Rendering, RenderingKind, RenderingStatus
-from reports.overview import jobcenter_profile, status_overview
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -38,18 +39,18 @@ def test_a_row_holds_the_accession_the_measures_per_field_and_the_latest_key_fig
     )
 
     overview = status_overview(
-        access.organisation_overview_jobcenters(nrw.ministry, nrw.agreement), nrw.agreement
+        organisation_overview_jobcenters(nrw.ministry, nrw.agreement), nrw.agreement
     )
 
     row = next(row for row in overview.rows if row.jobcenter == nrw.city_jobcenter)
-    assert row.jobcenter.standing_label == "beigetreten"
+    assert standing_label(row.jobcenter.accession_status) == "beigetreten"
     assert [cell.total for cell in row.cells] == [2]  # two measures in action field 1
     assert row.key_figures.year == 2025
 
 
 def test_an_association_s_overview_shows_only_its_members(accession_world, nrw):
     overview = status_overview(
-        access.organisation_overview_jobcenters(nrw.landkreistag, nrw.agreement), nrw.agreement
+        organisation_overview_jobcenters(nrw.landkreistag, nrw.agreement), nrw.agreement
     )
 
     names = {row.jobcenter.name for row in overview.rows}

@@ -2,7 +2,7 @@
 
 import threading
 
-from reports import pdf
+from core import pdf
 
 SEPARATOR = "reports/attachment_separator_pdf.html"
 

@@ -7,9 +7,9 @@ from django.conf import settings
 from django.template.loader import render_to_string
 from django.urls import reverse
 
+from reports.contents import reader_sections
 from reports.documents import reader_pdf
 from reports.models import Rendering, RenderingKind, RenderingStatus
-from reports.overview import reader_sections
 from tests import factories
 
 pytestmark = pytest.mark.django_db

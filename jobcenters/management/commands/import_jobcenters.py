@@ -3,7 +3,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from accounts.models import State
-from jobcenters.services import JobcenterImportError, jobcenters_import
+from jobcenters.importing import JobcenterImportError, jobcenters_import
 
 
 class Command(BaseCommand):

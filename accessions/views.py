@@ -1,0 +1,329 @@
+"""Accession pages: the jobcenter fills in and submits its form, the ministry reviews it."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import F
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from accessions import services
+from accessions.access import (
+    can_edit_accession,
+    can_review_accession,
+    can_see_review_queue,
+    can_start_accession,
+    get_accession_for_user,
+    visible_accessions,
+)
+from accessions.forms import (
+    AccessionAcceptForm,
+    AccessionForm,
+    AccessionJoinedOnForm,
+    AccessionReturnForm,
+    AccessionWithdrawForm,
+    PlannedMeasureFormSet,
+)
+from accessions.models import AccessionStatus
+from accounts.models import AuditEvent
+from agreements.access import get_agreement_for_user
+from agreements.models import ActionField
+from core.http import private_download
+from jobcenters.access import get_jobcenter_for_user
+
+
+@login_required
+@require_POST
+def accession_start(request, jobcenter_pk, agreement_pk):
+    jobcenter = get_jobcenter_for_user(request.user, jobcenter_pk)
+    agreement = get_agreement_for_user(request.user, agreement_pk)
+    if not can_start_accession(request.user, jobcenter):
+        raise PermissionDenied
+    try:
+        accession = services.accession_start(
+            jobcenter=jobcenter, agreement=agreement, user=request.user
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect(jobcenter)
+    messages.success(request, _("Der Beitritt ist als Entwurf angelegt."))
+    return redirect("accessions:edit", accession.pk)
+
+
+@login_required
+def accession_detail(request, pk):
+    accession = get_accession_for_user(request.user, pk)
+    context = {
+        "accession": accession,
+        "planned_measures": accession.planned_measures.select_related("action_field"),
+        "can_edit": can_edit_accession(request.user, accession),
+        "can_review": can_review_accession(request.user, accession),
+        "history": AuditEvent.objects.for_object(accession)[:50],
+        "missing": services.accession_missing(accession) if accession.is_editable else {},
+    }
+    return render(request, "accessions/accession_detail.html", context)
+
+
+@login_required
+def accession_edit(request, pk):
+    """Save the form as a draft, or save and submit it (button ``action=submit``).
+
+    One round names every problem: wrong fields, and on submitting also every field still
+    empty, a missing measure and a missing signed PDF. ``outcome`` tells above the errors
+    what became of the draft.
+    """
+    accession = get_accession_for_user(request.user, pk, can_edit_accession)
+    action_fields = ActionField.objects.filter(agreement=accession.agreement)
+    data = request.POST if request.method == "POST" else None
+    form = AccessionForm(data, request.FILES or None, instance=accession)
+    formset = PlannedMeasureFormSet(
+        data,
+        initial=list(accession.planned_measures.values("action_field", "title")),
+        form_kwargs={"action_fields": action_fields},
+        prefix="massnahmen",
+    )
+    outcome = None
+    if request.method == "POST":
+        submitting = request.POST.get("action") == "submit"
+        if form.is_valid() and formset.is_valid():
+            try:
+                accession = services.accession_save(
+                    accession=accession,
+                    user=request.user,
+                    data=form.cleaned_data,
+                    planned_measures=formset.measures(),
+                    signed_form=form.cleaned_data["signed_form"] or None,
+                )
+                if not submitting:
+                    messages.success(request, _("Der Entwurf ist gespeichert."))
+                    return redirect(accession)
+                services.accession_submit(accession=accession, user=request.user)
+            except services.AccessionStateError as error:
+                messages.error(request, str(error))
+                return redirect(accession)
+            except ValidationError as error:
+                # Saved as a draft, but not complete: name what is missing at its field.
+                _add_missing(form, formset, error.message_dict)
+                outcome = _("Der Entwurf ist gespeichert, aber nicht eingereicht.")
+            else:
+                messages.success(request, _("Der Beitritt ist eingereicht."))
+                return redirect(accession)
+        else:
+            kept_pdf = _keep_signed_form(request, form, accession)
+            if submitting:
+                _add_missing(form, formset, _missing_besides_errors(form, formset, accession))
+            outcome = _not_saved(submitting=submitting, kept_pdf=kept_pdf)
+    context = {"accession": accession, "form": form, "formset": formset, "outcome": outcome}
+    return render(request, "accessions/accession_edit.html", context)
+
+
+def _not_saved(*, submitting, kept_pdf):
+    """What became of a form with errors: nothing saved but a good PDF, nothing lost."""
+    if kept_pdf:
+        kept = _("Nur das unterschriebene Formular ist gespeichert.")
+    else:
+        kept = _("Nichts ist gespeichert.")
+    if submitting:
+        return _("Nicht eingereicht. %(kept)s Ihre Eingaben stehen noch im Formular.") % {
+            "kept": kept
+        }
+    return _("%(kept)s Ihre Eingaben stehen noch im Formular.") % {"kept": kept}
+
+
+def _keep_signed_form(request, form, accession):
+    """Keep a good signed form even when other fields need correcting; True if one was kept."""
+    if "signed_form" in form.errors or not form.cleaned_data.get("signed_form"):
+        return False
+    services.accession_attach_signed_form(
+        accession=accession, user=request.user, signed_form=form.cleaned_data["signed_form"]
+    )
+    accession.refresh_from_db()
+    return True
+
+
+def _missing_besides_errors(form, formset, accession):
+    """What submitting would still miss in what was typed, where no error is named yet."""
+    values = {
+        field: form.cleaned_data.get(field) for field in form.fields if field not in form.errors
+    }
+    # A row typed half is named at its fields already: only no measure at all is missing.
+    has_measures = not formset.is_valid() or bool(formset.measures())
+    missing = services.submit_missing(
+        values=values,
+        has_planned_measures=has_measures,
+        has_signed_form=bool(accession.signed_form) or "signed_form" in form.errors,
+    )
+    return {field: [message] for field, message in missing.items()}
+
+
+def _add_missing(form, formset, missing):
+    for field, messages_ in missing.items():
+        for message in messages_:
+            if field == "planned_measures":
+                formset._non_form_errors.append(message)
+            else:
+                form.add_error(field, message)
+
+
+@login_required
+def signed_form_download(request, pk):
+    """The signed PDF, to those who may see the accession: a download, never rendered inline."""
+    accession = get_accession_for_user(request.user, pk)
+    if not accession.signed_form:
+        raise Http404
+    response = FileResponse(
+        accession.signed_form.open("rb"),
+        as_attachment=True,
+        filename=f"Beitrittsformular-{accession.jobcenter.name}-unterschrieben.pdf",
+        content_type="application/pdf",
+    )
+    return private_download(response)
+
+
+@login_required
+def review_queue(request):
+    """Submitted accessions, oldest first, with the days they have been waiting."""
+    if not can_see_review_queue(request.user):
+        raise PermissionDenied
+    accessions = (
+        visible_accessions(request.user)
+        .filter(status=AccessionStatus.SUBMITTED)
+        .select_related("jobcenter", "agreement")
+        .order_by(F("submitted_at").asc(nulls_first=True), "pk")
+    )
+    today = timezone.localdate()
+    rows = [
+        (accession, (today - timezone.localdate(accession.submitted_at)).days)
+        for accession in accessions
+    ]
+    return render(request, "accessions/review_queue.html", {"rows": rows})
+
+
+@login_required
+def accession_accept(request, pk):
+    accession = get_accession_for_user(request.user, pk, can_review_accession)
+    form = AccessionAcceptForm(
+        request.POST or None, accession=accession, initial={"joined_on": timezone.localdate()}
+    )
+    if request.method == "POST" and form.is_valid():
+        return _decide(
+            request,
+            form,
+            accession,
+            "accept",
+            {"joined_on": form.cleaned_data["joined_on"]},
+            _("Der Beitritt ist angenommen."),
+        )
+    return _decision_page(request, accession, form, "accept")
+
+
+@login_required
+def accession_return(request, pk):
+    accession = get_accession_for_user(request.user, pk, can_review_accession)
+    form = AccessionReturnForm(request.POST or None, accession=accession)
+    if request.method == "POST" and form.is_valid():
+        return _decide(
+            request,
+            form,
+            accession,
+            "return",
+            {"reasons": form.cleaned_data["reasons"]},
+            _("Der Beitritt ist an das Jobcenter zurückgegeben."),
+        )
+    return _decision_page(request, accession, form, "return")
+
+
+@login_required
+def accession_withdraw(request, pk):
+    accession = get_accession_for_user(request.user, pk, can_review_accession)
+    form = AccessionWithdrawForm(request.POST or None, accession=accession)
+    if request.method == "POST" and form.is_valid():
+        return _decide(
+            request,
+            form,
+            accession,
+            "withdraw",
+            {
+                "withdrawn_on": form.cleaned_data["withdrawn_on"],
+                "reason": form.cleaned_data["reason"],
+            },
+            _("Der Austritt ist eingetragen."),
+        )
+    return _decision_page(request, accession, form, "withdraw")
+
+
+@login_required
+def accession_correct_joined_on(request, pk):
+    """The ministry corrects the date a jobcenter joined on, with the reason (in the history)."""
+    accession = get_accession_for_user(request.user, pk, can_review_accession)
+    form = AccessionJoinedOnForm(
+        request.POST or None, accession=accession, initial={"joined_on": accession.joined_on}
+    )
+    if request.method == "POST" and form.is_valid():
+        return _decide(
+            request,
+            form,
+            accession,
+            "correct_joined_on",
+            {"joined_on": form.cleaned_data["joined_on"], "reason": form.cleaned_data["reason"]},
+            _("Das Beitrittsdatum ist korrigiert."),
+        )
+    return _decision_page(request, accession, form, "correct_joined_on")
+
+
+def _decide(request, form, accession, decision, arguments, success):
+    service = getattr(services, f"accession_{decision}")
+    try:
+        service(accession=accession, user=request.user, **arguments)
+    except services.AccessionStateError as error:
+        # Somebody else decided first: say what happened instead of deciding twice.
+        messages.error(request, str(error))
+        return redirect(accession)
+    except ValidationError as error:
+        for field, field_messages in error.message_dict.items():
+            for message in field_messages:
+                form.add_error(field, message)
+        return _decision_page(request, accession, form, decision)
+    messages.success(request, success)
+    return redirect(accession)
+
+
+# decision: (page heading, button); the states each needs are in services.DECISION_STATUSES.
+DECISIONS = {
+    "accept": (gettext_lazy("Beitritt annehmen"), gettext_lazy("Annehmen")),
+    "return": (gettext_lazy("Beitritt zurückgeben"), gettext_lazy("Zurückgeben")),
+    "withdraw": (gettext_lazy("Austritt eintragen"), gettext_lazy("Austritt eintragen")),
+    "correct_joined_on": (gettext_lazy("Beitrittsdatum korrigieren"), gettext_lazy("Korrigieren")),
+}
+
+
+def _decision_page(request, accession, form, decision):
+    heading, button = DECISIONS[decision]
+    if accession.status not in services.DECISION_STATUSES[decision]:
+        messages.error(
+            request,
+            _("Der Beitritt ist „%(status)s“: das ist jetzt nicht möglich.")
+            % {"status": accession.get_status_display()},
+        )
+        return redirect(accession)
+    context = {"accession": accession, "form": form, "heading": heading, "button": button}
+    return render(request, "accessions/accession_decision.html", context)
+
+
+@login_required
+def accession_form_pdf(request, pk):
+    """The accession form as a pre-filled PDF to sign (PDF/UA-1), to whoever sees the accession."""
+    # Imported here so that WeasyPrint loads only when somebody asks for a PDF.
+    from accessions import form_pdf as accession_pdf
+
+    accession = get_accession_for_user(request.user, pk)
+    response = HttpResponse(accession_pdf.render_form(accession), content_type="application/pdf")
+    response["Content-Disposition"] = content_disposition_header(
+        as_attachment=True, filename=accession_pdf.form_filename(accession)
+    )
+    return private_download(response)

@@ -1,0 +1,168 @@
+import re
+from urllib.parse import urlsplit
+
+import pytest
+from django.core import mail
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.urls import reverse
+
+from accessions.models import Accession
+from accounts.models import AuditEvent, Organisation, User
+from agreements.models import ActionField, FrameworkAgreement
+from circulars.models import Circular
+from jobcenters.models import Jobcenter
+from measures.models import KeyFigures
+
+
+def _counts():
+    return [
+        model.objects.count()
+        for model in (
+            Organisation,
+            Jobcenter,
+            User,
+            FrameworkAgreement,
+            ActionField,
+            AuditEvent,
+            Accession,
+        )
+    ]
+
+
+def test_demo_data_has_nrw_as_in_the_seed_documents(db):
+    call_command("load_demo", "--force")
+
+    assert Jobcenter.objects.filter(state="NW").count() == 53
+    assert Jobcenter.objects.filter(form="gE").count() == 35
+    nrw = FrameworkAgreement.objects.get(short_title="Rahmenvereinbarung Inklusion NRW")
+    assert nrw.action_fields.count() == 6
+    assert nrw.action_fields.get(number=4).title == "Gewinnung der Arbeitgeber"
+    assert sorted(p.short_name for p in nrw.parties.all()) == [
+        "Landkreistag NRW",
+        "MAGS NRW",
+        "Regionaldirektion NRW",
+        "Städtetag NRW",
+    ]
+    youth = FrameworkAgreement.objects.get(short_title="JobCenterJugend Kamen und Unna")
+    assert (youth.initial_term_months, youth.renewal_months, youth.notice_months) == (12, 12, 3)
+
+
+def test_loading_the_demo_twice_changes_nothing(db):
+    call_command("load_demo", "--force")
+    before = _counts()
+
+    call_command("load_demo", "--force")
+
+    assert _counts() == before
+
+
+@pytest.mark.parametrize(
+    "username",
+    [
+        "ministerium",
+        "regionaldirektion",
+        "landkreistag",
+        "staedtetag",
+        "jobcenter-duesseldorf",
+        "jobcenter-steinfurt",
+        "admin",
+    ],
+)
+def test_every_demo_login_works(client, db, username):
+    call_command("load_demo", "--force")
+
+    response = client.post(reverse("login"), {"username": username, "password": "rahmenwerk-demo"})
+
+    assert response.status_code == 302
+    assert response.url == reverse("home")
+
+
+def test_demo_data_is_refused_outside_debug_without_force(db, settings):
+    settings.DEBUG = False
+
+    with pytest.raises(CommandError):
+        call_command("load_demo")
+
+
+def test_demo_nrw_has_47_of_53_joined_and_steinfurt_in_draft(db):
+    call_command("load_demo", "--force")
+
+    accessions = Accession.objects.filter(agreement__short_title="Rahmenvereinbarung Inklusion NRW")
+    assert accessions.filter(status="accepted").count() == 47
+    assert accessions.get(jobcenter__name="Jobcenter Kreis Steinfurt").status == "draft"
+    first = accessions.filter(status="accepted").order_by("joined_on").first()
+    assert first.jobcenter.name == "Jobcenter Düsseldorf"
+    assert accessions.filter(status="accepted").latest("joined_on").joined_on.year == 2019
+
+
+def test_demo_accessions_are_signed_and_have_their_timeline(db):
+    call_command("load_demo", "--force")
+
+    accessions = Accession.objects.exclude(status="draft")
+    assert accessions.count() == 51
+    assert not accessions.filter(signed_form="").exists()
+    solingen = Accession.objects.get(jobcenter__name="Jobcenter Solingen")
+    assert solingen.status == "returned"
+    assert solingen.return_reasons
+    history = [event.action for event in AuditEvent.objects.for_object(solingen)]
+    assert history == ["accession_returned", "accession_submitted"]
+
+
+def test_demo_key_figures_have_their_entry_in_the_history(db):
+    call_command("load_demo", "--force")
+
+    figures = KeyFigures.objects.get(jobcenter__name="Jobcenter Hagen", year=2018)
+    events = AuditEvent.objects.for_object(figures)
+    assert [event.action for event in events] == ["key_figures_entered"]
+
+
+def test_the_demo_circular_151_18_went_to_the_kreise_at_their_demo_addresses(db):
+    call_command("load_demo", "--force")
+
+    circular = Circular.objects.get(association__short_name="Landkreistag NRW", number=151)
+    emails = dict(circular.recipients.values_list("jobcenter__name", "emails"))
+    assert len(emails) == 31
+    assert emails["Jobcenter Kreis Steinfurt"] == ["kontakt@jobcenter-kreis-steinfurt.example"]
+    # Gütersloh has no address anywhere: the demo shows a member the e-mail cannot reach.
+    assert [name for name, addresses in emails.items() if not addresses] == [
+        "Jobcenter Kreis Gütersloh"
+    ]
+
+
+def test_sending_the_demo_circular_of_the_staedtetag_e_mails_every_city(
+    db, client, django_capture_on_commit_callbacks, settings
+):
+    call_command("load_demo", "--force")
+    circular = Circular.objects.get(
+        association__short_name="Städtetag NRW", status="final", sent_at__isnull=True
+    )
+    client.force_login(User.objects.get(username="staedtetag"))
+    preview = client.get(reverse("circulars:send", args=[circular.pk])).content.decode()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("circulars:send", args=[circular.pk]))
+
+    assert "22 von 22 Jobcentern erhalten beim Versand eine E-Mail" in preview
+    addresses = sorted(message.to[0] for message in mail.outbox)
+    assert len(addresses) == 22
+    assert "kontakt@jobcenter-duesseldorf.example" in addresses
+    assert "inklusion@jobcenter-solingen.example" in addresses  # its accession's contact
+    assert all(address.endswith(".example") for address in addresses)
+    duesseldorf = next(m for m in mail.outbox if m.to == ["kontakt@jobcenter-duesseldorf.example"])
+    link = next(line for line in duesseldorf.body.splitlines() if line.startswith("http"))
+    assert link == settings.SITE_URL + circular.get_absolute_url()
+    client.force_login(User.objects.get(username="jobcenter-duesseldorf"))
+    response = client.get(link.removeprefix(settings.SITE_URL))
+    assert response.status_code == 200
+    assert circular.subject in response.content.decode()
+
+
+def test_links_in_e_mails_point_where_make_run_serves_the_demo(settings):
+    makefile = (settings.BASE_DIR / "Makefile").read_text()
+    port = re.search(r"^PORT \?= (\d+)$", makefile, re.MULTILINE).group(1)
+
+    # The default serves where the settings' default links to; another PORT links there too.
+    assert urlsplit(settings.SITE_URL).netloc == f"127.0.0.1:{port}"
+    assert "runserver 127.0.0.1:$(PORT)" in makefile
+    assert "run: export SITE_URL ?= http://127.0.0.1:$(PORT)" in makefile

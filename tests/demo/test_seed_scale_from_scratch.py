@@ -1,0 +1,108 @@
+"""seed_scale on an empty database and beside the demo data.
+
+Apart from ``test_seed_scale.py``, whose tests share one seeded database for the module.
+"""
+
+import io
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from accessions.models import Accession
+from accounts.models import Organisation, OrganisationKind, State
+from agreements.models import FrameworkAgreement
+from demo.measures import HAGEN_KEY_FIGURES
+from demo.nrw import NOT_STARTED as DEMO_NOT_STARTED
+from demo.nrw import load_demo
+from demo.scale import key_figure_years
+from jobcenters.models import Jobcenter
+from measures.models import KEY_FIGURE_FIELDS, KeyFigures, Measure
+from tests.reports.test_seed_scale import counts, seed
+
+pytestmark = pytest.mark.django_db
+
+
+def test_it_refuses_to_seed_a_production_database(settings):
+    settings.DEBUG = False
+
+    with pytest.raises(CommandError):
+        call_command("seed_scale", stdout=io.StringIO())
+    assert not Jobcenter.objects.exists()
+    assert not Accession.objects.exists()
+    assert not Measure.objects.exists()
+
+
+def test_with_the_demo_data_nrw_keeps_its_53_real_jobcenters():
+    load_demo()
+    nrw_before = set(Jobcenter.objects.filter(state=State.NW).values_list("pk", flat=True))
+    assert len(nrw_before) == 53
+
+    seed()
+
+    assert set(Jobcenter.objects.filter(state=State.NW).values_list("pk", flat=True)) == (
+        nrw_before
+    )
+    assert Jobcenter.objects.count() == 405
+    # The demo's NRW agreement and parties are used, not duplicated.
+    nrw = FrameworkAgreement.objects.get(short_title="Rahmenvereinbarung Inklusion NRW")
+    assert nrw.action_fields.count() == 6
+    assert nrw.parties.filter(kind=OrganisationKind.MUNICIPAL_ASSOCIATION).count() == 2
+    assert Organisation.objects.filter(state=State.NW, kind=OrganisationKind.MINISTRY).count() == 1
+    assert not Jobcenter.objects.with_association().filter(association_id__isnull=True).exists()
+
+
+def test_the_demo_data_is_left_alone():
+    load_demo()
+    nrw = FrameworkAgreement.objects.get(short_title="Rahmenvereinbarung Inklusion NRW")
+    demo = {
+        accession.pk: (accession.jobcenter_id, accession.status, accession.updated_at)
+        for accession in Accession.objects.filter(agreement=nrw)
+    }
+    demo_measures = {
+        measure.pk: (measure.title, measure.status, measure.publication, measure.updated_at)
+        for measure in Measure.objects.all()
+    }
+    demo_figures = {
+        (row.jobcenter_id, row.year): [getattr(row, name) for name in KEY_FIGURE_FIELDS]
+        for row in KeyFigures.objects.all()
+    }
+    assert demo and demo_measures and demo_figures
+
+    seed()
+
+    nrw_accessions = Accession.objects.filter(agreement=nrw)
+    for accession in nrw_accessions.filter(pk__in=demo):
+        assert demo[accession.pk] == (
+            accession.jobcenter_id,
+            accession.status,
+            accession.updated_at,
+        )
+    # The real jobcenters are the demo's: the one it leaves without an accession stays so.
+    assert nrw_accessions.count() == len(demo)
+    assert not Accession.objects.filter(jobcenter__name__in=DEMO_NOT_STARTED).exists()
+    # The other states have theirs.
+    assert Accession.objects.exclude(agreement=nrw).count() > 300
+    # The demo's measures and key figures are kept; the seeded ones come on top, and only
+    # the years a jobcenter has not reported are added (Hagen reported 2018 to 2025).
+    for measure in Measure.objects.filter(pk__in=demo_measures):
+        assert demo_measures[measure.pk] == (
+            measure.title,
+            measure.status,
+            measure.publication,
+            measure.updated_at,
+        )
+    assert Measure.objects.count() == len(demo_measures) + 20_000
+    figures = {
+        (row.jobcenter_id, row.year): [getattr(row, name) for name in KEY_FIGURE_FIELDS]
+        for row in KeyFigures.objects.all()
+    }
+    assert {key: figures[key] for key in demo_figures} == demo_figures
+    hagen = KeyFigures.objects.filter(jobcenter__name="Jobcenter Hagen")
+    assert set(hagen.values_list("year", flat=True)) == (
+        set(key_figure_years()) | set(HAGEN_KEY_FIGURES)
+    )
+    outside = sum(1 for _jobcenter, year in demo_figures if year not in key_figure_years())
+    assert len(figures) == 405 * 10 + outside
+    before = counts()
+    assert "Nichts Neues" in seed()
+    assert counts() == before
