@@ -2,8 +2,8 @@
 service queues it in the outbox in its transaction (``outbox.services.enqueue_email``).
 """
 
+from accessions.contacts import jobcenter_addresses, ministry_addresses
 from core.emails import build_email, site_link
-from jobcenters.contacts import jobcenter_addresses, ministry_addresses
 
 
 def _jobcenter_recipients(accession):

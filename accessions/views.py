@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from accessions import services
+from accessions import form_pdf, services
 from accessions.access import (
     can_edit_accession,
     can_review_accession,
@@ -318,12 +318,9 @@ def _decision_page(request, accession, form, decision):
 @login_required
 def accession_form_pdf(request, pk):
     """The accession form as a pre-filled PDF to sign (PDF/UA-1), to whoever sees the accession."""
-    # Imported here so that WeasyPrint loads only when somebody asks for a PDF.
-    from accessions import form_pdf as accession_pdf
-
     accession = get_accession_for_user(request.user, pk)
-    response = HttpResponse(accession_pdf.render_form(accession), content_type="application/pdf")
+    response = HttpResponse(form_pdf.render_form(accession), content_type="application/pdf")
     response["Content-Disposition"] = content_disposition_header(
-        as_attachment=True, filename=accession_pdf.form_filename(accession)
+        as_attachment=True, filename=form_pdf.form_filename(accession)
     )
     return private_download(response)

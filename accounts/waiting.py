@@ -11,9 +11,12 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from accessions.access import visible_accessions
+from accessions.models import AccessionStatus
 from accounts.models import Role
 from circulars.access import visible_circulars
+from circulars.models import CircularStatus
 from measures.access import visible_measures
+from measures.models import Publication
 
 # Each kind shows this many; the link beside it leads to all of them.
 SHOWN = 5
@@ -72,8 +75,6 @@ def waiting_for(user):
 
 
 def _for_ministry(user):
-    from accessions.models import AccessionStatus
-    from measures.models import Publication
 
     accessions = (
         visible_accessions(user)
@@ -114,7 +115,6 @@ def _for_ministry(user):
 
 
 def _for_manager(user):
-    from accessions.models import AccessionStatus
 
     accessions = (
         visible_accessions(user)
@@ -162,7 +162,6 @@ def _for_manager(user):
 
 
 def _for_association(user):
-    from circulars.models import CircularStatus
 
     circulars = visible_circulars(user).order_by("-created_at", "-pk")
     return [

@@ -1,4 +1,6 @@
-"""Circulars of the associations, their letterheads and numbering, and rendered PDFs."""
+"""Circulars of the associations, their letterheads and numbering, recipients and attachments."""
+
+from uuid import uuid4
 
 from django.conf import settings
 from django.db import models
@@ -281,7 +283,7 @@ class CircularRecipient(models.Model):
         related_name="circulars_received",
         verbose_name=_("Jobcenter"),
     )
-    # Where the e-mail went (``jobcenters.contacts``): the registry's address, else the
+    # Where the e-mail went (``accessions.contacts``): the registry's address, else the
     # accession's contact person, else every manager; empty when the jobcenter had none.
     emails = models.JSONField(_("E-Mail-Adressen"), default=list, blank=True)
     # One e-mail per address, queued with the recipient: whether and when each went out.
@@ -327,8 +329,6 @@ class CircularRecipient(models.Model):
 
 def attachment_file_name(instance, filename) -> str:
     """A random name: nothing the uploader chose reaches the disk."""
-    from uuid import uuid4
-
     return f"circulars/attachments/{uuid4().hex}.pdf"
 
 

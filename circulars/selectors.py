@@ -6,9 +6,10 @@ from pathlib import Path
 
 import pikepdf
 
+from accessions.contacts import Addresses, addresses_of
 from circulars.logos import MAX_LOGO_SIDE_PX, png_size
+from circulars.models import Letterhead
 from core.markup import render_markup
-from jobcenters.contacts import Addresses, addresses_of
 from jobcenters.models import Jobcenter
 
 logger = logging.getLogger(__name__)
@@ -51,8 +52,6 @@ def send_preview(circular):
 
 def letterhead_of(association):
     """The association's letterhead, or one made from its registry data until one is set."""
-    from circulars.models import Letterhead
-
     try:
         return association.letterhead
     except Letterhead.DoesNotExist:

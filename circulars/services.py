@@ -23,6 +23,7 @@ from circulars.models import (
     CircularRecipient,
     CircularStatus,
 )
+from circulars.selectors import circular_addressees
 from outbox import services as outbox
 from outbox.models import MailStatus, OutgoingEmail
 
@@ -208,14 +209,12 @@ def circular_send(*, circular, user):
     """Send a final circular to every member jobcenter of its association, once.
 
     Records a recipient per jobcenter with the addresses it is sent to
-    (``jobcenters.contacts``: the registry's, else the accession's contact person, else
+    (``accessions.contacts``: the registry's, else the accession's contact person, else
     the managers) and queues an e-mail to each address (a link to the circular, which only
     recipients, the association and the state's readers can open) in the outbox, in the
     same transaction: a worker sends each after the commit, and what Redis or the mail
     server held up goes out later. Returns the recipients.
     """
-    from circulars.selectors import circular_addressees
-
     circular = Circular.objects.select_for_update().get(pk=circular.pk)
     if not circular.is_final:
         raise CircularStateError(_("Nur ein abgeschlossenes Rundschreiben wird versandt."))

@@ -10,17 +10,20 @@ Stylesheets and images are files of the project: templates link them relative to
 network: the URL fetcher refuses every URL that is not a ``file:`` URL inside ``static/``.
 """
 
+import functools
 import threading
 from pathlib import Path
 from urllib.parse import urlsplit
 from urllib.request import url2pathname
 
-import weasyprint
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import translation
-from weasyprint.text.fonts import FontConfiguration
-from weasyprint.urls import URLFetcher
+
+# WeasyPrint is imported where a PDF is made, never when this module is: it is most of a
+# cold start (about 2 of 2.5 seconds) and the web's import path (config.urls) reaches this
+# module through every view that offers a PDF. Only the worker's render task and the
+# accession form's download pay for it, once per process (Python keeps the module).
 
 PDF_VARIANT = "pdf/ua-1"
 
@@ -30,31 +33,44 @@ def static_root() -> Path:
     return Path(settings.BASE_DIR, "static").resolve()
 
 
-class ProjectFileFetcher(URLFetcher):
-    """Fetch only ``file:`` URLs inside ``roots``; refuse the network and everything else.
+@functools.cache
+def _fetcher_class():
+    from weasyprint.urls import URLFetcher
 
-    A refused URL raises ``ValueError``: WeasyPrint logs a warning and renders without the
-    resource.
-    """
+    class ProjectFileFetcher(URLFetcher):
+        """Fetch only ``file:`` URLs inside ``roots``; refuse the network and everything else.
 
-    def __init__(self, roots=None):
-        super().__init__(allowed_protocols={"file"})
-        self.roots = [Path(root).resolve() for root in roots or [static_root()]]
+        A refused URL raises ``ValueError``: WeasyPrint logs a warning and renders without the
+        resource.
+        """
 
-    def fetch(self, url, headers=None):
-        parts = urlsplit(url)
-        if parts.scheme.lower() != "file" or parts.netloc not in ("", "localhost"):
-            raise ValueError(f"Only project files may be loaded into a PDF, not {url!r}")
-        path = Path(url2pathname(parts.path)).resolve()
-        if not path.is_file() or not any(path.is_relative_to(root) for root in self.roots):
-            raise ValueError(f"Not a file of the project's static folder: {url!r}")
-        return super().fetch(url, headers)
+        def __init__(self, roots=None):
+            super().__init__(allowed_protocols={"file"})
+            self.roots = [Path(root).resolve() for root in roots or [static_root()]]
+
+        def fetch(self, url, headers=None):
+            parts = urlsplit(url)
+            if parts.scheme.lower() != "file" or parts.netloc not in ("", "localhost"):
+                raise ValueError(f"Only project files may be loaded into a PDF, not {url!r}")
+            path = Path(url2pathname(parts.path)).resolve()
+            if not path.is_file() or not any(path.is_relative_to(root) for root in self.roots):
+                raise ValueError(f"Not a file of the project's static folder: {url!r}")
+            return super().fetch(url, headers)
+
+    return ProjectFileFetcher
+
+
+def __getattr__(name):
+    # ``from core.pdf import ProjectFileFetcher`` builds the class (and imports WeasyPrint).
+    if name == "ProjectFileFetcher":
+        return _fetcher_class()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 _fonts = threading.local()
 
 
-def font_configuration() -> FontConfiguration:
+def font_configuration():
     """The font configuration this thread gives every document it renders.
 
     WeasyPrint otherwise loads the system's fonts anew for each document and keeps what it
@@ -65,6 +81,8 @@ def font_configuration() -> FontConfiguration:
     documents.
     """
     if not hasattr(_fonts, "configuration"):
+        from weasyprint.text.fonts import FontConfiguration
+
         _fonts.configuration = FontConfiguration()
     return _fonts.configuration
 
@@ -73,8 +91,10 @@ def _document(template_name, context, *, roots, language):
     with translation.override(language):
         html = render_to_string(template_name, context)
     base_url = roots[0].as_uri() + "/"
+    import weasyprint
+
     return weasyprint.HTML(
-        string=html, base_url=base_url, url_fetcher=ProjectFileFetcher(roots)
+        string=html, base_url=base_url, url_fetcher=_fetcher_class()(roots)
     ).render(font_config=font_configuration())
 
 

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accessions.access import can_start_accession, visible_accessions
+from accessions.contacts import jobcenter_addresses
 from accessions.models import Accession, AccessionStatus
 from accounts.models import AuditEvent, RegionKind
 from agreements.access import get_agreement_for_user, visible_agreements
@@ -16,7 +17,6 @@ from agreements.models import FrameworkAgreement
 from core.exports import Column, export_response
 from core.paging import PAGE_SIZE, query_without
 from jobcenters.access import can_change_jobcenter, get_jobcenter_for_user, visible_jobcenters
-from jobcenters.contacts import jobcenter_addresses
 from jobcenters.forms import JobcenterContactForm, JobcenterFilterForm
 from jobcenters.models import Jobcenter
 from jobcenters.services import jobcenter_update

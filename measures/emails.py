@@ -5,8 +5,8 @@
 
 from django.urls import reverse
 
+from accessions.contacts import jobcenter_addresses, ministry_addresses
 from core.emails import build_email, site_link
-from jobcenters.contacts import jobcenter_addresses, ministry_addresses
 
 
 def _email(measure, template, to, **context):

@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from agreements.models import ActionField
 from tests import factories
-from tests.jobcenters.test_accession_views import _edit_data
+from tests.accessions.test_accession_views import _edit_data
 
 
 @pytest.mark.parametrize("viewer", ["kreis_manager", "ministry"])

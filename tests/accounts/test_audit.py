@@ -23,7 +23,7 @@ from jobcenters.models import Jobcenter
 from measures import services as measures
 from measures.models import KEY_FIGURE_FIELDS, MeasureStatus
 from tests import factories
-from tests.jobcenters.test_accession_services import form_data
+from tests.accessions.test_accession_services import form_data
 
 
 def _pdf(name):

@@ -17,7 +17,7 @@ from demo.nrw import load_demo
 from demo.scale import key_figure_years
 from jobcenters.models import Jobcenter
 from measures.models import KEY_FIGURE_FIELDS, KeyFigures, Measure
-from tests.reports.test_seed_scale import counts, seed
+from tests.demo.test_seed_scale import counts, seed
 
 pytestmark = pytest.mark.django_db
 

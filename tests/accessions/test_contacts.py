@@ -1,10 +1,10 @@
-"""Where messages to a jobcenter go (``jobcenters.contacts``): registry, accession, managers."""
+"""Where messages to a jobcenter go (``accessions.contacts``): registry, accession, managers."""
 
 import datetime
 
 import pytest
 
-from jobcenters.contacts import AddressSource, addresses_of, jobcenter_addresses
+from accessions.contacts import AddressSource, addresses_of, jobcenter_addresses
 from jobcenters.models import Jobcenter
 from tests import factories
 
