@@ -4,8 +4,7 @@ For ministry staff, the directorate and association staff (their members), all r
 """
 
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -20,8 +19,8 @@ from accessions.dashboard import accession_overview, bar_chart, membership_cours
 from accessions.forms import AccessionFilterForm
 from accessions.models import STANDINGS, standing_label, with_accession
 from accounts.roles import is_state_wide
-from core.exports import Column, export_response
-from core.paging import PAGE_SIZE, query_without
+from core.exports import Column, back_to_the_list, export_response
+from core.paging import page_of, query_without
 from jobcenters.views import JOBCENTER_COLUMNS, jobcenter_values
 
 
@@ -52,7 +51,7 @@ def accession_jobcenters(request, agreement_pk):
     """Every jobcenter with where it stands: filtered, searched, sorted, paginated."""
     agreement = get_overview_agreement_for_user(request.user, agreement_pk)
     filters, jobcenters = _filtered(request, agreement)
-    page = Paginator(jobcenters, PAGE_SIZE).get_page(request.GET.get("seite"))
+    page = page_of(request, jobcenters)
     query = request.GET.copy()
     query.pop("seite", None)
     context = {
@@ -81,10 +80,7 @@ def accession_jobcenters_export(request, agreement_pk, file_format):
     agreement = get_overview_agreement_for_user(request.user, agreement_pk)
     filters, jobcenters = _filtered(request, agreement)
     if not filters.is_valid():
-        # The list names the filter to correct; an export of nothing would hide it.
-        return redirect(
-            f"{reverse('accessions:jobcenters', args=[agreement.pk])}?{request.GET.urlencode()}"
-        )
+        return back_to_the_list(request, reverse("accessions:jobcenters", args=[agreement.pk]))
     rows = [
         (
             *jobcenter_values(jobcenter),

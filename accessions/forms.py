@@ -1,3 +1,6 @@
+"""The accession form with its planned measures, the ministry's decisions, and the filters
+of the accession overview."""
+
 from django import forms
 from django.db.models import Case, F, IntegerField, Value, When
 from django.utils.translation import gettext_lazy as _

@@ -1,3 +1,5 @@
+"""Accessions of jobcenters to agreements, with the measures each plans."""
+
 from django.db import models
 from django.db.models import CharField, F, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce

@@ -1,4 +1,5 @@
-"""Writes on the jobcenter registry and on accessions, each with its audit events."""
+"""Writes on accessions: the jobcenter's form and the ministry's decisions, each with its
+audit events and e-mails."""
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction

@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import F
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import content_disposition_header
@@ -33,7 +33,8 @@ from accessions.models import AccessionStatus
 from accounts.models import AuditEvent
 from agreements.access import get_agreement_for_user
 from agreements.models import ActionField
-from core.http import private_download
+from core.http import pdf_download, private_download
+from core.steps import Step, step_page, take_step
 from jobcenters.access import get_jobcenter_for_user
 
 
@@ -176,13 +177,9 @@ def signed_form_download(request, pk):
     accession = get_accession_for_user(request.user, pk)
     if not accession.signed_form:
         raise Http404
-    response = FileResponse(
-        accession.signed_form.open("rb"),
-        as_attachment=True,
-        filename=f"Beitrittsformular-{accession.jobcenter.name}-unterschrieben.pdf",
-        content_type="application/pdf",
+    return pdf_download(
+        accession.signed_form, f"Beitrittsformular-{accession.jobcenter.name}-unterschrieben.pdf"
     )
-    return private_download(response)
 
 
 @login_required
@@ -278,41 +275,41 @@ def accession_correct_joined_on(request, pk):
 
 def _decide(request, form, accession, decision, arguments, success):
     service = getattr(services, f"accession_{decision}")
-    try:
-        service(accession=accession, user=request.user, **arguments)
-    except services.AccessionStateError as error:
+    return take_step(
+        request,
+        accession,
+        form,
+        lambda: service(accession=accession, user=request.user, **arguments),
         # Somebody else decided first: say what happened instead of deciding twice.
-        messages.error(request, str(error))
-        return redirect(accession)
-    except ValidationError as error:
-        for field, field_messages in error.message_dict.items():
-            for message in field_messages:
-                form.add_error(field, message)
-        return _decision_page(request, accession, form, decision)
-    messages.success(request, success)
-    return redirect(accession)
+        state_error=services.AccessionStateError,
+        success=success,
+        page=lambda: _decision_page(request, accession, form, decision),
+    )
 
 
-# decision: (page heading, button); the states each needs are in services.DECISION_STATUSES.
+# The states each decision needs are in services.DECISION_STATUSES.
 DECISIONS = {
-    "accept": (gettext_lazy("Beitritt annehmen"), gettext_lazy("Annehmen")),
-    "return": (gettext_lazy("Beitritt zurückgeben"), gettext_lazy("Zurückgeben")),
-    "withdraw": (gettext_lazy("Austritt eintragen"), gettext_lazy("Austritt eintragen")),
-    "correct_joined_on": (gettext_lazy("Beitrittsdatum korrigieren"), gettext_lazy("Korrigieren")),
+    "accept": Step(gettext_lazy("Beitritt annehmen"), gettext_lazy("Annehmen")),
+    "return": Step(gettext_lazy("Beitritt zurückgeben"), gettext_lazy("Zurückgeben")),
+    "withdraw": Step(gettext_lazy("Austritt eintragen"), gettext_lazy("Austritt eintragen")),
+    "correct_joined_on": Step(
+        gettext_lazy("Beitrittsdatum korrigieren"), gettext_lazy("Korrigieren")
+    ),
 }
 
 
 def _decision_page(request, accession, form, decision):
-    heading, button = DECISIONS[decision]
-    if accession.status not in services.DECISION_STATUSES[decision]:
-        messages.error(
-            request,
-            _("Der Beitritt ist „%(status)s“: das ist jetzt nicht möglich.")
-            % {"status": accession.get_status_display()},
-        )
-        return redirect(accession)
-    context = {"accession": accession, "form": form, "heading": heading, "button": button}
-    return render(request, "accessions/accession_decision.html", context)
+    return step_page(
+        request,
+        accession,
+        form,
+        DECISIONS[decision],
+        allowed=accession.status in services.DECISION_STATUSES[decision],
+        refusal=_("Der Beitritt ist „%(status)s“: das ist jetzt nicht möglich.")
+        % {"status": accession.get_status_display()},
+        template="accessions/accession_decision.html",
+        context={"accession": accession},
+    )
 
 
 @login_required

@@ -128,7 +128,7 @@ def default_addressees(association) -> str:
 class Circular(models.Model):
     """A numbered letter of an association to its members (Rundschreiben).
 
-    A draft has no number; finalising (``reports.services.circular_finalise``) gives it the
+    A draft has no number; finalising (``circulars.services.circular_finalise``) gives it the
     next number of its association and year and freezes it.
     """
 

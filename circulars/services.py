@@ -1,4 +1,5 @@
-"""Writes on circulars, their numbering and rendered PDFs, each one transaction with its event.
+"""Writes on circulars, their numbering, attachments and sending, each one transaction with
+its event.
 
 Numbering: finalising a circular locks its association's counter row for the year
 (``SELECT … FOR UPDATE``), takes the next number and saves both in the same transaction.

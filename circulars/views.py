@@ -3,8 +3,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
-from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -28,8 +26,8 @@ from circulars.access import (
 from circulars.forms import AttachmentForm, CircularForm, DocumentAttachmentForm
 from circulars.models import default_addressees
 from circulars.selectors import circular_context
-from core.http import private_download
-from core.paging import PAGE_SIZE
+from core.http import pdf_download
+from core.paging import page_of
 from jobcenters.access import can_change_jobcenter
 from outbox import services as outbox
 from reports import services as renderings
@@ -42,9 +40,7 @@ def circular_list(request):
     if not can_see_circulars(request.user):
         raise PermissionDenied
     circulars = visible_circulars(request.user).select_related("association")
-    page = Paginator(circulars.order_by("-created_at", "-pk"), PAGE_SIZE).get_page(
-        request.GET.get("seite")
-    )
+    page = page_of(request, circulars.order_by("-created_at", "-pk"))
     context = {
         "page": page,
         "can_write": can_write_circulars(request.user),
@@ -308,13 +304,7 @@ def attachment_remove(request, pk, attachment_pk):
 def attachment_download(request, pk, attachment_pk):
     circular = get_circular_for_user(request.user, pk)
     attachment = get_object_or_404(circular.attachments.exclude(file=""), pk=attachment_pk)
-    response = FileResponse(
-        attachment.file.open("rb"),
-        as_attachment=True,
-        filename=f"Anlage-{attachment.label}.pdf",
-        content_type="application/pdf",
-    )
-    return private_download(response)
+    return pdf_download(attachment.file, f"Anlage-{attachment.label}.pdf")
 
 
 @login_required

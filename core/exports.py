@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from urllib.parse import quote
 
 from django.http import HttpResponse
+from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.text import slugify
 from openpyxl import Workbook
@@ -39,6 +40,12 @@ def export_filename(*parts, extension):
     """``maßnahmen-nrw-inklusiv-2026-11-23.csv``: what, of what, as of today, umlauts kept."""
     stem = "-".join(slugify(str(part), allow_unicode=True) for part in parts if part)
     return f"{stem}-{timezone.localdate().isoformat()}.{extension}"
+
+
+def back_to_the_list(request, list_url):
+    """Where an export with wrong filters goes: its list with the same query, which names
+    the filter to correct (an export of nothing would hide it)."""
+    return redirect(f"{list_url}?{request.GET.urlencode()}")
 
 
 def export_response(file_format, title, columns, rows, *parts):

@@ -1,3 +1,6 @@
+"""Helpers for forms: a service's errors shown at the fields they name."""
+
+
 def add_errors(form, error):
     """Show a service's ``ValidationError`` at the fields it names (others above the form)."""
     for field, field_messages in error.message_dict.items():

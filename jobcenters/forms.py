@@ -1,3 +1,6 @@
+"""The registry's forms: the list's filters (also the base of other lists' filters) and a
+jobcenter's contact data."""
+
 from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _

@@ -1,3 +1,5 @@
+"""Jobcenters read into the registry from CSV (admin upload and ``import_jobcenters``)."""
+
 import csv
 import io
 from dataclasses import dataclass

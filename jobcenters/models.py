@@ -1,3 +1,5 @@
+"""The jobcenter registry: each jobcenter is an organisation with its form and region."""
+
 from django.db import models
 from django.db.models import OuterRef, Q, Subquery
 from django.urls import reverse

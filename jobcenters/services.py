@@ -1,3 +1,5 @@
+"""Writes on the jobcenter registry, each with its audit event."""
+
 from django.db import transaction
 
 from accounts.services import AuditAction, changed_fields, record_event

@@ -1,7 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import AnonymousUser
-from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -14,8 +13,8 @@ from accessions.models import Accession, AccessionStatus
 from accounts.models import AuditEvent, RegionKind
 from agreements.access import get_agreement_for_user, visible_agreements
 from agreements.models import FrameworkAgreement
-from core.exports import Column, export_response
-from core.paging import PAGE_SIZE, query_without
+from core.exports import Column, back_to_the_list, export_response
+from core.paging import page_of, query_without
 from jobcenters.access import can_change_jobcenter, get_jobcenter_for_user, visible_jobcenters
 from jobcenters.forms import JobcenterContactForm, JobcenterFilterForm
 from jobcenters.models import Jobcenter
@@ -48,7 +47,7 @@ def _filtered_jobcenters(request):
 @login_required
 def jobcenter_list(request):
     filters, jobcenters = _filtered_jobcenters(request)
-    page = Paginator(jobcenters, PAGE_SIZE).get_page(request.GET.get("seite"))
+    page = page_of(request, jobcenters)
     query = request.GET.copy()
     query.pop("seite", None)
     return render(
@@ -100,7 +99,7 @@ def jobcenter_export(request, file_format):
     """The register as the list shows it with these filters (all pages), as CSV or XLSX."""
     filters, jobcenters = _filtered_jobcenters(request)
     if not filters.is_valid():
-        return redirect(f"{reverse('jobcenters:list')}?{request.GET.urlencode()}")
+        return back_to_the_list(request, reverse("jobcenters:list"))
     rows = [
         (
             *jobcenter_values(jobcenter),

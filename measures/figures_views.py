@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from accessions.access import get_overview_agreement_for_user, overview_jobcenters
 from accounts.models import AuditEvent
 from agreements.models import ActionField
-from core.exports import Column, export_response
+from core.exports import Column, back_to_the_list, export_response
 from core.forms import add_errors
 from jobcenters.access import get_jobcenter_for_user, own_jobcenter, visible_jobcenters
 from jobcenters.forms import JobcenterFilterForm
@@ -82,7 +82,7 @@ def key_figures_export(request, file_format):
     """The rows of the key figures page (its year and filters) as CSV or XLSX."""
     filters, _figures, year, rows = _key_figures(request)
     if not filters.is_valid():
-        return redirect(f"{reverse('measures:key-figures')}?{request.GET.urlencode()}")
+        return back_to_the_list(request, reverse("measures:key-figures"))
     columns = [Column(_("Jobcenter"), 40), Column(_("Jahr"), 8)] + [
         Column(str(KeyFigures._meta.get_field(name).verbose_name), 18) for name in KEY_FIGURE_FIELDS
     ]

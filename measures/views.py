@@ -3,7 +3,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -13,9 +12,10 @@ from django.utils.translation import gettext_lazy
 from accessions.models import AccessionStatus
 from accounts.models import AuditEvent, Role
 from agreements.access import get_agreement_for_user, visible_agreements
-from core.exports import Column, export_response
+from core.exports import Column, back_to_the_list, export_response
 from core.forms import add_errors
-from core.paging import PAGE_SIZE, query_without
+from core.paging import page_of, query_without
+from core.steps import Step, step_page, take_step
 from jobcenters.access import own_jobcenter, visible_jobcenters
 from measures import services
 from measures.access import (
@@ -43,9 +43,7 @@ from measures.models import Publication
 def measure_list(request):
     """The measures the user may see: filtered, searched, sorted, paginated, exportable."""
     filters, measures = _filtered(request)
-    page = Paginator(measures.select_related("jobcenter", "action_field"), PAGE_SIZE).get_page(
-        request.GET.get("seite")
-    )
+    page = page_of(request, measures.select_related("jobcenter", "action_field"))
     query = request.GET.copy()
     query.pop("seite", None)
     context = {
@@ -108,7 +106,7 @@ def measure_export(request, file_format):
     """Exactly the measures the list shows with these filters (all pages), as CSV or XLSX."""
     filters, measures = _filtered(request)
     if not filters.is_valid():
-        return redirect(f"{reverse('measures:list')}?{request.GET.urlencode()}")
+        return back_to_the_list(request, reverse("measures:list"))
     measures = measures.select_related("jobcenter", "agreement", "action_field").prefetch_related(
         "further_action_fields"
     )
@@ -292,45 +290,48 @@ def measure_unpublish(request, pk):
     return _catalogue_page(request, measure, form, "unpublish")
 
 
-# step: (page heading, button)
 CATALOGUE_STEPS = {
-    "propose": (gettext_lazy("Für den Katalog vorschlagen"), gettext_lazy("Vorschlagen")),
-    "publish": (gettext_lazy("Im Katalog veröffentlichen"), gettext_lazy("Veröffentlichen")),
-    "decline": (gettext_lazy("Vorschlag ablehnen"), gettext_lazy("Ablehnen")),
-    "unpublish": (gettext_lazy("Aus dem Katalog zurückziehen"), gettext_lazy("Zurückziehen")),
+    "propose": Step(gettext_lazy("Für den Katalog vorschlagen"), gettext_lazy("Vorschlagen")),
+    "publish": Step(gettext_lazy("Im Katalog veröffentlichen"), gettext_lazy("Veröffentlichen")),
+    "decline": Step(gettext_lazy("Vorschlag ablehnen"), gettext_lazy("Ablehnen")),
+    "unpublish": Step(gettext_lazy("Aus dem Katalog zurückziehen"), gettext_lazy("Zurückziehen")),
 }
 
 
 def _catalogue_step(request, form, measure, step, arguments, success):
     service = getattr(services, f"measure_{step}")
-    try:
-        service(measure=measure, user=request.user, **arguments)
-    except services.PublicationStateError as error:
-        messages.error(request, str(error))
-        return redirect(measure)
-    except ValidationError as error:
-        add_errors(form, error)
-        return _catalogue_page(request, measure, form, step)
-    messages.success(request, success)
-    return redirect(measure)
+    return take_step(
+        request,
+        measure,
+        form,
+        lambda: service(measure=measure, user=request.user, **arguments),
+        state_error=services.PublicationStateError,
+        success=success,
+        page=lambda: _catalogue_page(request, measure, form, step),
+    )
 
 
 def _catalogue_page(request, measure, form, step):
     allowed, _target = services.PUBLICATION_STEPS[step]
-    if measure.publication not in allowed:
-        messages.error(
-            request,
-            _("Die Maßnahme ist im Katalog „%(state)s“: das ist jetzt nicht möglich.")
-            % {"state": measure.get_publication_display()},
-        )
-        return redirect(measure)
-    heading, button = CATALOGUE_STEPS[step]
-    return _step_page(request, measure, form, heading, button)
+    return step_page(
+        request,
+        measure,
+        form,
+        CATALOGUE_STEPS[step],
+        allowed=measure.publication in allowed,
+        refusal=_("Die Maßnahme ist im Katalog „%(state)s“: das ist jetzt nicht möglich.")
+        % {"state": measure.get_publication_display()},
+        template=STEP_TEMPLATE,
+        context={"measure": measure},
+    )
+
+
+STEP_TEMPLATE = "measures/measure_step.html"
 
 
 def _step_page(request, measure, form, heading, button):
     context = {"measure": measure, "form": form, "heading": heading, "button": button}
-    return render(request, "measures/measure_step.html", context)
+    return render(request, STEP_TEMPLATE, context)
 
 
 @login_required
@@ -357,7 +358,7 @@ def catalogue(request):
     measures = search.filter(measures).order_by(
         "agreement__short_title", "action_field__number", "title", "pk"
     )
-    page = Paginator(measures, PAGE_SIZE).get_page(request.GET.get("seite"))
+    page = page_of(request, measures)
     query = request.GET.copy()
     query.pop("seite", None)
     context = {"page": page, "search": search, "query": query.urlencode()}

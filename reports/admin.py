@@ -1,3 +1,5 @@
+"""Renderings in the admin: read, never written by hand."""
+
 from django.contrib import admin
 
 from core.text import CleanTextModelForm

@@ -1,3 +1,5 @@
+"""Renderings: every PDF the worker makes (a circular, a status overview, a profile, a Reader)."""
+
 import datetime
 
 from django.conf import settings

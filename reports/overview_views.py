@@ -3,13 +3,13 @@ as pages and as PDFs made by a worker."""
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from accessions.access import get_overview_agreement_for_user, organisation_overview_jobcenters
 from agreements.access import get_agreement_for_user, visible_agreements
-from core.http import private_download
+from core.http import pdf_download
 from jobcenters.access import get_jobcenter_for_user
 from reports import services
 from reports.access import can_make_reader, public_readers
@@ -76,13 +76,7 @@ def reader_download(request, agreement_pk):
     reader = public_readers().filter(agreement=agreement_pk).order_by("-finished_at", "-pk").first()
     if reader is None:
         raise Http404
-    response = FileResponse(
-        reader.file.open("rb"),
-        as_attachment=True,
-        filename=download_name(reader),
-        content_type="application/pdf",
-    )
-    return private_download(response)
+    return pdf_download(reader.file, download_name(reader))
 
 
 @login_required

@@ -1,3 +1,6 @@
+"""Writes on renderings (the PDFs the worker makes): asking for one, its dispatch to the
+worker, its start, finish and failure, the sweep of lost ones and the nightly prune."""
+
 import datetime
 
 from django.core.files.base import ContentFile

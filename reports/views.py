@@ -1,14 +1,16 @@
+"""A rendering's page, its status for the page's script, its download and a new try."""
+
 import math
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from circulars.access import can_render_circular
-from core.http import private_download
+from core.http import pdf_download
 from reports import services
 from reports.access import can_make_reader, get_rendering_for_user
 from reports.models import RenderingKind, RenderingStage, RenderingStatus, running_patience
@@ -52,13 +54,7 @@ def rendering_download(request, pk):
     rendering = get_rendering_for_user(request.user, pk)
     if rendering.status != RenderingStatus.DONE:
         raise Http404
-    response = FileResponse(
-        rendering.file.open("rb"),
-        as_attachment=True,
-        filename=download_name(rendering),
-        content_type="application/pdf",
-    )
-    return private_download(response)
+    return pdf_download(rendering.file, download_name(rendering))
 
 
 def _can_retry(user, rendering):

@@ -5,7 +5,7 @@ One table drives the access matrix (``tests/access``) and the accessibility swee
 here, so no page can slip past either.
 
 Objects are found by names that both the test world (``tests/conftest.py``) and the
-demo data (``reports/demo.py``) use. Users are named by their part:
+demo data (``demo/nrw.py``) use. Users are named by their part:
 
 - ``anonymous``; ``admin``;
 - ``ministry`` (MAGS NRW), ``directorate`` (Regionaldirektion NRW, read-only);

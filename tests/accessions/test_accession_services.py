@@ -1,4 +1,4 @@
-"""The accession state machine in ``jobcenters.services``: each step, its audit event, its mail.
+"""The accession state machine in ``accessions.services``: each step, its audit event, its mail.
 
 Draft → submitted → accepted → withdrawn, with returned as the way back to the jobcenter.
 The views have their own tests; these call the services directly.

@@ -1,6 +1,11 @@
 """The WeasyPrint helper every PDF goes through."""
 
+import os
+import subprocess
+import sys
 import threading
+
+from django.conf import settings
 
 from core import pdf
 
@@ -42,3 +47,21 @@ def test_another_thread_gets_a_font_configuration_of_its_own():
     thread.join()
 
     assert seen[0] is not pdf.font_configuration()
+
+
+def test_the_web_s_import_path_does_not_load_weasyprint():
+    """WeasyPrint is most of a cold start: the web process loads it only when it makes a PDF."""
+    code = (
+        "import sys, django; django.setup(); import config.urls; print('weasyprint' in sys.modules)"
+    )
+    environment = {**os.environ, "DJANGO_SETTINGS_MODULE": "tests.settings"}
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        check=True,
+        env=environment,
+        cwd=settings.BASE_DIR,
+    )
+
+    assert result.stdout.strip() == "False"

@@ -1,0 +1,53 @@
+"""Pages that take one step of a state machine: an accession's decisions (accept, return,
+withdraw, correct the joining date), a measure's catalogue steps (propose, publish, decline,
+unpublish).
+
+Both work alike: the page offers the step only while the object's state allows it (else
+back to the object with a message), a valid form runs the step's service, which locks the
+row, checks the state again and writes the change with its audit event. When somebody was
+quicker, the service's state error is said on the object's page; a ``ValidationError`` goes
+to the form's fields.
+"""
+
+from dataclasses import dataclass
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+
+from core.forms import add_errors
+
+
+@dataclass(frozen=True)
+class Step:
+    """What a step's page shows: its heading and the label of its button."""
+
+    heading: str
+    button: str
+
+
+def step_page(request, obj, form, step, *, allowed, refusal, template, context):
+    """The step's page for ``obj``, or back to ``obj`` with ``refusal`` when not ``allowed``."""
+    if not allowed:
+        messages.error(request, refusal)
+        return redirect(obj)
+    page = {**context, "form": form, "heading": step.heading, "button": step.button}
+    return render(request, template, page)
+
+
+def take_step(request, obj, form, run, *, state_error, success, page):
+    """Run ``run()`` (the step's service) for a valid ``form``.
+
+    Success: the message and back to ``obj``. ``state_error`` (the state changed meanwhile):
+    said on ``obj``'s page. ``ValidationError``: at the form's fields, on ``page()`` again.
+    """
+    try:
+        run()
+    except state_error as error:
+        messages.error(request, str(error))
+        return redirect(obj)
+    except ValidationError as error:
+        add_errors(form, error)
+        return page()
+    messages.success(request, success)
+    return redirect(obj)
