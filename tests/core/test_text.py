@@ -17,7 +17,7 @@ from core.text import (
     strip_controls,
 )
 
-APPS = ["accounts", "agreements", "core", "jobcenters", "measures", "reports"]
+APPS = ["accounts", "agreements", "core", "jobcenters", "accessions", "measures", "circulars", "reports"]
 
 single_line = PlainTextValidator()
 multi_line = PlainTextValidator(multi_line=True)
