@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from accounts import access
 from accounts.models import AuditEvent
 from agreements.models import ActionField
+from core.dates import german
 from jobcenters import services
 from jobcenters.forms import (
     AccessionAcceptForm,
@@ -270,14 +271,17 @@ def accession_correct_joined_on(request, pk):
             "correct_joined_on",
             {"joined_on": form.cleaned_data["joined_on"], "reason": form.cleaned_data["reason"]},
             _("Das Beitrittsdatum ist korrigiert."),
+            # The same date again: the service records nothing, and the page says so.
+            unchanged=_("Das Beitrittsdatum war schon der %(date)s; nichts ist geändert.")
+            % {"date": german(form.cleaned_data["joined_on"])},
         )
     return _decision_page(request, accession, form, "correct_joined_on")
 
 
-def _decide(request, form, accession, decision, arguments, success):
+def _decide(request, form, accession, decision, arguments, success, unchanged=None):
     service = getattr(services, f"accession_{decision}")
     try:
-        service(accession=accession, user=request.user, **arguments)
+        result = service(accession=accession, user=request.user, **arguments)
     except services.AccessionStateError as error:
         # Somebody else decided first: say what happened instead of deciding twice.
         messages.error(request, str(error))
@@ -287,7 +291,10 @@ def _decide(request, form, accession, decision, arguments, success):
             for message in field_messages:
                 form.add_error(field, message)
         return _decision_page(request, accession, form, decision)
-    messages.success(request, success)
+    if unchanged is not None and not result:
+        messages.info(request, unchanged)
+    else:
+        messages.success(request, success)
     return redirect(accession)
 
 
