@@ -11,7 +11,7 @@ PYTEST_ARGS ?= -n auto
 export UV_PYTHON_DOWNLOADS = never
 export UV_PROJECT_ENVIRONMENT = $(VENV)
 
-.PHONY: run test install lint format messages lock bench clean
+.PHONY: run test install lint format messages lock bench bench-load clean
 
 ## run: install, migrate, load the demo data and serve at http://127.0.0.1:$(PORT) (PORT=8000)
 run: export DJANGO_DEBUG ?= true
@@ -78,6 +78,10 @@ bench: install
 	$(BENCH) bench/measures.py
 	$(BENCH) bench/renderings.py
 	$(BENCH) bench/pdf_uploads.py
+
+## bench-load: the busiest pages under load against gunicorn (PostgreSQL: DATABASE_URL, writes to it)
+bench-load: install
+	$(VENV)/bin/python bench/load.py
 
 clean:
 	rm -rf $(VENV) var

@@ -33,6 +33,7 @@ from accessions.models import AccessionStatus
 from accounts.models import AuditEvent
 from agreements.access import get_agreement_for_user
 from agreements.models import ActionField
+from core.dates import german
 from core.http import pdf_download, private_download
 from core.steps import Step, step_page, take_step
 from jobcenters.access import get_jobcenter_for_user
@@ -269,11 +270,14 @@ def accession_correct_joined_on(request, pk):
             "correct_joined_on",
             {"joined_on": form.cleaned_data["joined_on"], "reason": form.cleaned_data["reason"]},
             _("Das Beitrittsdatum ist korrigiert."),
+            # The same date again: the service records nothing, and the page says so.
+            unchanged=_("Das Beitrittsdatum war schon der %(date)s; nichts ist geändert.")
+            % {"date": german(form.cleaned_data["joined_on"])},
         )
     return _decision_page(request, accession, form, "correct_joined_on")
 
 
-def _decide(request, form, accession, decision, arguments, success):
+def _decide(request, form, accession, decision, arguments, success, unchanged=None):
     service = getattr(services, f"accession_{decision}")
     return take_step(
         request,
@@ -283,6 +287,7 @@ def _decide(request, form, accession, decision, arguments, success):
         # Somebody else decided first: say what happened instead of deciding twice.
         state_error=services.AccessionStateError,
         success=success,
+        unchanged=unchanged,
         page=lambda: _decision_page(request, accession, form, decision),
     )
 

@@ -20,7 +20,7 @@ from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.formats import date_format
 from django.utils.text import capfirst
 from django.utils.timezone import is_aware, localtime
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 logger = logging.getLogger(__name__)
@@ -78,8 +78,18 @@ SENTENCES = {
     AuditAction.CIRCULAR_FINALISED: _("Abgeschlossen als Nr. %(number)s"),
     AuditAction.CIRCULAR_ATTACHMENT_ADDED: _("Anlage %(label)s „%(title)s“ hinzugefügt"),
     AuditAction.CIRCULAR_ATTACHMENT_REMOVED: _("Anlage %(label)s „%(title)s“ entfernt"),
-    AuditAction.CIRCULAR_SENT: _("An %(count)s Jobcenter versandt"),
-    AuditAction.CIRCULAR_MAILS_RESENT: _("%(count)s fehlgeschlagene E-Mails erneut versandt"),
+}
+
+# Sentences that name a count take its plural: ``data["count"]`` picks the form.
+COUNTED = {
+    AuditAction.CIRCULAR_SENT: ngettext_lazy(
+        "An %(count)s Jobcenter versandt", "An %(count)s Jobcenter versandt", "count"
+    ),
+    AuditAction.CIRCULAR_MAILS_RESENT: ngettext_lazy(
+        "%(count)s fehlgeschlagene E-Mail erneut versandt",
+        "%(count)s fehlgeschlagene E-Mails erneut versandt",
+        "count",
+    ),
 }
 
 # Variants an event asks for with ``data["again"]`` (a second submission, say).
@@ -127,12 +137,13 @@ def _describe(event):
         return event.legacy_summary or str(event.action)
     if data.get("again") and action in AGAIN:
         return str(AGAIN[action])
-    if action not in SENTENCES:
+    if action not in SENTENCES and action not in COUNTED:
         return str(action.label)
     try:
-        return gettext(SENTENCES[action]) % {
-            key: format_value(value) for key, value in data.items()
-        }
+        values = {key: format_value(value) for key, value in data.items()}
+        if action in COUNTED:
+            return COUNTED[action] % {**values, "count": int(data["count"])}
+        return gettext(SENTENCES[action]) % values
     except (KeyError, TypeError, ValueError):
         # Written before the event kept its details: its stored sentence says them.
         return event.legacy_summary or str(action.label)

@@ -5,7 +5,7 @@ import datetime
 from django.conf import settings
 from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -116,6 +116,20 @@ def feedback_sender(address):
     return salted_hmac("accounts.feedback.sender", address, algorithm="sha256").hexdigest()
 
 
+# The advisory lock every feedback transaction takes before it counts (PostgreSQL). Both
+# limits span many rows (one sender's, everyone's), so there is no one row to lock: without
+# it, parallel requests all count the same hour and all are e-mailed.
+FEEDBACK_LOCK = 0x52570001  # "RW" 1: a number of its own among the app's advisory locks
+
+
+def _lock_feedback():
+    """Wait until no other feedback transaction is between its count and its insert; the
+    lock is held to the end of this transaction. SQLite (demo) has one writer anyway."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [FEEDBACK_LOCK])
+
+
 def feedback_held_back(*, sender):
     """Whether a message now would be one too many to e-mail: per sender and in all, an hour."""
     recent = AccessibilityFeedback.objects.filter(
@@ -133,7 +147,9 @@ def feedback_submit(*, name, email, page, message, sender=""):
     Every message is stored. Beyond ``FEEDBACK_LIMIT_PER_SENDER`` messages of one sender or
     ``FEEDBACK_LIMIT`` e-mails in all within an hour it is held back, not e-mailed, so that
     a script cannot flood the operator's mailbox; the admin lists what was held back.
+    Submissions are counted one after another (``_lock_feedback``), also in parallel.
     """
+    _lock_feedback()
     feedback = AccessibilityFeedback.objects.create(
         name=name,
         email=email,

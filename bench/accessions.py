@@ -1,35 +1,39 @@
 """Benchmark: the accession dashboard, the jobcenter list with standings and the form PDF.
 
-Run: ``.venv/bin/python bench/accessions.py [--rounds 30] [--warmup 5] [--pdf-rounds 5] [--sql]``
-(or ``make bench``). Set DATABASE_URL to measure on PostgreSQL.
+Run: ``.venv/bin/python bench/accessions.py [--rounds 30] [--warmup 5] [--pdf-rounds 5]
+[--factor 1] [--sql] [--markdown FILE]`` (or ``make bench``). Set DATABASE_URL to measure
+on PostgreSQL.
 
-It builds a throwaway test database (Django's test utilities, like the test suite),
-fills it with ``seed_scale`` (405 jobcenters, 16 states, 16 agreements with their
-accessions), and then times, interleaved in one run, each scenario three times:
+It builds a throwaway test database (``common.in_test_database``), fills it with
+``seed_scale --factor`` (405 × factor jobcenters, 16 states, 16 agreements with their
+accessions), and then times, interleaved in one run, each scenario four times:
 
 - real:  the real view through django.test.Client (all middleware, logged in);
 - floor: a minimal view in this file behind the same middleware and URL namespace that
-  renders the SAME template with a context of the same shape, and must produce the same
-  HTML (checked before timing).
+  renders the page's real template from ONE ``.values()`` query, nothing preloaded; its
+  filter form is the real one offering no association to choose. It must produce the
+  same HTML but for those options (checked before timing).
 
-  * Dashboard (``accessions:dashboard``): ONE query for everything the page counts: the
-    jobcenters LEFT JOIN their accessions to the agreement (``FilteredRelation``, no
-    subquery), from which Python takes each jobcenter's newest accession (its standing)
-    and the dates of joining and withdrawing (the course). The real view asks the
-    associations, the jobcenters with five correlated subqueries each (``with_accession``)
-    and the accessions again for the course. The floor loads the agreement through the
-    access layer as the real view does; only the names of the state's municipal
-    associations are loaded once beforehand.
-  * List (``accessions:jobcenters``): ONE ``.values()`` query for the page's rows, with the
-    total count as a window function and only the four correlated subqueries the page
-    shows (association name, accession id, standing, date of joining); the real view
-    annotates seven (``with_association().with_accession()``), counts in a query of its
-    own and loads the association choices of the filter (loaded once beforehand here).
+  * Dashboard (``accessions:dashboard``): the jobcenters LEFT JOIN their accessions to
+    the agreement (``FilteredRelation``, no subquery) with their municipal association
+    (two scalar subqueries in the same query), from which Python takes each jobcenter's
+    newest accession (its standing) and the dates of joining and withdrawing (the
+    course). The real view asks the associations, the jobcenters with five correlated
+    subqueries each (``with_accession``) and the accessions again for the course. The
+    floor loads the agreement through the access layer as the real view does.
+  * List (``accessions:jobcenters``): the page's rows, with the total count as a window
+    function and only the four correlated subqueries the page shows (association name,
+    accession id, standing, date of joining); the real view annotates seven
+    (``with_association().with_accession()``), counts in a query of its own and loads
+    the association choices of the filter.
 
-- admin: the Django admin changelist showing the same rows: a ``ModelAdmin`` for
-  Jobcenter on an ``AdminSite`` of its own (mounted at ``/bench-admin/``) whose queryset
-  is ``with_association().with_accession(agreement)`` of the agreement's state, with the
-  list's columns (name, region kind, form, association, standing, joined on), 50 rows a
+- template: the floor's template with the floor's context rendered again, without
+  request and SQL: what the template alone costs.
+- admin: the Django admin changelist showing the same rows: ``bench_urls.StandingAdmin``
+  (the one ``load.py`` compares with), a ``ModelAdmin`` for Jobcenter on an ``AdminSite``
+  of its own (mounted at ``/bench-admin-stand/``) whose queryset is
+  ``overview_jobcenters(user, agreement).with_association().with_accession(agreement)``,
+  with the list's columns (name, region kind, form, association, standing, joined on), 50 rows a
   page and filters on form and region kind; always requested by the superuser (the admin
   knows no roles). The dashboard has no admin counterpart: it is compared with the same
   changelist (its first page of the jobcenters the dashboard counts), the closest admin
@@ -49,82 +53,59 @@ the best of their rounds, each after a garbage collection: a render that long is
 slowed down by any other process.
 """
 
-import argparse
 import difflib
-import gc
 import io
 import logging
 import os
 import re
-import statistics
 import sys
-import time
 import types
 from dataclasses import dataclass, field
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-os.environ.setdefault("DJANGO_SECRET_KEY", "bench")
-os.environ.setdefault("DJANGO_HTTPS", "false")
-os.environ.setdefault("DJANGO_STATIC_MANIFEST", "false")
-
-import django  # noqa: E402
-
-django.setup()
-
-import pikepdf  # noqa: E402
-import weasyprint  # noqa: E402
-from common import (  # noqa: E402
-    Rows,
+import pikepdf
+import weasyprint
+from bench_urls import StandingAdmin, standings
+from common import (
+    Table,
     Warnings,
     clients,
+    comparable,
+    empty_form,
     get,
-    given_associations,
     in_test_database,
+    interleaved,
+    machine,
+    median,
+    parser,
     queries,
-    timed,
+    ratio,
+    render_floor,
+    seed,
+    time_pages,
+    values_page,
 )
-from django.contrib import admin  # noqa: E402
-from django.core.management import call_command  # noqa: E402
-from django.core.paginator import Paginator  # noqa: E402
-from django.db import connection  # noqa: E402
-from django.db.models import (  # noqa: E402
+from django.db.models import (
     CharField,
-    Count,
-    F,
     FilteredRelation,
     OuterRef,
     Q,
     Subquery,
     Value,
-    Window,
 )
-from django.db.models.functions import Coalesce  # noqa: E402
-from django.shortcuts import render  # noqa: E402
-from django.template.loader import render_to_string  # noqa: E402
-from django.test import Client  # noqa: E402
-from django.urls import include, path, reverse  # noqa: E402
-from django.utils import translation  # noqa: E402
-from django.utils.translation import gettext as _  # noqa: E402
+from django.db.models.functions import Coalesce
+from django.template.loader import render_to_string
+from django.test import Client
+from django.urls import include, path, reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
 
-from accessions import form_pdf as accession_pdf  # noqa: E402
-from accessions import urls as accession_urls  # noqa: E402
-from accessions.access import get_overview_agreement_for_user, overview_jobcenters  # noqa: E402
-from accessions.dashboard import Overview, Tally, _association_tally, bar_chart, membership_course  # noqa: E402
-from accessions.forms import AccessionFilterForm  # noqa: E402
-from accessions.models import (  # noqa: E402
-    NOT_STARTED,
-    STANDINGS,
-    Accession,
-    AccessionStatus,
-    PlannedMeasure,
-    standing_label,
-    with_accession,
-)
-from accounts.models import (  # noqa: E402
+from accessions import form_pdf as accession_pdf
+from accessions import urls as accession_urls
+from accessions.access import get_overview_agreement_for_user, overview_jobcenters
+from accessions.dashboard import Overview, Tally, _association_tally, bar_chart, membership_course
+from accessions.forms import AccessionFilterForm
+from accessions.models import NOT_STARTED, STANDINGS, Accession, AccessionStatus, PlannedMeasure
+from accounts.models import (
     Organisation,
     OrganisationKind,
     RegionKind,
@@ -132,11 +113,11 @@ from accounts.models import (  # noqa: E402
     State,
     User,
 )
-from accounts.roles import is_state_wide  # noqa: E402
-from agreements.models import FrameworkAgreement  # noqa: E402
-from core.paging import PAGE_SIZE  # noqa: E402
-from core.pdf import PDF_VARIANT, ProjectFileFetcher, static_root  # noqa: E402
-from jobcenters.models import Jobcenter, JobcenterForm  # noqa: E402
+from accounts.roles import is_state_wide
+from agreements.models import FrameworkAgreement
+from core.paging import PAGE_SIZE
+from core.pdf import PDF_VARIANT, ProjectFileFetcher, static_root
+from jobcenters.models import Jobcenter, JobcenterForm
 
 STATE = State.BY  # the biggest state: 91 jobcenters
 DASHBOARD_FLOOR = "bench-dashboard-floor"
@@ -172,19 +153,23 @@ class Events(list):
         return self
 
 
-ASSOCIATIONS = {}  # state -> {region kind: association}
+@dataclass(frozen=True)
+class Association:
+    """What ``_association_tally`` asks of a municipal association."""
+
+    pk: int
+    name: str
 
 
-def associations_of(state):
-    """The state's municipal associations, loaded once (outside the timed requests)."""
-    if state not in ASSOCIATIONS:
-        ASSOCIATIONS[state] = {
-            association.member_region_kind: association
-            for association in Organisation.objects.filter(
-                kind=OrganisationKind.MUNICIPAL_ASSOCIATION, state=state
-            )
-        }
-    return ASSOCIATIONS[state]
+def association_of(field):
+    """The jobcenter's municipal association's ``field``, as a subquery of the one query."""
+    return Subquery(
+        Organisation.objects.filter(
+            kind=OrganisationKind.MUNICIPAL_ASSOCIATION,
+            state=OuterRef("state"),
+            member_region_kind=OuterRef("region_kind"),
+        ).values(field)[:1]
+    )
 
 
 def dashboard_floor(request, agreement_pk):
@@ -192,13 +177,17 @@ def dashboard_floor(request, agreement_pk):
     rows = (
         overview_jobcenters(request.user, agreement)
         .annotate(
-            accession=FilteredRelation("accessions", condition=Q(accessions__agreement=agreement))
+            accession=FilteredRelation("accessions", condition=Q(accessions__agreement=agreement)),
+            association_pk=association_of("pk"),
+            association_name=association_of("name"),
         )
         .order_by()
         .values_list(
             "pk",
             "form",
             "region_kind",
+            "association_pk",
+            "association_name",
             "accession__pk",
             "accession__created_at",
             "accession__status",
@@ -208,16 +197,20 @@ def dashboard_floor(request, agreement_pk):
     )
     groups = {}  # jobcenter -> (form, region kind)
     newest = {}  # jobcenter -> ((created_at, pk), status) of its newest accession
+    associations = {}  # region kind -> association
     events = Events()
-    for pk, form, region_kind, accession, created_at, status, joined_on, withdrawn_on in rows:
+    for row in rows:
+        pk, form, region_kind, association_pk, association_name, accession = row[:6]
+        created_at, status, joined_on, withdrawn_on = row[6:]
         groups[pk] = (form, region_kind)
+        if association_pk is not None:
+            associations[region_kind] = Association(association_pk, association_name)
         if accession is None:
             continue
         if pk not in newest or (created_at, accession) > newest[pk][0]:
             newest[pk] = ((created_at, accession), status)
         if joined_on:
             events.append((joined_on, withdrawn_on))
-    associations = associations_of(agreement.state)
     total = Tally(_("alle Jobcenter"))
     by_association = {}
     by_form = {form: Tally(label, {"form": form}) for form, label in JobcenterForm.choices}
@@ -244,35 +237,22 @@ def dashboard_floor(request, agreement_pk):
         "chart": bar_chart(course.periods, total.total) if course else None,
         "members_only": not is_state_wide(request.user) and not request.user.is_superuser,
     }
-    return render(request, "accessions/accession_dashboard.html", context)
+    return render_floor(request, "accessions/accession_dashboard.html", context)
 
 
 # The list's floor
 
 
-FloorFilterForm = given_associations(AccessionFilterForm)
-
-
-ASSOCIATION_CHOICES = {}  # (user pk, agreement pk) -> the associations offered in the filter
 REGION_KIND_LABELS = dict(RegionKind.choices)
 FORM_LABELS = dict(JobcenterForm.choices)
 STANDING_LABELS = dict(STANDINGS)
 
 
-def association_choices(user, agreement):
-    """What the real form offers this user, loaded once (outside the timed requests)."""
-    key = (user.pk, agreement.pk)
-    if key not in ASSOCIATION_CHOICES:
-        form = AccessionFilterForm(jobcenters=overview_jobcenters(user, agreement))
-        ASSOCIATION_CHOICES[key] = list(form.fields["association"].queryset)
-    return ASSOCIATION_CHOICES[key]
-
-
 def list_floor(request, agreement_pk):
     agreement = get_overview_agreement_for_user(request.user, agreement_pk)
-    filters = FloorFilterForm(
-        request.GET, associations=association_choices(request.user, agreement)
-    )
+    jobcenters = overview_jobcenters(request.user, agreement)
+    # The real form, bound to the same query, offering no association (none is chosen).
+    filters = empty_form(AccessionFilterForm, request.GET, jobcenters=jobcenters)
     associations = Organisation.objects.filter(
         kind=OrganisationKind.MUNICIPAL_ASSOCIATION,
         state=OuterRef("state"),
@@ -281,7 +261,7 @@ def list_floor(request, agreement_pk):
     newest = Accession.objects.filter(jobcenter=OuterRef("pk"), agreement=agreement).order_by(
         "-created_at", "-pk"
     )
-    jobcenters = overview_jobcenters(request.user, agreement).annotate(
+    jobcenters = jobcenters.annotate(
         association_name=Subquery(associations.values("name")[:1]),
         accession_id=Subquery(newest.values("pk")[:1]),
         accession_status=Coalesce(
@@ -289,14 +269,9 @@ def list_floor(request, agreement_pk):
         ),
         accession_joined_on=Subquery(newest.values("joined_on")[:1]),
     )
-    jobcenters = filters.filter(jobcenters)
-    try:
-        number = max(1, int(request.GET.get("seite", 1)))
-    except ValueError:
-        number = 1
-    offset = (number - 1) * PAGE_SIZE
-    rows = list(
-        jobcenters.annotate(total=Window(Count("pk"))).values(
+    page, rows = values_page(
+        filters.filter(jobcenters),
+        [
             "pk",
             "name",
             "region_kind",
@@ -305,8 +280,9 @@ def list_floor(request, agreement_pk):
             "accession_id",
             "accession_status",
             "accession_joined_on",
-            "total",
-        )[offset : offset + PAGE_SIZE]
+        ],
+        request,
+        PAGE_SIZE,
     )
     url = reverse("jobcenters:detail", args=[0]).removesuffix("0/")
     for row in rows:
@@ -315,8 +291,6 @@ def list_floor(request, agreement_pk):
         row["get_region_kind_display"] = REGION_KIND_LABELS[row["region_kind"]]
         row["get_form_display"] = FORM_LABELS[row["form"]]
         row["standing_label"] = STANDING_LABELS[row["accession_status"]]
-    total = rows[0]["total"] if rows else 0
-    page = Paginator(Rows(rows, total, offset), PAGE_SIZE).get_page(number)
     query = request.GET.copy()
     query.pop("seite", None)
     without_sort = query.copy()
@@ -329,43 +303,11 @@ def list_floor(request, agreement_pk):
         "query": query.urlencode(),
         "query_without_sort": without_sort.urlencode(),
     }
-    return render(request, "accessions/accession_jobcenters.html", context)
+    return render_floor(request, "accessions/accession_jobcenters.html", context)
 
 
-# The admin changelist
-
-
-class StandingAdmin(admin.ModelAdmin):
-    """The jobcenters of one agreement's state with where they stand: the list, as admin."""
-
-    agreement = None  # set once the data is seeded
-    list_display = ["name", "region_kind", "form", "association", "standing", "joined_on"]
-    list_filter = ["form", "region_kind"]
-    list_per_page = 50
-
-    def get_queryset(self, request):
-        return with_accession(
-            Jobcenter.objects.filter(state=self.agreement.state).with_association(),
-            self.agreement,
-        )
-
-    @admin.display(description="Kommunaler Spitzenverband", ordering="association_name")
-    def association(self, jobcenter):
-        return jobcenter.association_name
-
-    @admin.display(description="Stand", ordering="accession_status")
-    def standing(self, jobcenter):
-        return standing_label(jobcenter.accession_status)
-
-    @admin.display(
-        description="beigetreten am", ordering=F("accession_joined_on").asc(nulls_last=True)
-    )
-    def joined_on(self, jobcenter):
-        return jobcenter.accession_joined_on
-
-
-bench_admin = admin.AdminSite(name="bench_admin")
-bench_admin.register(Jobcenter, StandingAdmin)
+# The admin changelist: bench_urls.StandingAdmin (as bench/load.py compares with), on the
+# agreement BENCH_AGREEMENT names (set once the data is seeded).
 
 
 def admin_column(name):
@@ -402,7 +344,7 @@ def bench_urlconf():
                 ),
             )
         patterns.append(pattern)
-    patterns.append(path("bench-admin/", bench_admin.urls))
+    patterns.append(path("bench-admin-stand/", standings.urls))
     module = types.ModuleType("bench_accession_urls")
     module.urlpatterns = patterns
     sys.modules[module.__name__] = module
@@ -438,17 +380,9 @@ def create_users():
     }
 
 
-def timed_call(function):
-    # A render allocates megabytes: collect what the one before left, not during this one.
-    gc.collect()
-    start = time.perf_counter()
-    function()
-    return (time.perf_counter() - start) * 1000
-
-
 def normalised(response, agreement):
     html = response.content.decode()
-    html = re.sub(r'name="csrfmiddlewaretoken" value="[^"]*"', "", html)
+    html = comparable(html)
     for floor, real in (
         (LIST_FLOOR, "jobcenters"),  # the longer path first: it contains the other
         (DASHBOARD_FLOOR, "dashboard"),
@@ -512,7 +446,7 @@ class Page:
     floor: str
     admin_client: Client
     admin: str
-    times: tuple = field(default_factory=lambda: ([], [], []))
+    times: list = field(default_factory=list)
     queries: tuple = ()
 
     def requests(self):
@@ -524,7 +458,7 @@ class Page:
 
 
 def pages(agreement, by_user):
-    changelist = reverse("bench_admin:jobcenters_jobcenter_changelist")
+    changelist = reverse("bench_standings:jobcenters_jobcenter_changelist")
     urls = {
         "dashboard": (
             reverse("accessions:dashboard", args=[agreement.pk]),
@@ -578,15 +512,13 @@ def check_pages(scenarios, agreement, counted):
 
 
 def run(args):
-    start = time.perf_counter()
-    call_command("seed_scale", force=True)
-    seeded = time.perf_counter() - start
+    seeded = seed(args.factor)
     agreement = FrameworkAgreement.objects.get(state=STATE)
-    StandingAdmin.agreement = agreement
+    os.environ["BENCH_AGREEMENT"] = str(agreement.pk)
     users = create_users()
     counted = {key: overview_jobcenters(user, agreement).count() for key, user in users.items()}
     print(
-        f"{connection.vendor}, {Jobcenter.objects.count()} Jobcenter, "
+        f"{machine()}; {Jobcenter.objects.count()} Jobcenter, "
         f"{FrameworkAgreement.objects.count()} Vereinbarungen, "
         f"{Accession.objects.count()} Beitritte angelegt in {seeded:.1f} s; "
         f"{agreement.short_title}: Admin und Ministerium {counted['admin']} Jobcenter, "
@@ -623,83 +555,69 @@ def run(args):
     if bare_pages != real_pages:
         problems.append(f"PDF: {real_pages} Seiten echt, {bare_pages} bloß mit WeasyPrint")
 
-    for _round in range(args.warmup):
-        for page in scenarios:
-            for client, url in page.requests():
-                timed(client, url)
-    for _round in range(args.rounds):
-        for page in scenarios:
-            for ms, (client, url) in zip(page.times, page.requests(), strict=True):
-                ms.append(timed(client, url))
-    for page in scenarios:
-        page.queries = tuple(
-            queries(lambda client=client, url=url: get(client, url), url, args.sql)
-            for client, url in page.requests()
-        )
-
-    for _label, function in pdf_scenarios:
-        function()
-    bare()
-    pdf_times = {label: ([], []) for label, _function in pdf_scenarios}
-    for _round in range(args.pdf_rounds):
-        for label, function in pdf_scenarios:
-            pdf_times[label][0].append(timed_call(function))
-            pdf_times[label][1].append(timed_call(bare))
+    time_pages(scenarios, args)
+    pdf_times = interleaved(
+        {label: [function, bare] for label, function in pdf_scenarios}, args.pdf_rounds, 1
+    )
     pdf_queries = {label: queries(function, label, args.sql) for label, function in pdf_scenarios}
 
-    print(
-        f"\nMedian aus {args.rounds} Runden (abwechselnd, nach {args.warmup} zum Aufwärmen); "
-        f"PDF: Bestwert aus {args.pdf_rounds} Runden (abwechselnd mit der Untergrenze):\n"
+    table = Table(
+        f"Beitritte, Faktor {args.factor}: Median aus {args.rounds} Runden (abwechselnd, nach "
+        f"{args.warmup} zum Aufwärmen); PDF: Bestwert aus {args.pdf_rounds} Runden",
+        [
+            "Szenario",
+            "echt ms",
+            "Boden ms",
+            "echt/Boden",
+            "davon Vorlage ms",
+            "Admin ms",
+            "echt/Admin",
+            "Boden/Admin",
+            "SQL echt / Boden / Admin",
+        ],
     )
-    header = (
-        f"{'Szenario':<34}{'echt ms':>9}{'Boden ms':>10}{'Faktor':>8}"
-        f"{'Admin ms':>10}{'/Admin':>8}{'SQL echt':>10}{'Boden':>7}{'Admin':>7}"
-    )
-    print(header)
-    print("-" * len(header))
     for page in scenarios:
-        real, floor, changelist = (statistics.median(ms) for ms in page.times)
-        print(
-            f"{page.label:<34}{real:>9.2f}{floor:>10.2f}{real / floor:>8.2f}"
-            f"{changelist:>10.2f}{real / changelist:>8.2f}"
-            + "".join(
-                f"{count:>{width}}" for count, width in zip(page.queries, (10, 7, 7), strict=True)
-            )
+        real, floor, changelist, template = (median(ms) for ms in page.times)
+        table.add(
+            page.label,
+            real,
+            floor,
+            ratio(real, floor),
+            template,
+            changelist,
+            ratio(real, changelist),
+            ratio(floor, changelist),
+            " / ".join(str(count) for count in page.queries),
         )
     for label, (real_ms, bare_ms) in pdf_times.items():
         real, floor = min(real_ms), min(bare_ms)
-        print(
-            f"{label:<34}{real:>9.1f}{floor:>10.1f}{real / floor:>8.2f}"
-            f"{'–':>10}{'–':>8}{pdf_queries[label]:>10}{0:>7}{'–':>7}"
+        table.add(
+            label, real, floor, ratio(real, floor), None, None, None, None, f"{pdf_queries[label]}"
         )
-    print(
-        "\nFaktor: echt / Untergrenze. /Admin: echt / Admin-Änderungsliste mit denselben "
-        "Jobcentern (beim Beitrittsstand deren erste Seite: die nächstliegende Admin-Seite)."
-        "\nSQL: Abfragen je Anfrage, einschließlich Sitzung und Benutzer (Middleware)."
-        "\nPDF-Untergrenze: bloß WeasyPrint write_pdf() auf demselben HTML, ohne PDF/UA-1 "
-        f"({real_pages} Seiten; Strukturbaum echt: {'ja' if real_tagged else 'nein'}, "
-        f"bloß: {'ja' if bare_tagged else 'nein'})."
+    table.note(
+        "Boden: dieselbe Vorlage aus einer `.values()`-Abfrage (der Verband als Unterabfrage "
+        "darin), das echte Filterformular ohne Verbände zur Auswahl, nichts vorab geladen. "
+        "Vorlage: dieselbe Vorlage mit dem Kontext des Bodens noch einmal, ohne Anfrage und "
+        "SQL. Admin: die Admin-Änderungsliste mit denselben Jobcentern (beim Beitrittsstand "
+        "deren erste Seite: die nächstliegende Admin-Seite). SQL je Anfrage einschließlich "
+        "Sitzung und Benutzer. PDF-Boden: bloß WeasyPrint `write_pdf()` auf demselben HTML, "
+        f"ohne PDF/UA-1 ({real_pages} Seiten; Strukturbaum echt: "
+        f"{'ja' if real_tagged else 'nein'}, bloß: {'ja' if bare_tagged else 'nein'})."
     )
+    table.show(args)
     if problems:
         print("\n" + "\n\n".join(problems))
     else:
         print(
-            "HTML von echter Ansicht und Untergrenze ist gleich (ohne CSRF-Token); "
+            "HTML von echter Ansicht und Untergrenze ist gleich (ohne CSRF und Verbände); "
             "die Admin-Änderungsliste zeigt dieselben Jobcenter."
         )
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--rounds", type=int, default=30)
-    parser.add_argument("--warmup", type=int, default=5)
-    parser.add_argument("--pdf-rounds", type=int, default=5)
-    parser.add_argument("--sql", action="store_true", help="print the SQL of each request")
-    args = parser.parse_args()
-
-    # WeasyPrint logs every step of every render at INFO: only its warnings matter here.
-    logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
-    in_test_database(run, args, bench_urlconf())
+    arguments = parser(__doc__, rounds=30, warmup=5)
+    arguments.add_argument("--pdf-rounds", type=int, default=5)
+    in_test_database(run, arguments.parse_args(), bench_urlconf(), "accessions")
 
 
 if __name__ == "__main__":

@@ -1,66 +1,55 @@
 """Benchmark: the jobcenter list (/jobcenter/) against its floor, for all of Germany.
 
-Run: ``.venv/bin/python bench/jobcenter_list.py [--rounds 30] [--warmup 5] [--sql]``
-(or ``make bench``). Set DATABASE_URL to measure on PostgreSQL.
+Run: ``.venv/bin/python bench/jobcenter_list.py [--rounds 30] [--warmup 5] [--factor 1]
+[--sql] [--markdown FILE]`` (or ``make bench``). Set DATABASE_URL to measure on PostgreSQL.
 
-It builds a throwaway test database (Django's test utilities, like the test suite),
-fills it with ``seed_scale`` (405 jobcenters, 16 states), and then times, interleaved
-in one run, each scenario twice:
+It builds a throwaway test database (``common.in_test_database``), fills it with
+``seed_scale --factor`` (405 × factor jobcenters, 16 states), and then times, interleaved
+in one run, each scenario three times:
 
 - real:  the real list view through django.test.Client (all middleware, logged in);
 - floor: a minimal view in this file behind the same middleware and URL namespace,
   which fetches the page's rows with ONE ``.values()`` query (the total count comes
-  with it as a window function) and renders the SAME template with a context of the
-  same shape. Only the choices of the association filter are loaded once beforehand
-  (the real view loads them with one query per request).
+  with it as a window function) and renders the page's real template. Its filter form is
+  the real one offering no association (nothing preloaded, nothing queried for it);
+- template: the floor's template with the floor's context rendered again, without
+  request and SQL: how much of the page the template alone costs, so that a heavy
+  template shows even when real and floor are close.
 
-The ratio real/floor says how much the view costs beyond what the page must cost.
-Both renders are compared: the floor must produce the same HTML.
+The floor must produce the same HTML as the real view, but for the association options.
 """
 
-import argparse
 import difflib
-import os
-import re
-import statistics
 import sys
-import time
 import types
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-os.environ.setdefault("DJANGO_SECRET_KEY", "bench")
-os.environ.setdefault("DJANGO_HTTPS", "false")
-os.environ.setdefault("DJANGO_STATIC_MANIFEST", "false")
-
-import django  # noqa: E402
-
-django.setup()
-
-from common import Rows, clients, get, given_associations, in_test_database, queries, timed  # noqa: E402
-from django.core.management import call_command  # noqa: E402
-from django.core.paginator import Paginator  # noqa: E402
-from django.db import connection  # noqa: E402
-from django.db.models import Count, OuterRef, Subquery, Window  # noqa: E402
-from django.shortcuts import render  # noqa: E402
-from django.urls import include, path, reverse  # noqa: E402
-
-from accounts.models import (  # noqa: E402
-    Organisation,
-    OrganisationKind,
-    RegionKind,
-    Role,
-    State,
-    User,
+from common import (
+    Table,
+    clients,
+    comparable,
+    empty_form,
+    get,
+    in_test_database,
+    interleaved,
+    machine,
+    median,
+    parser,
+    queries,
+    ratio,
+    render_floor,
+    seed,
+    template_alone,
+    timed,
+    values_page,
 )
-from core.paging import PAGE_SIZE  # noqa: E402
-from jobcenters import urls as jobcenter_urls  # noqa: E402
-from jobcenters.access import visible_jobcenters  # noqa: E402
-from jobcenters.forms import JobcenterFilterForm  # noqa: E402
-from jobcenters.models import Jobcenter, JobcenterForm  # noqa: E402
+from django.urls import include, path, reverse
+
+from accounts.models import Organisation, OrganisationKind, RegionKind, Role, State, User
+from core.paging import PAGE_SIZE
+from jobcenters import urls as jobcenter_urls
+from jobcenters.access import visible_jobcenters
+from jobcenters.forms import JobcenterFilterForm
+from jobcenters.models import Jobcenter, JobcenterForm
 
 FLOOR_URL_NAME = "bench-floor"
 
@@ -79,42 +68,20 @@ SCENARIOS = [
 # The floor view
 
 
-FloorFilterForm = given_associations(JobcenterFilterForm)
-
-
-ASSOCIATION_CHOICES = {}  # user pk -> the associations offered in the filter
 REGION_KIND_LABELS = dict(RegionKind.choices)
 FORM_LABELS = dict(JobcenterForm.choices)
 
 
-def association_choices(user):
-    """What the real form offers this user, loaded once (outside the timed requests)."""
-    if user.pk not in ASSOCIATION_CHOICES:
-        form = JobcenterFilterForm(jobcenters=visible_jobcenters(user))
-        ASSOCIATION_CHOICES[user.pk] = list(form.fields["association"].queryset)
-    return ASSOCIATION_CHOICES[user.pk]
-
-
 def floor_view(request):
-    filters = FloorFilterForm(request.GET, associations=association_choices(request.user))
-    associations = Organisation.objects.filter(
-        kind=OrganisationKind.MUNICIPAL_ASSOCIATION,
-        state=OuterRef("state"),
-        member_region_kind=OuterRef("region_kind"),
-    )
-    jobcenters = visible_jobcenters(request.user).annotate(
-        association_name=Subquery(associations.values("name")[:1])
-    )
-    jobcenters = filters.filter(jobcenters)
-    try:
-        number = max(1, int(request.GET.get("seite", 1)))
-    except ValueError:
-        number = 1
-    offset = (number - 1) * PAGE_SIZE
-    rows = list(
-        jobcenters.annotate(total=Window(Count("pk"))).values(
-            "pk", "name", "region", "region_kind", "form", "association_name", "total"
-        )[offset : offset + PAGE_SIZE]
+    # The real form, bound to the same query, but offering no association to choose: it
+    # filters and sorts with no query of its own (no association is chosen here).
+    jobcenters = visible_jobcenters(request.user).with_association()
+    filters = empty_form(JobcenterFilterForm, request.GET, jobcenters=jobcenters)
+    page, rows = values_page(
+        filters.filter(jobcenters),
+        ["pk", "name", "region", "region_kind", "form", "association_name"],
+        request,
+        PAGE_SIZE,
     )
     url = reverse("jobcenters:detail", args=[0]).removesuffix("0/")
     for row in rows:
@@ -122,13 +89,11 @@ def floor_view(request):
         row["get_absolute_url"] = f"{url}{row['pk']}/"
         row["get_region_kind_display"] = REGION_KIND_LABELS[row["region_kind"]]
         row["get_form_display"] = FORM_LABELS[row["form"]]
-    total = rows[0]["total"] if rows else 0
-    page = Paginator(Rows(rows, total, offset), PAGE_SIZE).get_page(number)
     query = request.GET.copy()
     query.pop("seite", None)
     without_sort = query.copy()
     without_sort.pop("sort", None)
-    return render(
+    return render_floor(
         request,
         "jobcenters/jobcenter_list.html",
         {
@@ -186,18 +151,16 @@ def create_users():
 
 def normalised(response):
     html = response.content.decode()
-    html = re.sub(r'name="csrfmiddlewaretoken" value="[^"]*"', "", html)
+    html = comparable(html)
     return html.replace(reverse(f"jobcenters:{FLOOR_URL_NAME}"), reverse("jobcenters:list"))
 
 
 def run(args):
-    start = time.perf_counter()
-    call_command("seed_scale", force=True)
-    seeded = time.perf_counter() - start
+    seconds = seed(args.factor)
     users = create_users()
     visible = {key: visible_jobcenters(user).count() for key, user in users.items()}
     print(
-        f"{connection.vendor}, {Jobcenter.objects.count()} Jobcenter angelegt in {seeded:.1f} s; "
+        f"{machine()}; {Jobcenter.objects.count()} Jobcenter angelegt in {seconds:.1f} s; "
         f"sichtbar: Admin {visible['admin']}, Ministerium BY {visible['ministry']}"
     )
     by_user = clients(users)
@@ -217,16 +180,18 @@ def run(args):
             )
             problems.append(f"{label}: HTML weicht ab\n" + "\n".join(list(diff)[:40]))
 
-    for _round in range(args.warmup):
-        for _label, client, real, floor in scenarios:
-            timed(client, real)
-            timed(client, floor)
-    times = {label: ([], []) for label, *_rest in scenarios}
-    for _round in range(args.rounds):
-        for label, client, real, floor in scenarios:
-            times[label][0].append(timed(client, real))
-            times[label][1].append(timed(client, floor))
-
+    times = interleaved(
+        {
+            label: [
+                lambda client=client, url=real: timed(client, url),
+                lambda client=client, url=floor: timed(client, url),
+                template_alone(floor),
+            ]
+            for label, client, real, floor in scenarios
+        },
+        args.rounds,
+        args.warmup,
+    )
     counts = {
         label: (
             queries(lambda client=client, url=real: get(client, url), real, args.sql),
@@ -235,35 +200,37 @@ def run(args):
         for label, client, real, floor in scenarios
     }
 
-    print(f"\nMedian aus {args.rounds} Runden (abwechselnd, nach {args.warmup} zum Aufwärmen):\n")
-    header = f"{'Szenario':<34}{'echt ms':>9}{'Boden ms':>10}{'Faktor':>8}{'SQL echt':>10}"
-    print(header + f"{'SQL Boden':>11}")
-    print("-" * (len(header) + 11))
-    for label, (real_ms, floor_ms) in times.items():
-        real_median, floor_median = statistics.median(real_ms), statistics.median(floor_ms)
-        real_queries, floor_queries = counts[label]
-        print(
-            f"{label:<34}{real_median:>9.2f}{floor_median:>10.2f}"
-            f"{real_median / floor_median:>8.2f}{real_queries:>10}{floor_queries:>11}"
-        )
-    print(
-        "\nSQL: Abfragen je Anfrage, einschließlich Sitzung und Benutzer (Middleware). "
-        "Boden: Zeilen und Gesamtzahl in einer Abfrage, Verbandsauswahl vorab geladen."
+    table = Table(
+        f"Jobcenter-Liste, Faktor {args.factor}: Median aus {args.rounds} Runden "
+        f"(abwechselnd, nach {args.warmup} zum Aufwärmen)",
+        ["Szenario", "echt ms", "Boden ms", "echt/Boden", "davon Vorlage ms", "SQL echt / Boden"],
     )
+    for label, (real_ms, floor_ms, template_ms) in times.items():
+        real_queries, floor_queries = counts[label]
+        table.add(
+            label,
+            median(real_ms),
+            median(floor_ms),
+            ratio(median(real_ms), median(floor_ms)),
+            median(template_ms),
+            f"{real_queries} / {floor_queries}",
+        )
+    table.note(
+        "Boden: dieselbe Vorlage mit den Zeilen und der Gesamtzahl aus einer `.values()`-Abfrage; "
+        "das echte Filterformular ohne Verbände zur Auswahl, nichts vorab geladen. Vorlage: "
+        "dieselbe Vorlage mit demselben Kontext noch einmal, ohne Anfrage und SQL. SQL "
+        "einschließlich Sitzung und Benutzer (Middleware)."
+    )
+    table.show(args)
     if problems:
         print("\n" + "\n\n".join(problems))
     else:
-        print("HTML von echter Ansicht und Untergrenze ist gleich (ohne CSRF-Token).")
+        print("HTML von echter Ansicht und Untergrenze ist gleich (ohne CSRF und Verbände).")
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--rounds", type=int, default=30)
-    parser.add_argument("--warmup", type=int, default=5)
-    parser.add_argument("--sql", action="store_true", help="print the SQL of each request")
-    args = parser.parse_args()
-
-    in_test_database(run, args, bench_urlconf())
+    args = parser(__doc__, rounds=30, warmup=5).parse_args()
+    in_test_database(run, args, bench_urlconf(), "jobcenter_list")
 
 
 if __name__ == "__main__":

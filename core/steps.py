@@ -35,19 +35,24 @@ def step_page(request, obj, form, step, *, allowed, refusal, template, context):
     return render(request, template, page)
 
 
-def take_step(request, obj, form, run, *, state_error, success, page):
+def take_step(request, obj, form, run, *, state_error, success, page, unchanged=None):
     """Run ``run()`` (the step's service) for a valid ``form``.
 
-    Success: the message and back to ``obj``. ``state_error`` (the state changed meanwhile):
-    said on ``obj``'s page. ``ValidationError``: at the form's fields, on ``page()`` again.
+    Success: the message and back to ``obj``; ``unchanged`` instead when given and the
+    service returns nothing (it found nothing to change). ``state_error`` (the state
+    changed meanwhile): said on ``obj``'s page. ``ValidationError``: at the form's fields,
+    on ``page()`` again.
     """
     try:
-        run()
+        result = run()
     except state_error as error:
         messages.error(request, str(error))
         return redirect(obj)
     except ValidationError as error:
         add_errors(form, error)
         return page()
-    messages.success(request, success)
+    if unchanged is not None and not result:
+        messages.info(request, unchanged)
+    else:
+        messages.success(request, success)
     return redirect(obj)

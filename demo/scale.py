@@ -124,9 +124,18 @@ def jobcenter_form(number):
     return JobcenterForm.ZKT if number % 3 == 0 else JobcenterForm.GE
 
 
+def scaled_plan(factor=1):
+    """``PLAN`` ``factor`` times over: N× Germany for the benchmarks' growth figures."""
+    return {
+        state: StatePlan(kreise=plan.kreise * factor, cities=plan.cities * factor)
+        for state, plan in PLAN.items()
+    }
+
+
 @transaction.atomic
-def seed_scale():
-    """Create what is missing of the benchmark data set. Returns what was created."""
+def seed_scale(factor=1):
+    """Create what is missing of the benchmark data set, ``factor`` times Germany (405 ×
+    ``factor`` jobcenters, 20,000 × ``factor`` measures). Returns what was created."""
     created = Counter(
         {
             "Organisationen": 0,
@@ -138,9 +147,10 @@ def seed_scale():
             "Kennzahlen": 0,
         }
     )
-    counts = measure_counts()
+    scaled = scaled_plan(factor)
+    counts = measure_counts(scaled, SEED_MEASURES * factor)
     position = 0  # of the state's first jobcenter among all of the plan's
-    for state, plan in PLAN.items():
+    for state, plan in scaled.items():
         organisations = seed_organisations(state, plan, created)
         seed_jobcenters(state, plan, created)
         agreement = seed_agreement(state, organisations, created)
@@ -521,20 +531,21 @@ def planned_jobcenters(state, plan):
     return list(Jobcenter.objects.filter(state=state).order_by("name", "pk")[: plan.jobcenters])
 
 
-def measure_counts():
-    """How many measures each jobcenter of the plan gets: 20,000 in all, about 25 to 75 each.
+def measure_counts(plan=PLAN, measures=SEED_MEASURES):
+    """How many measures each jobcenter of ``plan`` gets: ``measures`` in all (20,000 for
+    Germany), about 25 to 75 each.
 
     The ``position``-th jobcenter of the plan (the states in the plan's order) weighs
     25 to 75; rounding the running sum keeps the total exact.
     """
-    total = sum(plan.jobcenters for plan in PLAN.values())
+    total = sum(state_plan.jobcenters for state_plan in plan.values())
     weights = [25 + position * 37 % 51 for position in range(total)]
     whole = sum(weights)
     counts, running = [], 0
     for weight in weights:
-        before = SEED_MEASURES * running // whole
+        before = measures * running // whole
         running += weight
-        counts.append(SEED_MEASURES * running // whole - before)
+        counts.append(measures * running // whole - before)
     return counts
 
 

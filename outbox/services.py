@@ -18,6 +18,8 @@ import time
 from celery.exceptions import SoftTimeLimitExceeded
 from django.core.mail import EmailMessage
 from django.db import transaction
+from django.db.models import Case, DateTimeField, DurationField, ExpressionWrapper, Value, When
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import ngettext
 
@@ -146,18 +148,37 @@ def _retry_after(attempts):
     return datetime.timedelta(minutes=min(2 ** max(attempts - 1, 0), 60))
 
 
-def due(*, now=None):
-    """The queued mails the sweep sends now: never tried and past the dispatch, or failed
-    once and past their wait."""
-    now = now or timezone.now()
-    queued = OutgoingEmail.objects.filter(status=MailStatus.QUEUED).order_by("pk")
-    return [
-        mail.pk
-        for mail in queued.only("pk", "attempts", "created_at", "last_attempt_at")
-        if (mail.last_attempt_at or mail.created_at)
-        + (_retry_after(mail.attempts) if mail.attempts else DISPATCH_GRACE)
-        <= now
+# The most mails one sweep takes on: it sends for at most ``SWEEP_BUDGET`` anyway, and a
+# backlog of thousands (the mail server was away for a day) is read in slices, not at once.
+DUE_BATCH = 500
+
+
+def _due_at():
+    """When a queued mail is due, in SQL: its dispatch's grace after it was queued, or after
+    its last try the wait ``_retry_after`` names for its number of tries."""
+    waits = [When(attempts=0, then=Value(DISPATCH_GRACE))] + [
+        When(attempts=attempts, then=Value(_retry_after(attempts)))
+        for attempts in range(1, MAX_ATTEMPTS + 1)
     ]
+    return ExpressionWrapper(
+        Coalesce("last_attempt_at", "created_at")
+        + Case(*waits, default=Value(_retry_after(MAX_ATTEMPTS)), output_field=DurationField()),
+        output_field=DateTimeField(),
+    )
+
+
+def due(*, now=None, limit=DUE_BATCH):
+    """The ids of the queued mails the sweep sends now, at most ``limit``, the longest due
+    first: never tried and past the dispatch, or failed before and past their wait. One
+    query, whatever the backlog."""
+    now = now or timezone.now()
+    return list(
+        OutgoingEmail.objects.filter(status=MailStatus.QUEUED)
+        .alias(due_at=_due_at())
+        .filter(due_at__lte=now)
+        .order_by("due_at", "pk")
+        .values_list("pk", flat=True)[:limit]
+    )
 
 
 # The sweep sends one mail after another. It stops well inside its task's soft time

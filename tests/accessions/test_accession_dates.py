@@ -228,6 +228,29 @@ def test_the_correction_is_recorded_with_old_new_and_reason(users, accession_wor
     assert event.changes == changes
 
 
+def test_a_correction_to_the_same_date_says_nothing_changed_and_records_nothing(
+    client, users, accession_world
+):
+    # The defect: the same date typed again said "Das Beitrittsdatum ist korrigiert."
+    joined = accession_world.joined
+    events = AuditEvent.objects.for_object(joined).count()
+
+    response = post(
+        client,
+        users.ministry,
+        "correct-joined-on",
+        joined,
+        {"joined_on": "20.03.2018", "reason": "Nur nachgesehen"},
+    )
+    page = client.get(response.url).text
+
+    assert "Das Beitrittsdatum ist korrigiert." not in page
+    assert "Das Beitrittsdatum war schon der 20.03.2018; nichts ist geändert." in page
+    assert AuditEvent.objects.for_object(joined).count() == events
+    read_back(client, users, joined, SEE_CITY_ACCESSION, "beigetreten am 20.03.2018")
+    assert "Beitrittsdatum korrigiert" not in client.get(joined.get_absolute_url()).text
+
+
 def test_a_correction_keeps_to_the_rules_of_joining_and_needs_a_reason(
     client, users, accession_world
 ):

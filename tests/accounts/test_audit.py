@@ -699,8 +699,8 @@ def _circular_mails_resent(w):
     return _circular_page(
         circular,
         w.users.staedtetag,
-        _strong(f"{count} fehlgeschlagene E-Mails erneut versandt"),
-        _strong(f"{count} failed emails sent again"),
+        _strong(f"{count} fehlgeschlagene E-Mail{'s' if count != 1 else ''} erneut versandt"),
+        _strong(f"{count} failed email{'s' if count != 1 else ''} sent again"),
     )
 
 
@@ -800,3 +800,68 @@ def test_the_admin_shows_an_event_worded(client, users, accession_world):
     assert response.status_code == 200
     assert "Beitrittsformular gespeichert" in response.text
     assert "Öffentlich als Mitglied nennen: Nein → Ja" in response.text
+
+
+# Counts and times read as each language says them.
+
+
+def _event_on_page(client, user, obj, language, created_at=None, **fields):
+    event = AuditEvent.objects.create(
+        content_type=ContentType.objects.get_for_model(obj),
+        object_id=obj.pk,
+        object_repr=str(obj),
+        **fields,
+    )
+    if created_at:  # auto_now_add: set afterwards
+        AuditEvent.objects.filter(pk=event.pk).update(created_at=created_at)
+    client.force_login(user)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    return client.get(obj.get_absolute_url()).text
+
+
+@pytest.mark.parametrize(
+    ("action", "count", "language", "shown"),
+    [
+        ("circular_sent", 1, "de", "An 1 Jobcenter versandt"),
+        ("circular_sent", 1, "en", "Sent to 1 jobcenter<"),
+        ("circular_sent", 2, "en", "Sent to 2 jobcenters"),
+        ("circular_mails_resent", 1, "de", "1 fehlgeschlagene E-Mail erneut versandt"),
+        ("circular_mails_resent", 3, "de", "3 fehlgeschlagene E-Mails erneut versandt"),
+        ("circular_mails_resent", 1, "en", "1 failed email sent again"),
+        ("circular_mails_resent", 3, "en", "3 failed emails sent again"),
+    ],
+)
+def test_a_count_in_the_history_takes_its_plural(
+    client, users, accession_world, action, count, language, shown
+):
+    # The defect: "1 fehlgeschlagene E-Mails erneut versandt", "Sent to 1 jobcenters".
+    page = _event_on_page(
+        client,
+        users.staedtetag,
+        accession_world.unsent_circular,
+        language,
+        action=action,
+        data={"count": count},
+    )
+
+    assert f"<strong>{shown}" in page
+
+
+@pytest.mark.parametrize(
+    ("language", "shown"), [("de", "14:05 Uhr</time>"), ("en", "14:05</time>")]
+)
+def test_the_time_of_an_event_reads_as_each_language_says_it(
+    client, users, accession_world, language, shown
+):
+    # The defect: English read "01.12.2026, 14:05 h".
+    moment = datetime.datetime(2026, 3, 2, 14, 5, tzinfo=timezone.get_current_timezone())
+    page = _event_on_page(
+        client,
+        users.ministry,
+        accession_world.submitted,
+        language,
+        action="accession_submitted",
+        created_at=moment,
+    )
+
+    assert f"02.03.2026, {shown}" in page

@@ -1,11 +1,14 @@
 import datetime
+import threading
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import connection
 from django.utils import timezone
 
 from accounts.models import AccessibilityFeedback, AuditEvent
 from accounts.services import feedback_sender, feedback_submit, user_create
+from outbox.models import OutgoingEmail
 
 
 def test_user_create_sends_a_link_to_set_the_password(
@@ -117,6 +120,50 @@ def test_feedback_beyond_the_limit_in_all_is_stored_not_e_mailed(
         AccessibilityFeedback.objects.order_by("created_at").last()
     ]
     assert len(mailoutbox) == 2
+
+
+def submit_at_once(senders):
+    """One feedback per sender in ``senders``, each in its own thread and connection, all
+    starting together (what a script firing parallel requests does)."""
+    start = threading.Barrier(len(senders))
+    errors = []
+
+    def submit(sender):
+        try:
+            start.wait()
+            feedback_submit(name="", email="", page="", message="Kontrast", sender=sender)
+        except Exception as error:  # returned to the test, which names it
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=submit, args=(sender,)) for sender in senders]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return errors
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize(
+    ("setting", "senders"),
+    [
+        pytest.param("FEEDBACK_LIMIT_PER_SENDER", ["203.0.113.5"] * 12, id="one-sender"),
+        pytest.param("FEEDBACK_LIMIT", [f"192.0.2.{n}" for n in range(12)], id="in-all"),
+    ],
+)
+def test_parallel_feedback_is_e_mailed_no_more_often_than_the_limit(settings, setting, senders):
+    if connection.vendor != "postgresql":
+        pytest.skip("concurrent transactions need PostgreSQL")
+    setattr(settings, setting, 3)
+
+    errors = submit_at_once([feedback_sender(address) for address in senders])
+
+    assert errors == []
+    assert AccessibilityFeedback.objects.count() == 12
+    assert AccessibilityFeedback.objects.filter(held_back=False).count() == 3
+    assert OutgoingEmail.objects.count() == 3
 
 
 def test_an_hour_later_a_sender_is_e_mailed_again(db, settings):

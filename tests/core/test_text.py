@@ -17,7 +17,16 @@ from core.text import (
     strip_controls,
 )
 
-APPS = ["accounts", "agreements", "core", "jobcenters", "accessions", "measures", "circulars", "reports"]
+APPS = [
+    "accounts",
+    "agreements",
+    "core",
+    "jobcenters",
+    "accessions",
+    "measures",
+    "circulars",
+    "reports",
+]
 
 single_line = PlainTextValidator()
 multi_line = PlainTextValidator(multi_line=True)

@@ -9,12 +9,12 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from accessions.models import Accession
-from accounts.models import Organisation, OrganisationKind, State
+from accounts.models import Organisation, OrganisationKind, RegionKind, State
 from agreements.models import FrameworkAgreement
 from demo.measures import HAGEN_KEY_FIGURES
 from demo.nrw import NOT_STARTED as DEMO_NOT_STARTED
 from demo.nrw import load_demo
-from demo.scale import key_figure_years
+from demo.scale import PLAN, key_figure_years, measure_counts, scaled_plan
 from jobcenters.models import Jobcenter
 from measures.models import KEY_FIGURE_FIELDS, KeyFigures, Measure
 from tests.demo.test_seed_scale import counts, seed
@@ -106,3 +106,36 @@ def test_the_demo_data_is_left_alone():
     before = counts()
     assert "Nichts Neues" in seed()
     assert counts() == before
+
+
+def test_factor_two_seeds_twice_germany_and_a_second_run_creates_nothing():
+    out = io.StringIO()
+
+    call_command("seed_scale", force=True, factor=2, stdout=out)
+
+    assert Jobcenter.objects.count() == 810
+    assert Measure.objects.count() == 40_000
+    assert FrameworkAgreement.objects.count() == 16
+    for state, plan in PLAN.items():
+        jobcenters = Jobcenter.objects.filter(state=state)
+        assert jobcenters.filter(region_kind=RegionKind.KREIS).count() == 2 * plan.kreise
+        assert jobcenters.filter(region_kind=RegionKind.KREISFREIE_STADT).count() == 2 * plan.cities
+    assert Jobcenter.objects.filter(name="Jobcenter Landkreis Bayern 134").exists()
+    assert "Ziel: 810 Jobcenter in 16 Ländern." in out.getvalue()
+    before = counts()
+    call_command("seed_scale", force=True, factor=2, stdout=io.StringIO())
+    assert counts() == before
+
+
+def test_four_times_germany_has_80000_measures_of_about_25_to_75_a_jobcenter():
+    counts = measure_counts(scaled_plan(4), 80_000)
+
+    assert len(counts) == 1620
+    assert sum(counts) == 80_000
+    assert min(counts) >= 20 and max(counts) <= 80
+
+
+def test_a_factor_below_one_is_refused():
+    with pytest.raises(CommandError, match="--factor"):
+        call_command("seed_scale", force=True, factor=0, stdout=io.StringIO())
+    assert not Jobcenter.objects.exists()

@@ -155,3 +155,44 @@ def test_a_template_mail_to_one_address_is_one_mail():
 
     assert [row.to for row in mails] == ["neu@example.org"]
     assert mails[0].subject == "Ihr Zugang zu Rahmenwerk"
+
+
+def test_the_sweep_reads_a_big_backlog_in_one_bounded_query(django_assert_num_queries):
+    # A day without a mail server: thousands queued. The sweep reads one slice, the longest
+    # due first, in one query that PostgreSQL bounds (LIMIT), never every row into Python.
+    start = timezone.now() - datetime.timedelta(days=1)
+    OutgoingEmail.objects.bulk_create(
+        OutgoingEmail(
+            to=f"jc{n}@example.org",
+            subject="S",
+            body="T",
+            created_at=start + datetime.timedelta(seconds=n),
+        )
+        for n in range(services.DUE_BATCH * 2 + 100)
+    )
+    oldest = list(
+        OutgoingEmail.objects.order_by("created_at").values_list("pk", flat=True)[
+            : services.DUE_BATCH
+        ]
+    )
+
+    with django_assert_num_queries(1) as captured:
+        due = services.due()
+
+    assert due == oldest
+    assert "LIMIT" in captured.captured_queries[0]["sql"].upper()
+
+
+def test_a_mail_is_due_after_the_wait_its_tries_ask_for():
+    last_try = timezone.now() - datetime.timedelta(hours=3)
+    rows = {
+        attempts: factories.OutgoingEmailFactory(
+            to=f"try{attempts}@example.org", attempts=attempts, last_attempt_at=last_try
+        )
+        for attempts in range(1, services.MAX_ATTEMPTS)
+    }
+
+    for attempts, row in rows.items():
+        wait = services._retry_after(attempts)
+        assert row.pk not in services.due(now=last_try + wait - datetime.timedelta(seconds=1))
+        assert row.pk in services.due(now=last_try + wait)

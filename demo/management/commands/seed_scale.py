@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from demo.scale import PLAN, seed_scale
+from demo.scale import scaled_plan, seed_scale
 
 
 class Command(BaseCommand):
@@ -18,14 +18,23 @@ class Command(BaseCommand):
             action="store_true",
             help="Auch ohne DJANGO_DEBUG anlegen (nur für Test- und Benchmark-Datenbanken).",
         )
+        parser.add_argument(
+            "--factor",
+            type=int,
+            default=1,
+            help="N-mal Deutschland: 405 × N Jobcenter und 20.000 × N Maßnahmen (Vorgabe 1).",
+        )
 
-    def handle(self, *args, force=False, **options):
+    def handle(self, *args, force=False, factor=1, **options):
         if not settings.DEBUG and not force:
             raise CommandError(
                 "Erfundene Jobcenter gehören nicht in den Betrieb. "
                 "Nur mit DJANGO_DEBUG=true oder --force."
             )
-        result = seed_scale()
+        if factor < 1:
+            raise CommandError("--factor muss mindestens 1 sein.")
+        result = seed_scale(factor)
         self.stdout.write(self.style.SUCCESS(f"Angelegt: {result}"))
-        total = sum(plan.jobcenters for plan in PLAN.values())
-        self.stdout.write(f"Ziel: {total} Jobcenter in {len(PLAN)} Ländern.")
+        plan = scaled_plan(factor)
+        total = sum(state_plan.jobcenters for state_plan in plan.values())
+        self.stdout.write(f"Ziel: {total} Jobcenter in {len(plan)} Ländern.")
