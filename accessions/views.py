@@ -199,7 +199,8 @@ def review_queue(request):
         (accession, (today - timezone.localdate(accession.submitted_at)).days)
         for accession in accessions
     ]
-    return render(request, "accessions/review_queue.html", {"rows": rows})
+    context = {"rows": rows, "heading": _("Beitritte prüfen"), "table_id": "review-queue-tabelle"}
+    return render(request, "accessions/review_queue.html", context)
 
 
 @login_required

@@ -345,7 +345,13 @@ def proposal_queue(request):
         .select_related("jobcenter", "action_field", "agreement")
         .order_by("updated_at", "pk")
     )
-    return render(request, "measures/proposal_queue.html", {"measures": measures})
+    context = {
+        "measures": measures,
+        "rows": measures,
+        "heading": _("Vorschläge für den Katalog"),
+        "table_id": "proposal-queue-tabelle",
+    }
+    return render(request, "measures/proposal_queue.html", context)
 
 
 # The public catalogue
