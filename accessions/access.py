@@ -16,8 +16,6 @@ from agreements.access import get_agreement_for_user
 from jobcenters.access import visible_jobcenters
 from jobcenters.models import Jobcenter
 
-# Accessions
-
 
 def visible_accessions(user, queryset=None):
     """Ministry staff and the directorate see their state's agreements; others follow jobcenters."""

@@ -6,8 +6,6 @@ from django.shortcuts import get_object_or_404
 from accounts.roles import organisation_of
 from agreements.models import FrameworkAgreement
 
-# Agreements
-
 
 def visible_agreements(user, queryset=None):
     agreements = FrameworkAgreement.objects.all() if queryset is None else queryset

@@ -6,8 +6,6 @@ from accounts.models import Role
 from accounts.roles import get_allowed, is_state_wide, organisation_of
 from circulars.models import Circular, CircularStatus
 
-# Circulars and rendered PDFs
-
 
 def visible_circulars(user, queryset=None):
     """Association staff see all of their own association's circulars, drafts included;

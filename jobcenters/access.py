@@ -4,8 +4,6 @@ from accounts.models import Role
 from accounts.roles import get_allowed, is_state_wide, organisation_of
 from jobcenters.models import Jobcenter
 
-# Jobcenters
-
 
 def visible_jobcenters(user, queryset=None):
     jobcenters = Jobcenter.objects.all() if queryset is None else queryset

@@ -9,8 +9,6 @@ from accounts.roles import get_allowed, is_manager_of, is_ministry_of
 from jobcenters.access import visible_jobcenters
 from measures.models import KeyFigures, Measure
 
-# Measures and key figures
-
 
 def visible_measures(user, queryset=None):
     """Measures follow their jobcenter; published ones are also in the public catalogue."""

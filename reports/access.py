@@ -1,10 +1,9 @@
 """Who sees which rendered PDF, and who makes the Reader (see ``accounts.roles``)."""
 
 from django.db.models import Q
-from django.shortcuts import get_object_or_404
 
 from accounts.models import Role
-from accounts.roles import is_ministry_of
+from accounts.roles import get_allowed, is_ministry_of
 from agreements.access import visible_agreements
 from circulars.access import visible_circulars
 from jobcenters.access import visible_jobcenters
@@ -43,7 +42,7 @@ def get_rendering_for_user(user, pk):
     renderings = visible_renderings(
         user, Rendering.objects.select_related("circular", "agreement", "jobcenter")
     )
-    return get_object_or_404(renderings, pk=pk)
+    return get_allowed(renderings, pk, user)
 
 
 def can_make_reader(user, agreement):
