@@ -5,7 +5,7 @@ from django.utils import timezone
 from accessions.access import can_see_accession_overview
 from accounts.models import AuditEvent, Organisation
 from agreements.access import get_agreement_for_user, visible_agreements
-from agreements.services import agreement_term
+from agreements.terms import agreement_term
 
 
 def agreement_list(request):

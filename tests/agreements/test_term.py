@@ -3,7 +3,7 @@ import datetime
 import pytest
 
 from agreements.models import FrameworkAgreement
-from agreements.services import agreement_term, notice_deadline, period_end
+from agreements.terms import agreement_term, notice_deadline, period_end
 
 D = datetime.date
 

@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from agreements.services import agreement_term
+from agreements.terms import agreement_term
 from tests import factories
 
 
