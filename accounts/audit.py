@@ -105,6 +105,7 @@ def record_event(*, actor, obj, action, changes=None, data=None, reason=""):
     ``accounts.services.changed_fields``), ``data`` the details its sentence names
     (dates may be given as dates), ``reason`` what the user gave as the reason.
     """
+    # Here, not at the top: accounts.models imports this module (an event's sentence).
     from accounts.models import AuditEvent
 
     return AuditEvent.objects.create(

@@ -113,6 +113,7 @@ def rendering_dispatch(pk):
     With Redis down the row keeps no task id: its page says it waits for the background
     service, and the sweep (``renderings_sweep``) dispatches it once Redis is back.
     """
+    # Here, not at the top: the task module imports this one (dispatching a task).
     from reports.tasks import render
 
     result = dispatch_task(render, pk)
