@@ -199,7 +199,7 @@ CONTACT = {
 }
 
 
-def test_manager_changes_contact_data_and_it_appears_in_the_history(client, users, nrw):
+def test_manager_changes_contact_data_and_it_appears_in_the_history(client, users, nrw, readback):
     client.force_login(users.city_manager)
     url = reverse("jobcenters:edit", args=[nrw.city_jobcenter.pk])
 
@@ -214,6 +214,7 @@ def test_manager_changes_contact_data_and_it_appears_in_the_history(client, user
     content = response.content.decode()
     assert "Kontaktdaten geändert" in content
     assert "Postleitzahl: (leer) → „40237“" in content
+    readback(jobcenter, "Grafenberger Allee 300", "40237", "Umzug")
 
 
 def test_saving_without_changes_records_no_event(client, users, nrw):

@@ -179,7 +179,7 @@ def test_the_manager_of_another_jobcenter_does_not(client, users, final, kreise)
 
 
 def test_sending_through_the_page_names_the_count(
-    client, users, final, kreise, django_capture_on_commit_callbacks
+    client, users, final, kreise, django_capture_on_commit_callbacks, readback
 ):
     client.force_login(users.landkreistag)
     confirm = client.get(reverse("circulars:send", args=[final.pk])).content.decode()
@@ -193,6 +193,8 @@ def test_sending_through_the_page_names_the_count(
     assert "2 E-Mails gehen hinaus" in page
     assert "2 E-Mails sind hinausgegangen." in page
     assert "steinfurt@jobcenter.example" in page
+    # Now the Kreise's managers read it too (Steinfurt's is the recipient role).
+    readback(final, "151/")
 
 
 def test_a_sent_circular_is_not_offered_for_sending_again(client, users, final, kreise):
