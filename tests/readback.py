@@ -145,6 +145,21 @@ class Readback:
         organisation = Organisation.objects.filter(state=state, kind=kind).order_by("pk").first()
         return organisation and self._user(organisation, role)
 
+    def _people(self, organisation, role, state):
+        """The owner, a colleague (made when there is none) and the state's readers."""
+        from accounts.models import OrganisationKind, Role
+
+        owner = self._user(organisation, role, create=True)
+        return {
+            "owner": owner,
+            "colleague": self._user(organisation, role, create=True, exclude=[owner]),
+            "ministry": self._state_user(state, OrganisationKind.MINISTRY, Role.MINISTRY_STAFF),
+            "directorate": self._state_user(
+                state, OrganisationKind.REGIONAL_DIRECTORATE, Role.PARTNER_READER
+            ),
+            "public": None,
+        }
+
     def _association(self, state, region_kind):
         from accounts.models import Organisation, OrganisationKind
 
@@ -174,9 +189,8 @@ class Readback:
         return user
 
     def _jobcenter_roles(self, jobcenter):
-        from accounts.models import OrganisationKind, RegionKind, Role
+        from accounts.models import RegionKind, Role
 
-        owner = self._user(jobcenter, Role.JOBCENTER_MANAGER, create=True)
         other_kind = (
             RegionKind.KREIS
             if jobcenter.region_kind == RegionKind.KREISFREIE_STADT
@@ -185,29 +199,18 @@ class Readback:
         association = self._association(jobcenter.state, jobcenter.region_kind)
         other_association = self._association(jobcenter.state, other_kind)
         return {
-            "owner": owner,
-            "colleague": self._user(
-                jobcenter, Role.JOBCENTER_MANAGER, create=True, exclude=[owner]
-            ),
-            "ministry": self._state_user(
-                jobcenter.state, OrganisationKind.MINISTRY, Role.MINISTRY_STAFF
-            ),
-            "directorate": self._state_user(
-                jobcenter.state, OrganisationKind.REGIONAL_DIRECTORATE, Role.PARTNER_READER
-            ),
+            **self._people(jobcenter, Role.JOBCENTER_MANAGER, jobcenter.state),
             "association": association and self._user(association, Role.ASSOCIATION_STAFF),
             "other_association": other_association
             and self._user(other_association, Role.ASSOCIATION_STAFF),
             "outsider": self._other_manager([jobcenter]),
-            "public": None,
         }
 
     def _circular_roles(self, circular):
-        from accounts.models import OrganisationKind, Role
+        from accounts.models import Role
         from jobcenters.models import Jobcenter
 
         association = circular.association
-        owner = self._user(association, Role.ASSOCIATION_STAFF, create=True)
         other = (
             type(association)
             .objects.filter(state=association.state, kind=association.kind)
@@ -224,20 +227,10 @@ class Readback:
             None,
         )
         return {
-            "owner": owner,
-            "colleague": self._user(
-                association, Role.ASSOCIATION_STAFF, create=True, exclude=[owner]
-            ),
-            "ministry": self._state_user(
-                association.state, OrganisationKind.MINISTRY, Role.MINISTRY_STAFF
-            ),
-            "directorate": self._state_user(
-                association.state, OrganisationKind.REGIONAL_DIRECTORATE, Role.PARTNER_READER
-            ),
+            **self._people(association, Role.ASSOCIATION_STAFF, association.state),
             "other_association": other and self._user(other, Role.ASSOCIATION_STAFF),
             "recipient": recipient,
             "outsider": self._other_manager(recipients),
-            "public": None,
         }
 
     # The pages of each kind of object
