@@ -291,7 +291,7 @@ def test_the_ministry_is_offered_to_enter_the_missing_address(client, final, fal
 
 
 def test_an_address_entered_by_the_ministry_is_in_the_preview_and_the_send(
-    client, final, kreise, users, django_capture_on_commit_callbacks
+    client, final, kreise, users, django_capture_on_commit_callbacks, readback
 ):
     lippe = Jobcenter.objects.get(name="Jobcenter Kreis Lippe")
     client.force_login(users.ministry)
@@ -300,6 +300,7 @@ def test_an_address_entered_by_the_ministry_is_in_the_preview_and_the_send(
         {**_contact_data(lippe), "email": "kontakt@jobcenter-lippe.example"},
     )
     assert response.status_code == 302
+    readback(lippe, "kontakt@jobcenter-lippe.example")
     for user in (users.ministry, users.landkreistag):
         client.force_login(user)
         assert (
