@@ -1,5 +1,6 @@
 """Circular pages: associations write, attach, finalise and render; readers open the PDF."""
 
+import datetime
 import math
 
 from django.conf import settings
@@ -327,16 +328,25 @@ def circular_render(request, pk):
 def rendering_detail(request, pk):
     """Where a PDF stands; the page asks again by itself (static script) until it is done."""
     rendering = access.get_rendering_for_user(request.user, pk)
+    stage = RenderingStage(rendering.stage)
     context = {
         "rendering": rendering,
-        "stage": RenderingStage(rendering.stage),
+        "stage": stage,
         "circular": rendering.circular,
         "can_retry": rendering.can_retry and _can_retry(request.user, rendering),
         # When the broker hands the task of a dead worker to another one by itself.
         "redelivery_minutes": settings.CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"] // 60,
         "time_limit_minutes": math.ceil(running_patience().total_seconds() / 60),
+        # Under a minute "seit 0 Minuten" reads wrong: the page says "seit eben".
+        "just_now": _under_a_minute(
+            rendering.started_at if stage == RenderingStage.RUNNING else rendering.queued_at
+        ),
     }
     return render(request, "reports/rendering_detail.html", context)
+
+
+def _under_a_minute(moment):
+    return moment is not None and timezone.now() - moment < datetime.timedelta(minutes=1)
 
 
 @login_required
