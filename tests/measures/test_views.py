@@ -562,6 +562,37 @@ def test_more_integrations_than_customers_of_the_group_are_refused(
     assert not KeyFigures.objects.filter(jobcenter=nrw.city_jobcenter, year=2024).exists()
 
 
+@pytest.mark.parametrize("language", ["de", "en"])
+def test_key_figures_typed_with_thousands_separators_are_read_as_the_page_shows_them(
+    manager_client, nrw, settings, language
+):
+    # The defect: "2.000" (as the list shows two thousand) was stored as 2, and "2.400"
+    # was refused as no whole number.
+    manager_client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    data = {**KEY_FIGURES, "severely_disabled": "2.400", "equal_status": "2.000"}
+    data |= {"rehabilitants": "1 200", "integrations_severely_disabled": "1,100"}
+
+    response = manager_client.post(reverse("measures:key-figures-new"), data)
+
+    assert response.status_code == 302
+    figures = KeyFigures.objects.get(jobcenter=nrw.city_jobcenter, year=2024)
+    assert figures.severely_disabled == 2400
+    assert figures.equal_status == 2000
+    assert figures.rehabilitants == 1200
+    assert figures.integrations_severely_disabled == 1100
+
+
+@pytest.mark.parametrize("typed", ["2.5", "2,5", "2.40", "1.2.3", "2.0000"])
+def test_a_key_figure_with_a_fraction_is_no_whole_number(manager_client, nrw, typed):
+    response = manager_client.post(
+        reverse("measures:key-figures-new"), {**KEY_FIGURES, "equal_status": typed}
+    )
+
+    assert response.context["form"].errors == {
+        "equal_status": ["Bitte geben Sie eine ganze Zahl ab 0 an."]
+    }
+
+
 def test_a_key_figure_beyond_any_jobcenter_is_refused(manager_client, nrw):
     response = manager_client.post(
         reverse("measures:key-figures-new"), {**KEY_FIGURES, "rehabilitants": "3000000"}
