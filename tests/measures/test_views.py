@@ -366,6 +366,17 @@ def test_a_measure_s_text_shows_its_marks_as_emphasis_not_as_asterisks(
     assert "**gezielt**" not in preview
 
 
+def test_the_catalogue_preview_keeps_list_items_and_paragraphs_apart(client, accession_world):
+    # The defect: "Wir bieten: Messen Besuche" previewed as "Wir bieten:MessenBesuche".
+    measure = accession_world.published_measure
+    measure.description = "Wir bieten:\n- Messen\n- Besuche\n\nDanach **mehr**."
+    measure.save()
+
+    preview = client.get(reverse("catalogue:list")).content.decode()
+
+    assert "Wir bieten: Messen Besuche Danach mehr." in preview
+
+
 def test_key_figures_on_the_page_have_thousands_separators_the_export_raw_numbers(
     ministry_client, accession_world
 ):
