@@ -25,8 +25,8 @@ run: install
 	$(MANAGE) collectstatic --no-input -v 0
 	$(MANAGE) load_demo
 	@if [ -n "$$REDIS_URL" ]; then \
-		echo "REDIS_URL ist gesetzt: ein Celery-Worker läuft mit."; \
-		$(VENV)/bin/celery -A config worker -l info -Q celery,pdf & \
+		echo "REDIS_URL ist gesetzt: ein Celery-Worker läuft mit, mit Beat (holt nach, was bei einem Redis-Ausfall liegen blieb)."; \
+		$(VENV)/bin/celery -A config worker -B -s var/celerybeat-schedule -l info -Q celery,pdf & \
 		trap "kill $$! 2>/dev/null" EXIT INT TERM; \
 		$(MANAGE) runserver 127.0.0.1:$(PORT); \
 	else \

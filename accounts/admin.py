@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
 from django.template.defaultfilters import filesizeformat
+from django.utils.formats import number_format
 from django.utils.html import format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
@@ -289,10 +290,23 @@ class AccessibilityFeedbackAdmin(ReadOnlyAdmin):
         return feedback.message[:80]
 
 
+# A video of the sign-language page explains one topic: three hours is far beyond any.
+MAX_VIDEO_SECONDS = 3 * 60 * 60
+
+
 class SignLanguageVideoForm(CleanTextModelForm):
     class Meta:
         model = SignLanguageVideo
         fields = ["topic", "file", "duration_seconds"]
+
+    def clean_duration_seconds(self):
+        seconds = self.cleaned_data["duration_seconds"]
+        if seconds is not None and not 1 <= seconds <= MAX_VIDEO_SECONDS:
+            raise forms.ValidationError(
+                _("Bitte geben Sie die Dauer in Sekunden an: von 1 bis %(most)s (drei Stunden).")
+                % {"most": number_format(MAX_VIDEO_SECONDS, force_grouping=True)}
+            )
+        return seconds
 
     def clean_file(self):
         upload = self.cleaned_data["file"]

@@ -3,11 +3,13 @@
 from django import forms
 from django.contrib import admin
 from django.db import transaction
+from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
 from accounts.admin import AuditedAdmin
 from circulars.logos import LogoField, fitted_logo
 from circulars.models import Circular, CircularCounter, Letterhead
+from core.dates import EARLIEST_DATE, LATEST_DATE
 from core.text import CleanTextMixin, CleanTextModelForm
 
 
@@ -52,10 +54,31 @@ class LetterheadAdmin(AuditedAdmin):
             transaction.on_commit(lambda: storage.delete(old))
 
 
+# No association writes ten thousand circulars a year; far beyond, finalising would take a
+# number the database cannot hold (a 500 instead of a number).
+MAX_COUNTER = 9999
+
+
 class CircularCounterForm(CleanTextMixin, forms.ModelForm):
     class Meta:
         model = CircularCounter
         fields = ["association", "year", "last_number"]
+
+    def clean_year(self):
+        year = self.cleaned_data["year"]
+        # Circulars are dated 1990 to 2100 (``core.dates``), so their counters are too.
+        if year is not None and not EARLIEST_DATE.year <= year <= LATEST_DATE.year:
+            raise forms.ValidationError(_("Bitte geben Sie ein Jahr von 1990 bis 2100 an."))
+        return year
+
+    def clean_last_number(self):
+        last_number = self.cleaned_data["last_number"]
+        if last_number is not None and last_number > MAX_COUNTER:
+            raise forms.ValidationError(
+                _("So viele Rundschreiben schreibt kein Verband im Jahr: höchstens %(most)s.")
+                % {"most": number_format(MAX_COUNTER, force_grouping=True)}
+            )
+        return last_number
 
     def clean(self):
         cleaned = super().clean()

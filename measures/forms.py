@@ -1,3 +1,5 @@
+import re
+
 from django import forms
 from django.core.validators import MaxValueValidator
 from django.db.models import Exists, OuterRef, Q
@@ -21,6 +23,24 @@ from measures.models import (
     MeasureStatus,
 )
 from measures.services import MEASURE_FIELDS, key_figure_problems, measure_date_problems
+
+# A count as people type it: 2400, or grouped in threes as the pages show it (2.400) or
+# as English writes it (2,400), or with spaces (2 400). Nothing else: a count has no
+# fraction, and Django's IntegerField read "2.000" as 2.
+_GROUPED = re.compile(r"^\d{1,3}(?:(?P<sep>[.,\s\u00a0\u202f])\d{3})(?:(?P=sep)\d{3})*$")
+
+
+class CountField(forms.IntegerField):
+    """A whole number of people: plain or with thousands separators, in either language."""
+
+    def to_python(self, value):
+        text = str(value).strip() if value is not None else ""
+        if text and not text.isdigit():
+            if not _GROUPED.match(text):
+                raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+            text = re.sub(r"\D", "", text)
+        return super().to_python(text)
+
 
 YEAR_ERRORS = {
     "invalid": _("Bitte geben Sie eine Jahreszahl an, z. B. 2019."),
@@ -245,6 +265,7 @@ class KeyFiguresForm(CleanTextMixin, forms.ModelForm):
     class Meta:
         model = KeyFigures
         fields = ["year", *KEY_FIGURE_FIELDS]
+        field_classes = dict.fromkeys(KEY_FIGURE_FIELDS, CountField)
 
     def __init__(self, *args, jobcenter, **kwargs):
         super().__init__(*args, **kwargs)

@@ -1,5 +1,6 @@
 """A rendering's page, its status for the page's script, its download and a new try."""
 
+import datetime
 import math
 
 from django.conf import settings
@@ -7,6 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from circulars.access import can_render_circular
@@ -22,16 +24,25 @@ from reports.models import RenderingKind, RenderingStage, RenderingStatus, runni
 def rendering_detail(request, pk):
     """Where a PDF stands; the page asks again by itself (static script) until it is done."""
     rendering = get_rendering_for_user(request.user, pk)
+    stage = RenderingStage(rendering.stage)
     context = {
         "rendering": rendering,
-        "stage": RenderingStage(rendering.stage),
+        "stage": stage,
         "circular": rendering.circular,
         "can_retry": rendering.can_retry and _can_retry(request.user, rendering),
         # When the broker hands the task of a dead worker to another one by itself.
         "redelivery_minutes": settings.CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"] // 60,
         "time_limit_minutes": math.ceil(running_patience().total_seconds() / 60),
+        # Under a minute "seit 0 Minuten" reads wrong: the page says "seit eben".
+        "just_now": _under_a_minute(
+            rendering.started_at if stage == RenderingStage.RUNNING else rendering.queued_at
+        ),
     }
     return render(request, "reports/rendering_detail.html", context)
+
+
+def _under_a_minute(moment):
+    return moment is not None and timezone.now() - moment < datetime.timedelta(minutes=1)
 
 
 @login_required

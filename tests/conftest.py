@@ -402,3 +402,28 @@ def _wait_for(condition, seconds):
 @pytest.fixture
 def wait_for():
     return _wait_for
+
+
+@pytest.fixture
+def readback(request, db):
+    """``tests/readback.py``: after a write, load every page of the object for every role."""
+    from tests.readback import Readback
+
+    return Readback(request.node)
+
+
+def pytest_terminal_summary(terminalreporter):
+    """How many pages × roles the tests read back after their writes (``readback``)."""
+    total = tests = 0
+    for reports in terminalreporter.stats.values():
+        for report in reports:
+            if getattr(report, "when", None) != "call":
+                continue
+            loads = [value for name, value in report.user_properties if name == "readbacks"]
+            if loads:
+                tests += 1
+                total += sum(loads)
+    if tests:
+        terminalreporter.write_line(
+            f"read-back: {total} page × role loads after writes, in {tests} tests"
+        )

@@ -1,6 +1,7 @@
 """The circulars' little markup (``core.markup``) for other texts: measures' descriptions."""
 
 import html
+import re
 
 from django import template
 from django.utils.html import strip_tags
@@ -19,4 +20,6 @@ def markup(text):
 @register.filter
 def markup_text(text):
     """The text without its marks, for a preview that is cut short."""
-    return html.unescape(strip_tags(render_markup(text or "")))
+    # A block's end becomes a space: list items and paragraphs stay words apart.
+    spaced = re.sub(r"</(?:p|li|ul|ol)>", " ", render_markup(text or ""))
+    return " ".join(html.unescape(strip_tags(spaced)).split())

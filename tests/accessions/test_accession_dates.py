@@ -2,7 +2,8 @@
 
 Joining lies between the agreement's signing and today, not before the jobcenter submitted
 and not after it left; the carriers agreed on a past day; leaving follows joining. After
-every write the pages that show the accession are read back for each role that sees it.
+every write every page that shows the accession is read back for every role
+(``tests/readback.py``).
 """
 
 import datetime
@@ -26,10 +27,6 @@ from accessions.services import (
 from accounts.models import AuditEvent
 from tests import factories
 
-# Who sees Düsseldorf's accession (joined on 20.03.2018), and who sees Olpe's (submitted).
-SEE_CITY_ACCESSION = ["admin", "ministry", "directorate", "staedtetag", "city_manager"]
-SEE_KREIS_ACCESSION = ["admin", "ministry", "directorate", "landkreistag"]
-
 
 def german(date):
     return date.strftime("%d.%m.%Y")
@@ -37,16 +34,6 @@ def german(date):
 
 def today():
     return timezone.localdate()
-
-
-def read_back(client, users, accession, roles, *texts):
-    """The accession's page, opened by each role that sees it, shows ``texts``."""
-    for role in roles:
-        client.force_login(getattr(users, role))
-        response = client.get(accession.get_absolute_url())
-        assert response.status_code == 200, role
-        for text in texts:
-            assert text in response.text, (role, text)
 
 
 def post(client, user, name, accession, data):
@@ -66,7 +53,9 @@ def submitted(accession_world):
 # Accepting
 
 
-def test_joining_before_the_agreement_was_signed_is_refused_at_the_field(client, users, submitted):
+def test_joining_before_the_agreement_was_signed_is_refused_at_the_field(
+    client, users, submitted, readback
+):
     # The defect: "joined on 01.01.2017" for the agreement signed on 31.01.2018.
     response = post(client, users.ministry, "accept", submitted, {"joined_on": "01.01.2017"})
 
@@ -75,7 +64,7 @@ def test_joining_before_the_agreement_was_signed_is_refused_at_the_field(client,
         "Die Vereinbarung ist erst am 31.01.2018 unterzeichnet worden."
     ]
     assert 'value="01.01.2017"' in response.text
-    read_back(client, users, submitted, SEE_KREIS_ACCESSION, "eingereicht")
+    readback(submitted, "eingereicht")
 
 
 def test_joining_on_the_first_of_the_first_of_the_year_one_is_refused(client, users, submitted):
@@ -96,11 +85,11 @@ def test_joining_before_the_submission_is_refused_at_the_field(client, users, su
     ]
 
 
-def test_joining_on_the_day_of_submission_is_accepted_and_shown(client, users, submitted):
+def test_joining_on_the_day_of_submission_is_accepted_and_shown(client, users, submitted, readback):
     response = post(client, users.ministry, "accept", submitted, {"joined_on": "05.02.2018"})
 
     assert response.url == submitted.get_absolute_url()
-    read_back(client, users, submitted, SEE_KREIS_ACCESSION, "beigetreten am 05.02.2018")
+    readback(submitted, "beigetreten am 05.02.2018")
 
 
 def test_an_agreement_without_signing_is_joined_from_its_entry_into_force(accession_world, users):
@@ -152,7 +141,7 @@ class JoinedOnBoundsTests(TestCase):
 
 
 def test_a_withdrawal_names_a_wrong_date_and_a_missing_reason_in_one_round(
-    client, users, accession_world
+    client, users, accession_world, readback
 ):
     joined = accession_world.joined  # joined on 20.03.2018
 
@@ -164,7 +153,7 @@ def test_a_withdrawal_names_a_wrong_date_and_a_missing_reason_in_one_round(
         "withdrawn_on": ["Das Austrittsdatum liegt vor dem Beitritt am 20.03.2018."],
         "reason": ["Bitte nennen Sie den Grund des Austritts."],
     }
-    read_back(client, users, joined, SEE_CITY_ACCESSION, "beigetreten am 20.03.2018")
+    readback(joined, "beigetreten am 20.03.2018")
 
 
 def test_a_withdrawal_in_the_future_is_refused_at_the_field(client, users, accession_world):
@@ -186,7 +175,7 @@ def test_a_withdrawal_in_the_future_is_refused_at_the_field(client, users, acces
 # Correcting the date of joining
 
 
-def test_the_ministry_corrects_the_date_of_joining(client, users, accession_world):
+def test_the_ministry_corrects_the_date_of_joining(client, users, accession_world, readback):
     joined = accession_world.joined
 
     response = post(
@@ -199,11 +188,8 @@ def test_the_ministry_corrects_the_date_of_joining(client, users, accession_worl
 
     assert response.url == joined.get_absolute_url()
     assert Accession.objects.get(pk=joined.pk).joined_on == datetime.date(2018, 4, 2)
-    read_back(
-        client,
-        users,
+    readback(
         joined,
-        SEE_CITY_ACCESSION,
         "beigetreten am 02.04.2018",
         "Beitrittsdatum korrigiert: 02.04.2018 statt 20.03.2018",
         "Datum laut Beitrittserklärung",
@@ -229,7 +215,7 @@ def test_the_correction_is_recorded_with_old_new_and_reason(users, accession_wor
 
 
 def test_a_correction_to_the_same_date_says_nothing_changed_and_records_nothing(
-    client, users, accession_world
+    client, users, accession_world, readback
 ):
     # The defect: the same date typed again said "Das Beitrittsdatum ist korrigiert."
     joined = accession_world.joined
@@ -247,12 +233,12 @@ def test_a_correction_to_the_same_date_says_nothing_changed_and_records_nothing(
     assert "Das Beitrittsdatum ist korrigiert." not in page
     assert "Das Beitrittsdatum war schon der 20.03.2018; nichts ist geändert." in page
     assert AuditEvent.objects.for_object(joined).count() == events
-    read_back(client, users, joined, SEE_CITY_ACCESSION, "beigetreten am 20.03.2018")
+    readback(joined, "beigetreten am 20.03.2018")
     assert "Beitrittsdatum korrigiert" not in client.get(joined.get_absolute_url()).text
 
 
 def test_a_correction_keeps_to_the_rules_of_joining_and_needs_a_reason(
-    client, users, accession_world
+    client, users, accession_world, readback
 ):
     joined = accession_world.joined
 
@@ -268,7 +254,7 @@ def test_a_correction_keeps_to_the_rules_of_joining_and_needs_a_reason(
         "joined_on": ["Die Vereinbarung ist erst am 31.01.2018 unterzeichnet worden."],
         "reason": ["Bitte nennen Sie den Grund der Korrektur."],
     }
-    read_back(client, users, joined, SEE_CITY_ACCESSION, "beigetreten am 20.03.2018")
+    readback(joined, "beigetreten am 20.03.2018")
 
 
 def test_a_corrected_joining_stays_before_the_withdrawal(users, accession_world):
@@ -311,7 +297,7 @@ def test_the_correction_page_of_an_accession_not_joined_says_so(client, users, a
 
 def test_the_correction_is_offered_to_the_ministry_only(client, users, accession_world):
     url = reverse("accessions:correct-joined-on", args=[accession_world.joined.pk])
-    for role in SEE_CITY_ACCESSION:
+    for role in ["admin", "ministry", "directorate", "staedtetag", "city_manager"]:
         client.force_login(getattr(users, role))
         page = client.get(accession_world.joined.get_absolute_url()).text
         assert (url in page) == (role in ("admin", "ministry")), role

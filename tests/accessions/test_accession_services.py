@@ -247,7 +247,7 @@ def test_save_stores_the_form_fields(accession_world, users):
     assert draft.status == AccessionStatus.DRAFT
 
 
-def test_save_replaces_the_planned_measures(accession_world, users):
+def test_save_replaces_the_planned_measures(accession_world, users, readback):
     draft = accession_world.draft
     second_field = factories.ActionFieldFactory(agreement=draft.agreement, number=2)
     accession_save(
@@ -279,6 +279,7 @@ def test_save_replaces_the_planned_measures(accession_world, users):
             [f"Jobcoaching ({second_field})"],
         ]
     }
+    readback(draft, "Jobcoaching")
 
 
 def test_save_records_what_changed_in_the_audit_event(accession_world, users):
@@ -761,16 +762,18 @@ def test_withdraw_sets_the_state_and_the_date_of_leaving(accession_world, users)
 
 
 def test_the_whole_way_from_draft_to_withdrawal(
-    nrw, users, mailoutbox, django_capture_on_commit_callbacks
+    nrw, users, mailoutbox, django_capture_on_commit_callbacks, readback
 ):
     action_field = factories.ActionFieldFactory(agreement=nrw.agreement, number=1)
     manager, ministry = users.kreis_manager, users.ministry
     measures = [(action_field, "Schulung der Fachkräfte")]
 
     with django_capture_on_commit_callbacks(execute=True):
+        # After each step, every page of the accession for every role.
         accession = accession_start(
             jobcenter=nrw.kreis_jobcenter, agreement=nrw.agreement, user=manager
         )
+        readback(accession, "Entwurf")
         accession_save(
             accession=accession,
             user=manager,
@@ -778,19 +781,26 @@ def test_the_whole_way_from_draft_to_withdrawal(
             planned_measures=measures,
             signed_form=signed_pdf(),
         )
+        readback(accession, "Schulung der Fachkräfte")
         accession_submit(accession=accession, user=manager)
+        readback(accession, "eingereicht")
         accession_return(accession=accession, user=ministry, reasons="Das Datum fehlt im PDF.")
+        readback(accession, "zurückgegeben", "Das Datum fehlt im PDF.")
         accession_save(
             accession=accession,
             user=manager,
             data=form_data(management_name="Dr. Max Beispiel"),
             planned_measures=measures,
         )
+        readback(accession, "Dr. Max Beispiel")
         accession_submit(accession=accession, user=manager)
+        readback(accession, "Erneut eingereicht")
         accession_accept(accession=accession, user=ministry, joined_on=today())
+        readback(accession, "beigetreten")
         accession_withdraw(
             accession=accession, user=ministry, withdrawn_on=today(), reason="Kündigung"
         )
+        readback(accession, "ausgetreten", "Kündigung")
 
     accession.refresh_from_db()
     assert accession.status == AccessionStatus.WITHDRAWN

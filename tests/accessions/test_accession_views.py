@@ -61,7 +61,7 @@ def manager_client(client, users):
 # Starting
 
 
-def test_the_manager_starts_an_accession_from_the_jobcenter_page(client, users, nrw):
+def test_the_manager_starts_an_accession_from_the_jobcenter_page(client, users, nrw, readback):
     client.force_login(users.city_manager)
     url = reverse("accessions:start", args=[nrw.city_jobcenter.pk, nrw.agreement.pk])
 
@@ -70,6 +70,7 @@ def test_the_manager_starts_an_accession_from_the_jobcenter_page(client, users, 
     accession = Accession.objects.get(jobcenter=nrw.city_jobcenter)
     assert response.url == reverse("accessions:edit", args=[accession.pk])
     assert accession.status == AccessionStatus.DRAFT
+    readback(accession, "Entwurf")
 
 
 @pytest.mark.parametrize(
@@ -152,7 +153,7 @@ def test_a_jobcenter_a_local_agreement_does_not_name_cannot_join_it(
 # Filling in
 
 
-def test_saving_a_draft_keeps_it_a_draft(manager_client, draft):
+def test_saving_a_draft_keeps_it_a_draft(manager_client, draft, readback):
     response = manager_client.post(reverse("accessions:edit", args=[draft.pk]), _edit_data(draft))
 
     draft.refresh_from_db()
@@ -163,6 +164,7 @@ def test_saving_a_draft_keeps_it_a_draft(manager_client, draft):
     assert list(draft.planned_measures.values_list("title", flat=True)) == [
         "Schulung der Integrationsfachkräfte"
     ]
+    readback(draft, "Dr. Erika Beispiel", "01.03.2018", "Schulung der Integrationsfachkräfte")
 
 
 def test_submitting_without_a_signed_form_names_it_at_the_field(manager_client, draft):
@@ -192,7 +194,9 @@ def test_submitting_without_a_measure_names_it_at_the_measures(manager_client, d
     assert 'aria-describedby="massnahmen-fehler"' in response.text
 
 
-def test_a_complete_form_with_its_signed_pdf_is_submitted(manager_client, draft, mailoutbox):
+def test_a_complete_form_with_its_signed_pdf_is_submitted(
+    manager_client, draft, mailoutbox, readback
+):
     data = _edit_data(draft, action="submit", signed_form=_pdf())
 
     response = manager_client.post(reverse("accessions:edit", args=[draft.pk]), data)
@@ -201,6 +205,7 @@ def test_a_complete_form_with_its_signed_pdf_is_submitted(manager_client, draft,
     assert response.url == draft.get_absolute_url()
     assert draft.status == AccessionStatus.SUBMITTED
     assert draft.signed_form.name.startswith("signed-forms/")
+    readback(draft, "eingereicht", "Schulung der Integrationsfachkräfte")
 
 
 def test_a_refused_file_is_named_at_the_field_and_the_typing_stays(manager_client, draft):
@@ -379,7 +384,7 @@ def test_accepting_on_a_future_date_is_refused_at_the_field(ministry_client, acc
     ]
 
 
-def test_accepting_records_the_date(ministry_client, accession_world):
+def test_accepting_records_the_date(ministry_client, accession_world, readback):
     url = reverse("accessions:accept", args=[accession_world.submitted.pk])
 
     today = timezone.localdate()
@@ -390,12 +395,14 @@ def test_accepting_records_the_date(ministry_client, accession_world):
     assert response.url == accession.get_absolute_url()
     assert accession.status == AccessionStatus.ACCEPTED
     assert accession.joined_on == today
+    readback(accession, "beigetreten", today.strftime("%d.%m.%Y"))
 
 
-def test_returning_shows_the_reasons_to_the_jobcenter(client, users, accession_world):
+def test_returning_shows_the_reasons_to_the_jobcenter(client, users, accession_world, readback):
     client.force_login(users.ministry)
     url = reverse("accessions:return", args=[accession_world.submitted.pk])
     client.post(url, {"reasons": "Die Unterschrift der Geschäftsführung fehlt."})
+    readback(accession_world.submitted, "Die Unterschrift der Geschäftsführung fehlt.")
 
     olpe_manager = factories.UserFactory(
         organisation=accession_world.olpe, role="jobcenter_manager"
@@ -421,7 +428,7 @@ def test_deciding_on_an_accession_decided_meanwhile_says_so(ministry_client, acc
     assert Accession.objects.get(pk=accession_world.submitted.pk).status == "accepted"
 
 
-def test_withdrawing_records_date_and_reason(ministry_client, accession_world):
+def test_withdrawing_records_date_and_reason(ministry_client, accession_world, readback):
     url = reverse("accessions:withdraw", args=[accession_world.joined.pk])
 
     ministry_client.post(url, {"withdrawn_on": "01.10.2026", "reason": "Neuordnung"})
@@ -429,6 +436,7 @@ def test_withdrawing_records_date_and_reason(ministry_client, accession_world):
     accession = Accession.objects.get(pk=accession_world.joined.pk)
     assert accession.status == AccessionStatus.WITHDRAWN
     assert accession.withdrawn_on == datetime.date(2026, 10, 1)
+    readback(accession, "ausgetreten", "01.10.2026", "Neuordnung")
 
 
 @pytest.mark.parametrize("count", [1, 25])

@@ -151,7 +151,7 @@ def test_attachments_are_numbered_in_the_order_they_are_added(nrw, users):
 
 
 def test_removing_an_attachment_moves_the_later_ones_up(
-    nrw, users, django_capture_on_commit_callbacks
+    nrw, users, django_capture_on_commit_callbacks, readback
 ):
     draft = factories.CircularFactory(association=nrw.landkreistag)
     first, *_later = [
@@ -169,6 +169,8 @@ def test_removing_an_attachment_moves_the_later_ones_up(
         ("A2", "Formular"),
     ]
     assert not first.file.storage.exists(stored)
+    # Two attachments are left, A1 and A2 (the history still names the one removed).
+    readback(draft, "Schreiben", "Formular", absent=["A3"])
 
 
 def test_a_final_circular_gets_no_new_attachment(nrw, users):

@@ -179,7 +179,7 @@ def test_the_manager_of_another_jobcenter_does_not(client, users, final, kreise)
 
 
 def test_sending_through_the_page_names_the_count(
-    client, users, final, kreise, django_capture_on_commit_callbacks
+    client, users, final, kreise, django_capture_on_commit_callbacks, readback
 ):
     client.force_login(users.landkreistag)
     confirm = client.get(reverse("circulars:send", args=[final.pk])).content.decode()
@@ -193,6 +193,8 @@ def test_sending_through_the_page_names_the_count(
     assert "2 E-Mails gehen hinaus" in page
     assert "2 E-Mails sind hinausgegangen." in page
     assert "steinfurt@jobcenter.example" in page
+    # Now the Kreise's managers read it too (Steinfurt's is the recipient role).
+    readback(final, "151/")
 
 
 def test_a_sent_circular_is_not_offered_for_sending_again(client, users, final, kreise):
@@ -289,7 +291,7 @@ def test_the_ministry_is_offered_to_enter_the_missing_address(client, final, fal
 
 
 def test_an_address_entered_by_the_ministry_is_in_the_preview_and_the_send(
-    client, final, kreise, users, django_capture_on_commit_callbacks
+    client, final, kreise, users, django_capture_on_commit_callbacks, readback
 ):
     lippe = Jobcenter.objects.get(name="Jobcenter Kreis Lippe")
     client.force_login(users.ministry)
@@ -298,6 +300,7 @@ def test_an_address_entered_by_the_ministry_is_in_the_preview_and_the_send(
         {**_contact_data(lippe), "email": "kontakt@jobcenter-lippe.example"},
     )
     assert response.status_code == 302
+    readback(lippe, "kontakt@jobcenter-lippe.example")
     for user in (users.ministry, users.landkreistag):
         client.force_login(user)
         assert (

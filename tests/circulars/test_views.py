@@ -42,7 +42,7 @@ def staedtetag_client(client, users):
     return client
 
 
-def test_association_staff_start_a_draft_of_their_association(staedtetag_client, nrw):
+def test_association_staff_start_a_draft_of_their_association(staedtetag_client, nrw, readback):
     response = staedtetag_client.post(reverse("circulars:new"), _form())
 
     circular = Circular.objects.get()
@@ -50,6 +50,7 @@ def test_association_staff_start_a_draft_of_their_association(staedtetag_client,
     assert response.url == circular.get_absolute_url()
     assert circular.association == nrw.staedtetag
     assert circular.status == CircularStatus.DRAFT
+    readback(circular, "Entwurf")
 
 
 def test_the_new_circular_form_suggests_the_association_s_addressees(staedtetag_client):
@@ -84,7 +85,7 @@ def test_a_subject_with_a_line_break_is_refused_at_its_field(staedtetag_client, 
 
 
 def test_finalising_gives_the_number_and_renders_the_pdf(
-    client, users, nrw, django_capture_on_commit_callbacks
+    client, users, nrw, django_capture_on_commit_callbacks, readback
 ):
     CircularCounter.objects.create(association=nrw.staedtetag, year=2018, last_number=41)
     draft = factories.CircularFactory(association=nrw.staedtetag)
@@ -98,6 +99,8 @@ def test_finalising_gives_the_number_and_renders_the_pdf(
     assert draft.number_label == "42/18"
     assert "trägt die Nummer 42/18" in response.content.decode()
     assert draft.renderings.get().status == RenderingStatus.DONE
+    readback(draft, "42/18")
+    readback(draft.renderings.get(), "42/18")
 
 
 def test_the_finalise_page_names_the_number_it_expects(client, users, nrw):
@@ -122,7 +125,7 @@ def test_a_draft_without_text_is_not_finalised_and_the_page_says_why(client, use
     assert draft.status == CircularStatus.DRAFT
 
 
-def test_an_uploaded_pdf_becomes_the_next_attachment(client, users, accession_world):
+def test_an_uploaded_pdf_becomes_the_next_attachment(client, users, accession_world, readback):
     client.force_login(users.staedtetag)
     draft = accession_world.draft_circular
 
@@ -138,6 +141,7 @@ def test_an_uploaded_pdf_becomes_the_next_attachment(client, users, accession_wo
         ("A1", "Übersicht der Beitritte"),
         ("A2", "Schreiben des MAGS"),
     ]
+    readback(draft.attachments.get(position=2), "Schreiben des MAGS")
 
 
 def _upload_attachment(client, circular, data, title="Anlage"):

@@ -1,4 +1,5 @@
 import re
+import subprocess
 from urllib.parse import urlsplit
 
 import pytest
@@ -166,3 +167,20 @@ def test_links_in_e_mails_point_where_make_run_serves_the_demo(settings):
     assert urlsplit(settings.SITE_URL).netloc == f"127.0.0.1:{port}"
     assert "runserver 127.0.0.1:$(PORT)" in makefile
     assert "run: export SITE_URL ?= http://127.0.0.1:$(PORT)" in makefile
+
+
+def test_the_demo_worker_also_runs_beat_so_work_left_by_a_redis_outage_is_done(settings):
+    # The defect: `make run` started a worker without beat. Mails and PDFs asked for while
+    # Redis was down stayed "wartet" for good: only beat's sweeps hand them over again.
+    recipe = subprocess.run(
+        ["make", "-n", "run", "REDIS_URL=redis://127.0.0.1:6399/0"],
+        cwd=settings.BASE_DIR,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    worker = re.search(r"celery -A config worker[^;&]*", recipe).group(0).split()
+
+    assert "-B" in worker
+    # Beat keeps its schedule under var/, never in the project directory.
+    assert worker[worker.index("-s") + 1].startswith("var/")

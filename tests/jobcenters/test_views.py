@@ -26,6 +26,17 @@ def test_ministry_sees_every_jobcenter_of_its_state_with_association(ministry_cl
     ]
 
 
+def test_the_english_register_names_jobcenters_as_a_heading_does(ministry_client, nrw, settings):
+    # The defect: the English menu, heading and column read "jobcenter", lower case.
+    ministry_client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+
+    page = ministry_client.get(reverse("jobcenters:list")).content.decode()
+
+    assert "<h1>Jobcenter</h1>" in page
+    assert 'aria-current="page">Jobcenter</a>' in page
+    assert ">jobcenter<" not in page
+
+
 def test_association_sees_only_its_members(client, users):
     client.force_login(users.landkreistag)
 
@@ -199,7 +210,7 @@ CONTACT = {
 }
 
 
-def test_manager_changes_contact_data_and_it_appears_in_the_history(client, users, nrw):
+def test_manager_changes_contact_data_and_it_appears_in_the_history(client, users, nrw, readback):
     client.force_login(users.city_manager)
     url = reverse("jobcenters:edit", args=[nrw.city_jobcenter.pk])
 
@@ -214,6 +225,7 @@ def test_manager_changes_contact_data_and_it_appears_in_the_history(client, user
     content = response.content.decode()
     assert "Kontaktdaten geändert" in content
     assert "Postleitzahl: (leer) → „40237“" in content
+    readback(jobcenter, "Grafenberger Allee 300", "40237", "Umzug")
 
 
 def test_saving_without_changes_records_no_event(client, users, nrw):

@@ -30,11 +30,18 @@ def _open_link(client, user, message):
 
 
 def test_a_proposal_is_mailed_to_the_ministry_of_the_agreements_state_only(
-    client, users, accession_world, addressed, mailoutbox, django_capture_on_commit_callbacks
+    client,
+    users,
+    accession_world,
+    addressed,
+    mailoutbox,
+    django_capture_on_commit_callbacks,
+    readback,
 ):
     measure = accession_world.city_measure
     with django_capture_on_commit_callbacks(execute=True):
         services.measure_propose(measure=measure, user=users.city_manager, contact_consents=True)
+    readback(measure, "vorgeschlagen")
 
     [message] = mailoutbox
     assert message.to == [users.ministry.email]
@@ -47,11 +54,18 @@ def test_a_proposal_is_mailed_to_the_ministry_of_the_agreements_state_only(
 
 
 def test_publishing_is_mailed_to_the_jobcenter_with_its_catalogue_link(
-    client, users, accession_world, addressed, mailoutbox, django_capture_on_commit_callbacks
+    client,
+    users,
+    accession_world,
+    addressed,
+    mailoutbox,
+    django_capture_on_commit_callbacks,
+    readback,
 ):
     measure = accession_world.proposed_measure
     with django_capture_on_commit_callbacks(execute=True):
         services.measure_publish(measure=measure, user=users.ministry)
+    readback(measure, "veröffentlicht")
 
     [message] = mailoutbox
     assert message.to == ["kontakt@jobcenter-bochum.example"]
@@ -68,11 +82,18 @@ def test_publishing_is_mailed_to_the_jobcenter_with_its_catalogue_link(
 
 
 def test_declining_is_mailed_to_the_jobcenter_with_the_reason(
-    client, users, accession_world, addressed, mailoutbox, django_capture_on_commit_callbacks
+    client,
+    users,
+    accession_world,
+    addressed,
+    mailoutbox,
+    django_capture_on_commit_callbacks,
+    readback,
 ):
     measure = accession_world.proposed_measure
     with django_capture_on_commit_callbacks(execute=True):
         services.measure_decline(measure=measure, user=users.ministry, reason="Zu allgemein.")
+    readback(measure, "abgelehnt", "Zu allgemein.")
 
     [message] = mailoutbox
     assert message.to == ["kontakt@jobcenter-bochum.example"]
@@ -83,11 +104,18 @@ def test_declining_is_mailed_to_the_jobcenter_with_the_reason(
 
 
 def test_taking_it_out_of_the_catalogue_is_mailed_to_the_jobcenter(
-    client, users, accession_world, addressed, mailoutbox, django_capture_on_commit_callbacks
+    client,
+    users,
+    accession_world,
+    addressed,
+    mailoutbox,
+    django_capture_on_commit_callbacks,
+    readback,
 ):
     measure = accession_world.published_measure
     with django_capture_on_commit_callbacks(execute=True):
         services.measure_unpublish(measure=measure, user=users.ministry, reason="Beendet.")
+    readback(measure, "zurückgezogen", "Beendet.")
 
     [message] = mailoutbox
     assert message.to == ["kontakt@jobcenter-duesseldorf.example"]

@@ -95,7 +95,7 @@ def test_the_database_refuses_an_end_before_the_start(accession_world):
         measure.save()
 
 
-def test_update_records_what_changed(users, accession_world, nrw):
+def test_update_records_what_changed(users, accession_world, nrw, readback):
     measure = accession_world.city_measure
     further = factories.ActionFieldFactory(agreement=nrw.agreement, number=3)
     data = _data(accession_world.action_field, title=measure.title, status=MeasureStatus.COMPLETED)
@@ -107,6 +107,7 @@ def test_update_records_what_changed(users, accession_world, nrw):
     assert changes["status"] == ["running", "completed"]
     assert changes["further_action_fields"] == ["", str(further)]
     assert _events(measure, "measure_updated").get().changes == changes
+    readback(measure, "abgeschlossen", str(further))
 
 
 def test_update_without_changes_records_nothing(users, accession_world):
@@ -117,7 +118,7 @@ def test_update_without_changes_records_nothing(users, accession_world):
     assert not _events(measure, "measure_updated").exists()
 
 
-def test_a_note_is_dated_and_in_the_history(users, accession_world):
+def test_a_note_is_dated_and_in_the_history(users, accession_world, readback):
     measure = accession_world.city_measure
 
     note = services.measure_add_note(
@@ -129,6 +130,7 @@ def test_a_note_is_dated_and_in_the_history(users, accession_world):
 
     assert note.author == users.city_manager
     assert _events(measure, "measure_note_added").get().note == "Umbau fertig."
+    readback(note, "Umbau fertig.", "30.06.2019")
 
 
 def test_a_note_from_the_future_is_refused(users, accession_world):
@@ -249,11 +251,12 @@ FIGURES = {
 }
 
 
-def test_key_figures_are_entered_once_per_year_and_then_corrected(nrw, users):
+def test_key_figures_are_entered_once_per_year_and_then_corrected(nrw, users, readback):
     row, created = services.key_figures_save(
         jobcenter=nrw.city_jobcenter, user=users.city_manager, year=2024, data=FIGURES
     )
     assert created
+    readback(row, "300")
     row, created = services.key_figures_save(
         jobcenter=nrw.city_jobcenter,
         user=users.city_manager,
@@ -265,6 +268,7 @@ def test_key_figures_are_entered_once_per_year_and_then_corrected(nrw, users):
     assert not created
     assert KeyFigures.objects.get(jobcenter=nrw.city_jobcenter, year=2024).rehabilitants == 310
     assert _events(row, "key_figures_updated").get().changes == {"rehabilitants": [300, 310]}
+    readback(row, "310")
 
 
 def test_key_figures_for_a_future_year_are_refused(nrw, users):

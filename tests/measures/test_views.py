@@ -218,7 +218,7 @@ def _new_measure(accession_world, title):
     }
 
 
-def test_a_manager_records_a_measure(manager_client, accession_world, nrw):
+def test_a_manager_records_a_measure(manager_client, accession_world, nrw, readback):
     response = manager_client.post(
         reverse("measures:create", args=[nrw.agreement.pk]),
         _new_measure(accession_world, "Inklusive Ausbildung"),
@@ -228,6 +228,7 @@ def test_a_manager_records_a_measure(manager_client, accession_world, nrw):
     assert response.url == measure.get_absolute_url()
     assert measure.jobcenter == nrw.city_jobcenter
     assert measure.starts_on == datetime.date(2026, 8, 1)
+    readback(measure, "Inklusive Ausbildung", "01.08.2026", "geplant")
 
 
 def test_a_control_character_in_the_title_is_named_at_the_field_and_kept(
@@ -268,7 +269,7 @@ def test_bad_input_is_named_at_the_field_and_kept(manager_client, accession_worl
     assert not Measure.objects.filter(title="Inklusive Ausbildung").exists()
 
 
-def test_a_note_is_added_and_shown(manager_client, accession_world):
+def test_a_note_is_added_and_shown(manager_client, accession_world, readback):
     measure = accession_world.city_measure
 
     manager_client.post(
@@ -280,14 +281,16 @@ def test_a_note_is_added_and_shown(manager_client, accession_world):
     assert ProgressNote.objects.get(measure=measure).written_on == datetime.date(2019, 6, 30)
     assert "Rampe eingebaut." in response.content.decode()
     assert "30.06.2019" in response.content.decode()
+    readback(ProgressNote.objects.get(measure=measure), "Rampe eingebaut.", "30.06.2019")
 
 
-def test_the_ministry_publishes_a_proposal(ministry_client, accession_world):
+def test_the_ministry_publishes_a_proposal(ministry_client, accession_world, readback):
     measure = accession_world.proposed_measure
 
     ministry_client.post(reverse("measures:publish", args=[measure.pk]))
 
     assert ministry_client.get(reverse("catalogue:detail", args=[measure.pk])).status_code == 200
+    readback(measure, "veröffentlicht")
 
 
 def test_publishing_twice_says_what_happened(ministry_client, accession_world):
@@ -363,6 +366,17 @@ def test_a_measure_s_text_shows_its_marks_as_emphasis_not_as_asterisks(
     assert "**gezielt**" not in preview
 
 
+def test_the_catalogue_preview_keeps_list_items_and_paragraphs_apart(client, accession_world):
+    # The defect: "Wir bieten: Messen Besuche" previewed as "Wir bieten:MessenBesuche".
+    measure = accession_world.published_measure
+    measure.description = "Wir bieten:\n- Messen\n- Besuche\n\nDanach **mehr**."
+    measure.save()
+
+    preview = client.get(reverse("catalogue:list")).content.decode()
+
+    assert "Wir bieten: Messen Besuche Danach mehr." in preview
+
+
 def test_key_figures_on_the_page_have_thousands_separators_the_export_raw_numbers(
     ministry_client, accession_world
 ):
@@ -377,7 +391,7 @@ def test_key_figures_on_the_page_have_thousands_separators_the_export_raw_number
     assert ";2387;" in export.content.decode()
 
 
-def test_a_manager_enters_key_figures(manager_client, nrw):
+def test_a_manager_enters_key_figures(manager_client, nrw, readback):
     data = {
         "year": "2024",
         "severely_disabled": "800",
@@ -391,10 +405,14 @@ def test_a_manager_enters_key_figures(manager_client, nrw):
     response = manager_client.post(reverse("measures:key-figures-new"), data)
 
     assert response.status_code == 302
-    assert KeyFigures.objects.get(jobcenter=nrw.city_jobcenter, year=2024).rehabilitants == 300
+    figures = KeyFigures.objects.get(jobcenter=nrw.city_jobcenter, year=2024)
+    assert figures.rehabilitants == 300
+    readback(figures, "800", "300", "60")
 
 
-def test_correcting_key_figures_shows_who_entered_and_changed_them(manager_client, nrw, users):
+def test_correcting_key_figures_shows_who_entered_and_changed_them(
+    manager_client, nrw, users, readback
+):
     data = {
         "year": "2024",
         "severely_disabled": "800",
@@ -417,6 +435,7 @@ def test_correcting_key_figures_shows_who_entered_and_changed_them(manager_clien
     history = [event.summary for event in response.context["history"]]
     assert history == ["Kennzahlen 2024 geändert", "Kennzahlen 2024 erfasst"]
     assert "„300“ → „310“" in response.content.decode()
+    readback(KeyFigures.objects.get(jobcenter=nrw.city_jobcenter, year=2024), "310")
 
 
 def test_bad_key_figures_are_named_at_their_fields(manager_client, nrw):
@@ -554,6 +573,37 @@ def test_more_integrations_than_customers_of_the_group_are_refused(
     assert not KeyFigures.objects.filter(jobcenter=nrw.city_jobcenter, year=2024).exists()
 
 
+@pytest.mark.parametrize("language", ["de", "en"])
+def test_key_figures_typed_with_thousands_separators_are_read_as_the_page_shows_them(
+    manager_client, nrw, settings, language
+):
+    # The defect: "2.000" (as the list shows two thousand) was stored as 2, and "2.400"
+    # was refused as no whole number.
+    manager_client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    data = {**KEY_FIGURES, "severely_disabled": "2.400", "equal_status": "2.000"}
+    data |= {"rehabilitants": "1 200", "integrations_severely_disabled": "1,100"}
+
+    response = manager_client.post(reverse("measures:key-figures-new"), data)
+
+    assert response.status_code == 302
+    figures = KeyFigures.objects.get(jobcenter=nrw.city_jobcenter, year=2024)
+    assert figures.severely_disabled == 2400
+    assert figures.equal_status == 2000
+    assert figures.rehabilitants == 1200
+    assert figures.integrations_severely_disabled == 1100
+
+
+@pytest.mark.parametrize("typed", ["2.5", "2,5", "2.40", "1.2.3", "2.0000"])
+def test_a_key_figure_with_a_fraction_is_no_whole_number(manager_client, nrw, typed):
+    response = manager_client.post(
+        reverse("measures:key-figures-new"), {**KEY_FIGURES, "equal_status": typed}
+    )
+
+    assert response.context["form"].errors == {
+        "equal_status": ["Bitte geben Sie eine ganze Zahl ab 0 an."]
+    }
+
+
 def test_a_key_figure_beyond_any_jobcenter_is_refused(manager_client, nrw):
     response = manager_client.post(
         reverse("measures:key-figures-new"), {**KEY_FIGURES, "rehabilitants": "3000000"}
@@ -591,7 +641,7 @@ def test_a_year_with_figures_is_not_replaced_unseen(
 
 
 def test_confirmed_figures_replace_the_year_and_the_history_keeps_old_and_new(
-    client, users, manager_client, accession_world, nrw
+    client, users, manager_client, accession_world, nrw, readback
 ):
     response = manager_client.post(
         reverse("measures:key-figures-new"), {**KEY_FIGURES, "year": "2025", "replace": "on"}
@@ -604,6 +654,7 @@ def test_confirmed_figures_replace_the_year_and_the_history_keeps_old_and_new(
         reverse("measures:key-figures-edit", args=[nrw.city_jobcenter.pk, 2025])
     )
     assert "„820“ → „2400“" in correction.text
+    readback(accession_world.city_key_figures, "2.400")
 
 
 def test_a_new_year_needs_no_confirmation(manager_client, nrw):

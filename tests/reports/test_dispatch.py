@@ -54,6 +54,21 @@ def test_a_running_pdf_says_since_when_it_runs(page):
     assert "Noch einmal versuchen" not in content
 
 
+@pytest.mark.parametrize(
+    ("fields", "moment", "shown"),
+    [
+        ({}, "queued_at", "wartet auf einen freien Hintergrunddienst, seit eben."),
+        ({"running": True}, "started_at", "Stand: wird erstellt, seit eben."),
+    ],
+)
+def test_a_pdf_asked_for_a_moment_ago_says_so_not_0_minutes(page, fields, moment, shown):
+    # The defect: "wartet auf einen freien Hintergrunddienst, seit 0 Minuten."
+    _rendering, content = page(**fields, **{moment: _ago(seconds=20)})
+
+    assert shown in content
+    assert "0\xa0Minuten" not in content
+
+
 def test_a_pdf_running_past_its_time_limit_is_offered_again(page):
     rendering, content = page(running=True, started_at=_ago(seconds=200))
 
