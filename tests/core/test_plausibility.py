@@ -150,7 +150,16 @@ NOT_ENTERED = {
 }
 
 DATE_AND_NUMBER = (forms.DateField, forms.DateTimeField, forms.IntegerField, forms.DecimalField)
-APPS = ["accounts", "agreements", "jobcenters", "accessions", "measures", "circulars", "reports"]
+APPS = [
+    "accounts",
+    "agreements",
+    "jobcenters",
+    "accessions",
+    "measures",
+    "circulars",
+    "reports",
+    "outbox",
+]
 
 
 def _admin_request(user):
