@@ -173,13 +173,23 @@ def change_rows(event):
     except Exception:
         model = None
     rows = []
-    for name, change in changes.items():
+    for name, change in sorted(changes.items(), key=lambda item: _position(model, item[0])):
         try:
             rows.append(_change_row(model, name, change))
         except Exception:
             logger.exception("audit event %s: change of %r cannot be shown", event.pk, name)
             rows.append(ChangeRow(label=str(name), old="", new=str(change)))
     return rows
+
+
+def _position(model, name):
+    """Where the field stands on its model (and so on its form): PostgreSQL's jsonb keeps
+    the keys of ``changes`` by their length, not in the order they were written."""
+    try:
+        names = [field.name for field in model._meta.get_fields()]
+    except Exception:
+        names = []
+    return names.index(name) if name in names else len(names)
 
 
 def _change_row(model, name, change):

@@ -64,7 +64,6 @@ from dataclasses import dataclass, field
 
 import pikepdf
 import weasyprint
-from bench_urls import StandingAdmin, standings
 from common import (
     Table,
     Warnings,
@@ -312,6 +311,8 @@ def list_floor(request, agreement_pk):
 
 def admin_column(name):
     """The changelist's number of a column for ``o=`` (0 is the checkbox of the actions)."""
+    from bench_urls import StandingAdmin  # after common: it needs Django set up
+
     return StandingAdmin.list_display.index(name) + 1
 
 
@@ -344,6 +345,8 @@ def bench_urlconf():
                 ),
             )
         patterns.append(pattern)
+    from bench_urls import standings  # after common: it needs Django set up
+
     patterns.append(path("bench-admin-stand/", standings.urls))
     module = types.ModuleType("bench_accession_urls")
     module.urlpatterns = patterns

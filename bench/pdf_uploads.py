@@ -1,7 +1,8 @@
 """Benchmark: the upload check (core/pdf_uploads.py) on the bombs of the hostile corpus
 and on the biggest legitimate PDF kinds: wall and CPU seconds, peak memory, the answer.
 
-Run: ``.venv/bin/python bench/pdf_uploads.py [--parallel 3]`` (or ``make bench``). Each
+Run: ``.venv/bin/python bench/pdf_uploads.py [--parallel 3] [--markdown FILE]`` (or ``make
+bench``). Each
 file is built (tests/core/corpus.py, nothing is written to disk) and checked in a fresh
 process of its own: the memory is what the check adds to the process's peak after the
 build (``ru_maxrss``), and the peak of the check's child (which starts with the
@@ -16,9 +17,6 @@ import subprocess
 import sys
 import time
 from pathlib import Path
-
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
 
 CASES = [
     "many_pages",
@@ -40,12 +38,9 @@ def build(case):
 
 
 def check_one(case):
-    """In a process of its own: build ``case``, check it once, print one line."""
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-    os.environ.setdefault("DJANGO_SECRET_KEY", "bench")
-    import django
-
-    django.setup()
+    """In a process of its own: build ``case``, check it once, print one row (tab-separated
+    cells for the parent's table)."""
+    import common  # noqa: F401 (sets up Django with the bench settings)
     from django.core.exceptions import ValidationError
     from django.core.files.uploadedfile import SimpleUploadedFile
 
@@ -63,30 +58,39 @@ def check_one(case):
     wall, cpu = time.monotonic() - wall, time.process_time() - cpu
     own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     child = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    print(
-        f"{case:26} {len(data) / 1e6:6.1f} MB  {wall:5.2f} s  CPU {cpu:5.2f} s  "
-        f"memory +{(own - before) / 1024:4.0f} MB, child's peak {child / 1024:4.0f} MB"
-        f"  {answer}",
-        flush=True,
-    )
+    cells = [case, len(data) / 1e6, wall, cpu, (own - before) / 1024, child / 1024, answer]
+    print("\t".join(str(cell) for cell in cells), flush=True)
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--parallel", type=int, default=1)
+    parser.add_argument("--markdown", type=Path, help="append the result table to this file")
     parser.add_argument("--case", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.case:
         check_one(args.case)
         return
-    print(f"load average {os.getloadavg()[0]:.1f}; {args.parallel} at once")
+    # The parent needs no database: the harness only for the table.
+    from common import Table
+
+    table = Table(
+        f"Upload-Prüfung, Last {os.getloadavg()[0]:.1f}, {args.parallel} gleichzeitig",
+        ["Fall", "MB", "s", "CPU s", "Speicher + MB", "Kind höchstens MB", "Antwort"],
+    )
     for case in CASES:
         runs = [
-            subprocess.Popen([sys.executable, __file__, "--case", case])  # noqa: S603
+            subprocess.Popen(  # noqa: S603
+                [sys.executable, __file__, "--case", case], stdout=subprocess.PIPE, text=True
+            )
             for _copy in range(args.parallel)
         ]
         for run in runs:
-            run.wait()
+            output, _errors = run.communicate()
+            for line in output.splitlines():
+                name, *numbers, answer = line.split("\t")
+                table.add(name, *(float(value) for value in numbers), answer, digits=1)
+    table.show(args)
 
 
 if __name__ == "__main__":

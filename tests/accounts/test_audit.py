@@ -865,3 +865,20 @@ def test_the_time_of_an_event_reads_as_each_language_says_it(
     )
 
     assert f"02.03.2026, {shown}" in page
+
+
+def test_the_changes_of_an_event_are_listed_in_the_order_of_the_form(
+    ministry_client, accession_world, users
+):
+    # The defect: PostgreSQL's jsonb keeps keys by length, so the history read
+    # "Ort, Straße und Hausnummer, Postleitzahl" instead of the form's order.
+    draft = accession_world.draft
+    accessions_services.accession_save(
+        accession=draft, user=users.kreis_manager, data=form_data(), planned_measures=[]
+    )
+
+    page = ministry_client.get(draft.get_absolute_url()).content.decode()
+
+    labels = ["Straße und Hausnummer:", "Postleitzahl:", "Ort:", "Geschäftsführung:"]
+    positions = [page.index(f"<li>{label}") for label in labels]
+    assert positions == sorted(positions)
