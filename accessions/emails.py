@@ -2,6 +2,8 @@
 service queues it in the outbox in its transaction (``outbox.services.enqueue_email``).
 """
 
+from django.urls import reverse
+
 from accessions.contacts import jobcenter_addresses, ministry_addresses
 from core.emails import build_email, site_link
 
@@ -13,8 +15,8 @@ def _jobcenter_recipients(accession):
     return list(jobcenter_addresses(accession.jobcenter).emails)
 
 
-def _email(accession, template, to):
-    context = {"accession": accession, "link": site_link(accession.get_absolute_url())}
+def _email(accession, template, to, path=None):
+    context = {"accession": accession, "link": site_link(path or accession.get_absolute_url())}
     return build_email(f"accessions/email/{template}", context, to)
 
 
@@ -34,8 +36,16 @@ def accepted_email(accession):
 
 
 def returned_email(accession):
-    """To the jobcenter: the ministry returned its accession, with the reasons."""
-    return _email(accession, "accession_returned", _jobcenter_recipients(accession))
+    """To the jobcenter: the ministry returned its accession, with the reasons.
+
+    The mail asks to revise the form, so its link opens the form (which shows the reasons
+    above it), not the accession's page one click before it."""
+    return _email(
+        accession,
+        "accession_returned",
+        _jobcenter_recipients(accession),
+        path=reverse("accessions:edit", args=[accession.pk]),
+    )
 
 
 EMAILS = {

@@ -1,9 +1,11 @@
 from django import forms
 from django.contrib.auth import forms as auth_forms
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import AccessibilityFeedback
+from core.emails import site_link
 from core.text import CleanTextMixin
 from outbox import services as outbox
 
@@ -40,7 +42,20 @@ class PasswordResetForm(CleanTextMixin, auth_forms.PasswordResetForm):
         to_email,
         html_email_template_name=None,
     ):
-        """Queue the e-mail in the outbox: a worker sends it, even after Redis was down."""
+        """Queue the e-mail in the outbox: a worker sends it, even after Redis was down.
+
+        The link is on the configured site address (``SITE_URL``), as in every other mail,
+        not on the host the request named: that is whatever the client sent, within
+        ALLOWED_HOSTS, and may be an internal name."""
+        context = {
+            **context,
+            "link": site_link(
+                reverse(
+                    "password_reset_confirm",
+                    kwargs={"uidb64": context["uid"], "token": context["token"]},
+                )
+            ),
+        }
         outbox.enqueue(
             to=to_email,
             subject=render_to_string(subject_template_name, context),

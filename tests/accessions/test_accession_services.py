@@ -657,7 +657,9 @@ def test_return_mails_the_contact_person_the_reasons(
     assert mail.to == ["inklusion@jobcenter.example"]
     assert mail.subject == "Beitritt zurückgegeben: Rahmenvereinbarung Inklusion NRW"
     assert "Die Unterschrift der Geschäftsführung fehlt." in mail.body
-    assert settings.SITE_URL + submitted.get_absolute_url() in mail.body
+    # It asks to revise the form: its link opens the form, not the page before it.
+    assert settings.SITE_URL + reverse("accessions:edit", args=[submitted.pk]) in mail.body
+    assert settings.SITE_URL + submitted.get_absolute_url() + "\n" not in mail.body
 
 
 # --- withdraw ---------------------------------------------------------------------------------

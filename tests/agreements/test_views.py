@@ -79,3 +79,54 @@ def test_a_user_s_start_page_shows_the_own_state_s_agreements_first(
     titles = [agreement.short_title for agreement in response.context["agreements"]]
     # Hessen's own (its unpublished draft signed 2018 first), then the others.
     assert titles == ["Entwurf Hessen", "Kooperationsvereinbarung Hessen", *three_agreements]
+
+
+def test_a_jobcenter_manager_finds_the_own_accession_on_the_agreement_page(
+    client, nrw, users, accession_world
+):
+    # The agreement is where a jobcenter comes to join: it leads to the accession.
+    client.force_login(users.kreis_manager)
+    response = client.get(reverse("agreements:detail", args=[nrw.agreement.pk]))
+
+    content = response.content.decode()
+    assert "Beitritt von Jobcenter Kreis Steinfurt" in content
+    assert f'href="{accession_world.draft.get_absolute_url()}">Ihr Beitritt</a>' in content
+    assert "Beitritt beginnen" not in content
+
+
+def test_a_jobcenter_manager_without_an_accession_can_start_it_on_the_agreement_page(
+    client, nrw, users
+):
+    client.force_login(users.city_manager)
+    page = reverse("agreements:detail", args=[nrw.agreement.pk])
+
+    content = client.get(page).content.decode()
+    start = reverse("accessions:start", args=[nrw.city_jobcenter.pk, nrw.agreement.pk])
+    assert f'action="{start}"' in content
+    assert "Beitritt beginnen" in content
+
+    response = client.post(start)
+    accession = nrw.city_jobcenter.accessions.get()
+    assert response.url == reverse("accessions:edit", args=[accession.pk])
+    assert "Ihr Beitritt" in client.get(page).content.decode()
+
+
+@pytest.mark.parametrize("user_kind", ["ministry", "directorate", "staedtetag", "anonymous"])
+def test_who_is_no_jobcenter_manager_is_offered_no_accession_on_the_agreement_page(
+    client, nrw, users, accession_world, user_kind
+):
+    if user_kind != "anonymous":
+        client.force_login(getattr(users, user_kind))
+    content = client.get(reverse("agreements:detail", args=[nrw.agreement.pk])).content.decode()
+
+    assert "Ihr Beitritt" not in content
+    assert "Beitritt beginnen" not in content
+
+
+def test_a_jobcenter_the_agreement_is_not_open_to_is_offered_no_start(client, nrw, users):
+    other = factories.AgreementFactory(state="HE", short_title="Hessen")
+    client.force_login(users.city_manager)
+
+    content = client.get(reverse("agreements:detail", args=[other.pk])).content.decode()
+
+    assert "Beitritt beginnen" not in content

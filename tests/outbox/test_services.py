@@ -138,6 +138,23 @@ def test_the_password_reset_mail_goes_through_the_outbox(
     assert "/passwort/setzen/" in message.body
 
 
+def test_the_password_reset_link_is_on_the_site_address_not_the_requested_host(
+    client, users, settings, django_capture_on_commit_callbacks
+):
+    # Any host in ALLOWED_HOSTS reaches the form (an internal name, say); the link in
+    # the mail must still be the site's own, like every other mail's.
+    settings.SITE_URL = "https://rahmenwerk.example.org"
+    settings.ALLOWED_HOSTS = ["intern.example", "rahmenwerk.example.org"]
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            reverse("password_reset"), {"email": users.ministry.email}, HTTP_HOST="intern.example"
+        )
+
+    [message] = mail.outbox
+    assert "https://rahmenwerk.example.org/passwort/setzen/" in message.body
+    assert "intern.example" not in message.body
+
+
 def test_the_sweep_is_on_the_beat_schedule(settings):
     tasks = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
 
