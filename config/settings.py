@@ -254,6 +254,12 @@ RENDER_TIME_LIMIT = env.int("RENDER_TIME_LIMIT", default=150)
 # child is about 180 MB after 50 ordinary renders).
 CELERY_WORKER_MAX_TASKS_PER_CHILD = env.int("CELERY_WORKER_MAX_TASKS_PER_CHILD", default=50)
 CELERY_WORKER_MAX_MEMORY_PER_CHILD = env.int("CELERY_WORKER_MAX_MEMORY_PER_CHILD", default=600_000)
+# What a worker child may take beyond what it holds when it starts (address space, MB;
+# config/celery.py): more, and the allocation fails and the render with it. A fresh child
+# holds 180 MB; an ordinary render adds up to 210 MB of address space (fonts, libraries,
+# arenas), the biggest legitimate PDFs 440 MB of memory in use (see RENDER_TIME_LIMIT);
+# the attack's attachment took 2.5 GB. 0: no cap.
+WORKER_CHILD_MEMORY_MB = env.int("WORKER_CHILD_MEMORY_MB", default=1024)
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # PDFs have their own queue, so a burst of renderings never holds up e-mail.

@@ -14,48 +14,48 @@ viewers (and what the worker puts into a circular), so a PDF is accepted only wh
   mailto addresses, no JavaScript, no automatic actions, no embedded files, no XFA form,
   no multimedia or 3D.
 
-The cheap checks run here on the bytes (milliseconds, no parse). The parse runs in a child
-process with limits on its CPU time and memory (``resource.setrlimit``): whatever shape a
-file has that the cheap checks miss, its check ends within seconds and refuses it, and
-never takes the web process with it.
+The cheap checks run here on the bytes (milliseconds, no parse). The parse runs in a fresh
+interpreter (``core/pdf_inspect.py``) with limits on its CPU time and memory
+(``resource.setrlimit``): whatever shape a file has that the cheap checks miss, its check
+ends within seconds and refuses it, and never takes the web process with it.
 """
 
-import io
+import atexit
+import contextlib
 import json
+import logging
 import os
 import re
-import resource
 import select
-import signal
+import subprocess
+import sys
+import threading
 import time
-import zlib
+from pathlib import Path
 from typing import NamedTuple
 
-import pikepdf
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
+from core.pdf_inspect import MAX_INFLATED_BYTES, MAX_OBJECTS, inflated_size
+
+logger = logging.getLogger(__name__)
+
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 # A signed accession form is the form of a few pages, scanned; circular attachments are
 # letters, agreements and status overviews (the 404-jobcenter overview has 15 pages).
 ACCESSION_MAX_PAGES = 20
 ATTACHMENT_MAX_PAGES = 300
-# The 404-jobcenter overview, the biggest PDF the system makes, has 11,600 objects (its
-# tags); the million-object file of the attack took 24 s to walk.
-MAX_OBJECTS = 100_000
-# All streams inflated together: 13 times the largest upload, where office PDFs with
-# images come to 2-5 times (scanners write JPEG, JBIG2 or CCITT, which are not counted).
-# Counting takes about 0.3 s of CPU for 128 MB; a flate bomb costs no more than that.
-MAX_INFLATED_BYTES = 128 * 1024 * 1024
 
-# The child's limits. A legitimate 10 MB PDF is checked in well under a second; the
-# wall-clock limit also covers a machine so busy that CPU seconds come slowly.
-CHECK_CPU_SECONDS = 2
+# The parse runs in a fresh interpreter (``core/pdf_inspect.py``), with its own limits on
+# CPU time and memory. It may take this long once it has started; starting it (Python and
+# pikepdf, a few tenths of a second) may take this long on a busy machine.
+INSPECT_SCRIPT = Path(__file__).with_name("pdf_inspect.py")
 CHECK_WALL_SECONDS = 3
-CHECK_MEMORY_BYTES = 384 * 1024 * 1024
+CHECK_START_SECONDS = 10
 
 PDF_HEADER = b"%PDF-"
 # PDF's white-space characters (ISO 32000-1, 7.2.2).
@@ -70,52 +70,6 @@ UPDATE_START = re.compile(
 )
 STREAM_START = re.compile(rb"(?<!end)stream\r?\n")
 DECLARED_SIZE = re.compile(rb"/Size" + WHITE + rb"+(\d+)")
-
-# The refusals of active content, most specific first: several are named in this order.
-ACTIVE_CONTENT_ORDER = (
-    "javascript",
-    "launch",
-    "embedded_file",
-    "xfa",
-    "form_action",
-    "remote_link",
-    "media",
-    "automatic_action",
-    "other_action",
-)
-SAFE_URI_SCHEMES = ("http://", "https://", "mailto:")
-ACTION_CODES = {
-    "/GoTo": None,
-    "/URI": None,  # judged by its scheme, in action_findings
-    "/JavaScript": "javascript",
-    "/Launch": "launch",
-    "/SubmitForm": "form_action",
-    "/ImportData": "form_action",
-    "/ResetForm": "form_action",
-    "/GoToR": "remote_link",
-    "/GoToE": "remote_link",
-    "/Rendition": "media",
-    "/Movie": "media",
-    "/Sound": "media",
-    "/RichMediaExecute": "media",
-    "/GoTo3DView": "media",
-    "/Hide": "other_action",
-    "/Named": "other_action",
-    "/SetOCGState": "other_action",
-    "/Trans": "other_action",
-    "/Thread": "other_action",
-    "/GoToDp": "other_action",
-}
-MEDIA_ANNOTATIONS = {"/Movie", "/Sound", "/Screen", "/RichMedia", "/3D"}
-# The names that ``dictionary_findings`` looks at, as qpdf writes an object out: objects
-# without any of them (most of a tagged PDF: its structure elements) skip the slow walk.
-NAME_END = rb"(?![^\x00\t\n\x0c\r ()<>\[\]{}/%])"
-WORTH_A_WALK = re.compile(
-    rb"(?:/JS|/JavaScript|/AA|/OpenAction|/EmbeddedFiles|/EF|/Collection|/EmbeddedFile"
-    rb"|/FileAttachment|/XFA|/Renditions|/AlternatePresentations|/Movie|/Sound|/Screen"
-    rb"|/RichMedia|/3D|/Title|/Subtype /Link|/Subtype /Widget"
-    rb"|/S /(?:" + b"|".join(name[1:].encode() for name in ACTION_CODES) + rb"))" + NAME_END
-)
 
 
 def refusal_message(code, *, max_pages=0):
@@ -256,6 +210,127 @@ def cheap_findings(data, *, max_pages):
     return []
 
 
+class Checkers:
+    """Fresh interpreters for the parse (``core/pdf_inspect.py``), one used per PDF.
+
+    Not a fork of this process: a fork of a process with threads (gunicorn's, database
+    connections', Sentry's) can deadlock in the child and inherits all it holds. Starting
+    Python and pikepdf takes a few tenths of a second, seconds on a busy machine, so one
+    is started ahead and waits for the next upload; each check starts the next when done.
+    ``python -I`` ignores PYTHON* variables and the current directory, and the child gets
+    no environment at all (no secrets).
+    """
+
+    def __init__(self):
+        self.spare = None
+        self.lock = threading.Lock()
+
+    def take(self):
+        """A started interpreter, for one PDF; ``OSError`` when no process can be made."""
+        with self.lock:
+            child, self.spare = self.spare, None
+        if child is None or child.poll() is not None:
+            child = self.start()
+        return child
+
+    def refill(self):
+        """Start the spare for the next PDF. Called once a check is done, so that starting
+        it never takes CPU time from the check itself."""
+        with self.lock:
+            if self.spare is not None:
+                return
+            try:
+                self.spare = self.start()
+            except OSError:
+                self.spare = None  # the next check starts its own
+
+    def start(self):
+        return subprocess.Popen(  # noqa: S603 (our interpreter, our script)
+            [sys.executable, "-I", str(INSPECT_SCRIPT)],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            env={},
+        )
+
+    @staticmethod
+    def discard(child):
+        """End a spare: with no file on its standard input it ends by itself."""
+        child.stdin.close()
+        child.stdout.close()
+        child.wait()
+
+    def close(self):
+        with self.lock:
+            spare, self.spare = self.spare, None
+        if spare is not None:
+            self.discard(spare)
+
+
+checkers = Checkers()
+atexit.register(lambda: checkers.close())
+
+
+def parsed_findings(data, max_pages):
+    """Parse the PDF in a fresh interpreter with limits: what ``pdf_inspect.inspect`` found."""
+    try:
+        child = checkers.take()
+    except OSError:
+        # No process to spare (the machine's limit is reached): the upload is refused for
+        # now, with a message that says so, rather than accepted unchecked or a 500.
+        return {"refusals": ["check_unavailable"]}
+    try:
+        answer, refusal = answer_of(child, f"{max_pages}\n".encode() + data)
+        if refusal is not None:
+            child.kill()
+        status = child.wait()
+    finally:
+        with contextlib.suppress(OSError):  # the child did not take all of it
+            child.stdin.close()
+        child.stdout.close()
+        if child.returncode is None:  # an error here: no child is left behind
+            child.kill()
+            child.wait()
+        checkers.refill()
+    if refusal is not None:
+        return {"refusals": [refusal]}
+    if status != 0:
+        # Killed at its CPU limit (SIGXCPU), or out of memory.
+        return {"refusals": ["too_complex"]}
+    return json.loads(answer)
+
+
+def answer_of(child, request):
+    """Hand ``request`` to ``child`` once it is ready; what it answers, and ``None``. Or
+    ``None`` and the code of the refusal: it did not start or did not finish in time."""
+    fd = child.stdout.fileno()
+    if read_until(fd, time.monotonic() + CHECK_START_SECONDS, line=True) != b"ready\n":
+        logger.error("The PDF check did not start in %s s.", CHECK_START_SECONDS)
+        return None, "check_unavailable"
+    try:
+        child.stdin.write(request)
+        child.stdin.close()
+    except BrokenPipeError:
+        logger.error("The PDF check ended before it took the file.")
+        return None, "check_unavailable"
+    answer = read_until(fd, time.monotonic() + CHECK_WALL_SECONDS)
+    return (None, "too_complex") if answer is None else (answer, None)
+
+
+def read_until(fd, deadline, *, line=False):
+    """What the child writes to ``fd`` until it closes it (or, with ``line``, up to the end
+    of its first line); ``None`` past ``deadline``."""
+    received = b""
+    while True:
+        remaining = deadline - time.monotonic()
+        if remaining <= 0 or not select.select([fd], [], [], remaining)[0]:
+            return None
+        chunk = os.read(fd, 1 if line else 65536)
+        received += chunk
+        if not chunk or (line and chunk == b"\n"):
+            return received
+
+
 def structure_findings(data):
     """Refuse data behind the last ``%%EOF`` and sections that are no incremental update."""
     ends = [match.end() for match in EOF_MARKER.finditer(data)]
@@ -272,287 +347,6 @@ def structure_findings(data):
     if any(not UPDATE_START.match(data, end) for end in ends[:-1]):
         return ["trailing_data"]
     return []
-
-
-def inflated_size(raw, *, layers, limit):
-    """The size of ``raw`` after ``layers`` rounds of inflating, counted up to ``limit``.
-
-    Inflates in slices, so memory stays small whatever the data inflates to. Data that is
-    not (or no longer) zlib counts as what was inflated up to there, as qpdf reads it.
-    """
-    chunk = 1024 * 1024
-    pending = [zlib.decompressobj() for _layer in range(layers)]
-
-    def pump(index, piece):
-        # Feed ``piece`` to layer ``index``; return the bytes that come out of the last layer.
-        if index == layers:
-            return len(piece)
-        inflater = pending[index]
-        if inflater is None:
-            return 0
-        produced = 0
-        while piece and not inflater.eof:
-            try:
-                out = inflater.decompress(piece, chunk)
-            except zlib.error:
-                pending[index] = None
-                return produced
-            produced += pump(index + 1, out)
-            if produced >= limit:
-                return produced
-            piece = inflater.unconsumed_tail
-        return produced
-
-    total = 0
-    for start in range(0, len(raw), chunk):
-        if pending[0] is None or pending[0].eof:
-            break
-        total += pump(0, raw[start : start + chunk])
-        if total >= limit:
-            break
-    return total
-
-
-def parsed_findings(data, max_pages):
-    """Parse the PDF in a child process with limits: what ``inspect`` found.
-
-    The child is a fork of this process: it has pikepdf loaded already and starts in
-    milliseconds. It only parses, writes its answer to a pipe and ends with ``os._exit``,
-    so it never touches what it inherited (database connections, open files, threads).
-    """
-    read_end, write_end = os.pipe()
-    try:
-        pid = os.fork()
-    except OSError:
-        # No process to spare (the machine's limit is reached): the upload is refused for
-        # now, with a message that says so, rather than accepted unchecked or a 500.
-        os.close(read_end)
-        os.close(write_end)
-        return {"refusals": ["check_unavailable"]}
-    if pid == 0:
-        os.close(read_end)
-        status = 1
-        try:
-            limit_this_process()
-            os.write(write_end, json.dumps(inspect(data, max_pages)).encode())
-            status = 0
-        finally:
-            os._exit(status)
-    os.close(write_end)
-    try:
-        answer = read_until(read_end, time.monotonic() + CHECK_WALL_SECONDS)
-    finally:
-        os.close(read_end)
-    if answer is None:
-        os.kill(pid, signal.SIGKILL)
-    _pid, status = os.waitpid(pid, 0)
-    if answer is None or not os.WIFEXITED(status) or os.WEXITSTATUS(status) != 0:
-        # Killed at its CPU limit (SIGXCPU) or its deadline, or out of memory.
-        return {"refusals": ["too_complex"]}
-    return json.loads(answer)
-
-
-def read_until(fd, deadline):
-    """All the child writes to ``fd`` until it closes it, or None past ``deadline``."""
-    chunks = []
-    while True:
-        remaining = deadline - time.monotonic()
-        if remaining <= 0 or not select.select([fd], [], [], remaining)[0]:
-            return None
-        chunk = os.read(fd, 65536)
-        if not chunk:
-            return b"".join(chunks)
-        chunks.append(chunk)
-
-
-def limit_this_process():
-    """Cap the child's CPU seconds and what memory it may add to what it inherited."""
-    resource.setrlimit(resource.RLIMIT_CPU, (CHECK_CPU_SECONDS, CHECK_CPU_SECONDS + 1))
-    with open("/proc/self/statm") as statm:
-        inherited = int(statm.read().split()[0]) * resource.getpagesize()
-    limit = inherited + CHECK_MEMORY_BYTES
-    resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
-
-
-# --- the child: parsing with pikepdf ---------------------------------------------------------
-
-
-def inspect(data, max_pages):
-    """Parse the PDF in ``data`` (in the child): ``refusals`` (codes), ``pages``, ``objects``."""
-    try:
-        # No recovery of damaged files: if qpdf has to guess at the structure, a PDF viewer
-        # may guess differently and see objects that our walk never looked at.
-        with pikepdf.open(io.BytesIO(data), attempt_recovery=False) as pdf:
-            if pdf.is_encrypted:
-                return {"refusals": ["encrypted"]}
-            if int(pdf.trailer.get("/Size", 0)) > MAX_OBJECTS:
-                return {"refusals": ["too_many_objects"]}
-            pages = page_count(pdf, max_pages)
-            if pages > max_pages:
-                return {"refusals": ["too_many_pages"]}
-            objects = pdf.objects
-            if len(objects) > MAX_OBJECTS:
-                return {"refusals": ["too_many_objects"]}
-            found = set()
-            budget = MAX_INFLATED_BYTES
-            for obj in objects:
-                # Numbers, names and strings come back as Python values: nothing to walk.
-                if not isinstance(obj, pikepdf.Object):
-                    continue
-                body = obj.stream_dict if isinstance(obj, pikepdf.Stream) else obj
-                if WORTH_A_WALK.search(body.unparse(resolved=True)):
-                    found |= active_content_in(obj)
-                if isinstance(obj, pikepdf.Stream):
-                    budget -= nested_inflated_size(obj, limit=budget + 1)
-                    if budget < 0:
-                        return {"refusals": ["too_much_data"]}
-    except pikepdf.PasswordError:
-        # Raised when the file needs a user password just to be opened.
-        return {"refusals": ["encrypted"]}
-    except MemoryError:
-        raise
-    except Exception:
-        # PdfError, or a structure qpdf reads but that is not what the specification asks
-        # for (a page tree of numbers, a /Kids that is no array): no viewer reads it the
-        # same way, so it is no readable PDF.
-        return {"refusals": ["unreadable"]}
-    return {
-        "refusals": [code for code in ACTIVE_CONTENT_ORDER if code in found],
-        "pages": pages,
-        "objects": len(objects),
-    }
-
-
-def page_count(pdf, max_pages):
-    """The pages of the page tree, counted only up to just beyond ``max_pages``.
-
-    Walks the tree itself rather than asking qpdf for its page list: /Count may lie, and a
-    tree that names one page a million times would make qpdf copy it a million times.
-    """
-    count = 0
-    pending = [pdf.Root["/Pages"]]
-    seen = set()
-    while pending and count <= max_pages:
-        node = pending.pop()
-        if node.is_indirect:
-            if node.objgen in seen:
-                raise pikepdf.PdfError("a page tree node appears twice")
-            seen.add(node.objgen)
-        kids = node.get("/Kids")
-        if kids is None:
-            count += 1
-        elif len(kids) > max_pages:
-            return len(kids)
-        else:
-            pending.extend(kids)
-    return count
-
-
-def nested_inflated_size(stream, *, limit):
-    """What a stream compressed twice or more with flate inflates to; 0 for any other.
-
-    ``cheap_findings`` has inflated the outer layer of every stream already: only flate
-    inside flate (which no ordinary writer makes) can hide more, and only here, where the
-    filters are known, can it be inflated layer by layer.
-    """
-    filters = stream.get("/Filter")
-    if not isinstance(filters, pikepdf.Array):
-        return 0
-    layers = 0
-    for name in filters:
-        if name != pikepdf.Name.FlateDecode:
-            break
-        layers += 1
-    if layers < 2:
-        return 0
-    return inflated_size(memoryview(stream.read_raw_bytes()), layers=layers, limit=limit)
-
-
-def active_content_in(obj):
-    """The codes of the active content in one indirect object and its direct parts.
-
-    Indirect children are left out: ``pdf.objects`` visits each of them on its own, and
-    skipping them keeps the walk finite even when objects refer to each other in a circle.
-    """
-    found = set()
-    pending = [obj]
-    while pending:
-        current = pending.pop()
-        if isinstance(current, pikepdf.Stream | pikepdf.Dictionary):
-            found |= dictionary_findings(current)
-            children = [value for _key, value in current.items()]
-        elif isinstance(current, pikepdf.Array):
-            children = list(current)
-        else:
-            continue
-        pending.extend(
-            child
-            for child in children
-            if isinstance(child, pikepdf.Array | pikepdf.Dictionary) and not child.is_indirect
-        )
-    return found
-
-
-def dictionary_findings(dictionary):
-    """The codes for the keys and values of one dictionary (or stream dictionary)."""
-    keys = set(dictionary.keys())
-    kind = dictionary.get("/Type")
-    subtype = dictionary.get("/Subtype")
-    found = set()
-    # /JS holds the script of a JavaScript action (lenient readers run it without
-    # "/S /JavaScript"); /JavaScript names the document-level scripts in the /Names tree.
-    if keys & {"/JS", "/JavaScript"}:
-        found.add("javascript")
-    # Every dictionary that names an action type is judged, wherever it hangs (/A of a
-    # link, /Next of another action, an indirect action object of its own).
-    action = dictionary.get("/S")
-    if isinstance(action, pikepdf.Name) and str(action) in ACTION_CODES:
-        found |= action_findings(dictionary)
-    # /A holds the action of an annotation or an outline item (in a structure element it
-    # holds attributes): one whose type we do not know is no internal or web link.
-    target = dictionary.get("/A")
-    if (
-        keys & {"/Subtype", "/Title"}
-        and isinstance(target, pikepdf.Dictionary)
-        and str(target.get("/S")) not in ACTION_CODES
-    ):
-        found.add("other_action")
-    # /EmbeddedFiles is the name tree of attachments, /EF the file inside a file
-    # specification, /Collection a portfolio; the stream itself has /Type /EmbeddedFile.
-    if (
-        keys & {"/EmbeddedFiles", "/EF", "/Collection"}
-        or kind == pikepdf.Name.EmbeddedFile
-        or subtype == pikepdf.Name.FileAttachment
-    ):
-        found.add("embedded_file")
-    if "/XFA" in keys:
-        found.add("xfa")
-    if str(subtype) in MEDIA_ANNOTATIONS or keys & {"/Renditions", "/AlternatePresentations"}:
-        found.add("media")
-    # /AA ("additional actions") runs on page, field or annotation events, without the
-    # reader clicking anything; /OpenAction when the document opens. Opening at a page
-    # of its own (a destination, or a GoTo action) is what viewers do anyway.
-    if "/AA" in keys:
-        found.add("automatic_action")
-    opening = dictionary.get("/OpenAction")
-    if isinstance(opening, pikepdf.Dictionary) and opening.get("/S") != pikepdf.Name.GoTo:
-        found.add("automatic_action")
-    return found
-
-
-def action_findings(action):
-    """The codes for one action dictionary: None for internal links and web addresses."""
-    kind = str(action.get("/S"))
-    if kind == "/URI":
-        # Viewers and browsers drop white space and control characters inside a scheme
-        # ("java\tscript:"), so the check drops them too before it compares.
-        uri = bytes(action.get("/URI", b""))
-        cleaned = bytes(byte for byte in uri if byte > 0x20).lower()
-        if cleaned.startswith(tuple(scheme.encode() for scheme in SAFE_URI_SCHEMES)):
-            return set()
-        return {"remote_link"}
-    code = ACTION_CODES[kind]
-    return {code} if code else set()
 
 
 class PdfUploadField(forms.FileField):

@@ -43,6 +43,11 @@ class RenderingStage(models.TextChoices):
     FAILED = "failed", _("fehlgeschlagen")
 
 
+# What ``Rendering.error`` starts with when the render took more memory than a worker child
+# may (``WORKER_CHILD_MEMORY_MB``): its page says so.
+OUT_OF_MEMORY = "MemoryError: more than WORKER_CHILD_MEMORY_MB"
+
+
 def running_patience():
     """A rendering running longer than its hard time limit (and a little) has lost its
     worker: the limit kills any render that takes longer."""
@@ -175,6 +180,10 @@ class Rendering(models.Model):
         if now - self.queued_at > QUEUED_PATIENCE:
             return RenderingStage.WAITING_LONG
         return RenderingStage.QUEUED if self.task_id else RenderingStage.UNDISPATCHED
+
+    @property
+    def out_of_memory(self):
+        return self.status == RenderingStatus.FAILED and self.error.startswith(OUT_OF_MEMORY)
 
     @property
     def can_retry(self):

@@ -14,6 +14,7 @@ from django.conf import settings
 
 from reports import services
 from reports.documents import build_pdf
+from reports.models import OUT_OF_MEMORY
 
 logger = logging.getLogger(__name__)
 
@@ -40,6 +41,14 @@ def render(self, rendering_id):
             return
         pdf, page_count = build_pdf(rendering)
         services.rendering_finish(rendering=rendering, pdf=pdf, page_count=page_count)
+    except MemoryError:
+        # Past the child's cap (WORKER_CHILD_MEMORY_MB, config/celery.py); what the render
+        # had allocated is freed again by now. Not raised on: Celery's parent process takes
+        # a MemoryError in a task's result for one of its own and raises it there.
+        logger.error(
+            "PDF rendering %s needed more memory than a worker child may take.", rendering_id
+        )
+        services.rendering_fail(rendering_id=rendering_id, error=OUT_OF_MEMORY)
     except TRANSIENT_ERRORS as error:
         # Another try comes (autoretry); after the last one the row says it failed.
         if self.request.retries >= self.max_retries:

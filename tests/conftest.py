@@ -287,8 +287,8 @@ def celery_eager(request):
 class Worker:
     """A real Celery worker process that a test can kill and start again."""
 
-    def __init__(self, env, log, mail_dir):
-        self.env, self.log, self.mail_dir = env, log, mail_dir
+    def __init__(self, env, log, mail_dir, pool="solo"):
+        self.env, self.log, self.mail_dir, self.pool = env, log, mail_dir, pool
         self.process = None
 
     def start(self):
@@ -300,7 +300,9 @@ class Worker:
                     "-A",
                     "config",
                     "worker",
-                    "--pool=solo",
+                    f"--pool={self.pool}",
+                    # prefork: one child, which the fault tests kill on its own.
+                    "--concurrency=1",
                     f"--queues={','.join(_queues())}",
                     "--without-gossip",
                     "--without-mingle",
@@ -320,6 +322,19 @@ class Worker:
         """SIGKILL: no warm shutdown, nothing acknowledged or given back."""
         self.process.kill()
         self.process.wait(timeout=20)
+
+    def children(self):
+        """The pids of the pool's child processes (prefork; none for solo).
+
+        Each thread of the parent lists the children it forked: the pool replaces a lost
+        child from a thread of its own."""
+        pids = []
+        for thread in Path(f"/proc/{self.process.pid}/task").glob("*"):
+            try:
+                pids += [int(child) for child in (thread / "children").read_text().split()]
+            except FileNotFoundError:
+                continue  # the thread ended meanwhile
+        return sorted(pids)
 
     def stop(self):
         if self.process is None or self.process.poll() is not None:
@@ -363,6 +378,16 @@ def celery_worker(transactional_db, tmp_path, private_media):
     storage looks (``private_media``). Data the worker should see must be committed, hence
     ``transactional_db``.
     """
+    worker = start_worker(tmp_path, private_media)
+    try:
+        yield worker
+    finally:
+        worker.stop()
+
+
+def start_worker(tmp_path, private_media, *, pool="solo", env=None):
+    """Start a real worker (``celery_worker``) with ``pool`` and more ``env``; the caller
+    stops it."""
     if not settings.REDIS_URL:
         _needs_service("REDIS_URL is not set")
     database = connection.settings_dict
@@ -378,16 +403,14 @@ def celery_worker(transactional_db, tmp_path, private_media):
         "EMAIL_FILE_PATH": str(tmp_path / "mail"),
         "DJANGO_PRIVATE_MEDIA_ROOT": str(private_media),
         "CELERY_VISIBILITY_TIMEOUT": str(WORKER_VISIBILITY_TIMEOUT),
+        **(env or {}),
     }
     with celery_app.connection_for_write() as broker:
         for queue in _queues():
             broker.default_channel.queue_purge(queue)
-    worker = Worker(env, tmp_path / "worker.log", tmp_path / "mail")
+    worker = Worker(env, tmp_path / "worker.log", tmp_path / "mail", pool=pool)
     worker.start()
-    try:
-        yield worker
-    finally:
-        worker.stop()
+    return worker
 
 
 def _wait_for(condition, seconds):

@@ -21,6 +21,7 @@ from core.pdf_uploads import (
     ATTACHMENT_MAX_PAGES,
     MAX_OBJECTS,
     MAX_UPLOAD_BYTES,
+    Checkers,
     PdfFacts,
     PdfUploadField,
     check_pdf_upload,
@@ -345,10 +346,11 @@ def test_the_attachment_form_names_its_limits_in_german():
 
 def test_an_upload_that_cannot_be_checked_now_is_refused_with_a_reason(monkeypatch):
     # The one fault that cannot be brought about for real here: no process to spare.
-    def no_process():
+    def no_process(*args, **kwargs):
         raise BlockingIOError(11, "Resource temporarily unavailable")
 
-    monkeypatch.setattr("core.pdf_uploads.os.fork", no_process)
+    monkeypatch.setattr("core.pdf_uploads.subprocess.Popen", no_process)
+    monkeypatch.setattr("core.pdf_uploads.checkers", Checkers())  # none started ahead
 
     with translation.override("de"), pytest.raises(ValidationError) as refused:
         check_pdf_upload(upload(corpus.pdf_bytes()))

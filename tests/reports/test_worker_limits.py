@@ -23,3 +23,8 @@ def test_a_worker_child_is_replaced_after_50_tasks():
 
 def test_a_worker_child_is_replaced_once_a_task_left_it_above_600_mb():
     assert celery_app.conf.worker_max_memory_per_child == 600_000
+
+
+def test_a_worker_child_may_take_a_gigabyte_beyond_what_it_starts_with():
+    # config/celery.py sets it as RLIMIT_AS in each child (tests/faults/test_worker_child.py)
+    assert settings.WORKER_CHILD_MEMORY_MB == 1024

@@ -1,0 +1,171 @@
+"""A worker child dies mid-render (SIGKILL: the kernel's OOM killer, an operator, a crash
+in C): the worker's parent survives, the PDF is made once, or its page offers to try again.
+
+The worker is the production kind: ``--pool=prefork`` (here one child), so the child can
+be killed while its parent lives on. How Celery 5 treats a lost child (``reports.tasks``):
+the render is acknowledged late (``acks_late``) and given back to the queue at once when
+its child is lost (``reject_on_worker_lost``); the row counts its starts, so a PDF that
+kills every child it runs in is given up after ``MAX_ATTEMPTS``, not looped for ever.
+"""
+
+import os
+import signal
+from pathlib import Path
+
+import pytest
+from django.core.files.base import ContentFile
+from django.urls import reverse
+
+from reports import services
+from reports.models import Rendering, RenderingStatus
+from reports.services import MAX_ATTEMPTS
+from tests import factories
+from tests.conftest import start_worker
+from tests.core import corpus
+from tests.reports.test_worker import LONG_BODY
+
+pytestmark = pytest.mark.worker
+
+
+@pytest.fixture
+def prefork_worker(transactional_db, tmp_path, private_media):
+    worker = start_worker(tmp_path, private_media, pool="prefork")
+    try:
+        yield worker
+    finally:
+        worker.stop()
+
+
+def _row(rendering):
+    rendering.refresh_from_db()
+    return rendering
+
+
+def _kill_child_while_it_renders(worker, wait_for, rendering, attempt):
+    """Wait for the ``attempt``-th start of the render, then SIGKILL the child doing it."""
+    assert wait_for(
+        lambda: _row(rendering).status == RenderingStatus.RUNNING and rendering.attempts == attempt,
+        90,
+    ), worker.log.read_text()
+    [child] = worker.children()
+    os.kill(child, signal.SIGKILL)
+    # The parent notices, starts a new child and gives the task back to the queue.
+    assert wait_for(lambda: worker.children() not in ([], [child]), 30), worker.log.read_text()
+    assert worker.process.poll() is None  # the parent lives on
+    return child
+
+
+def _files(private_media):
+    folder = private_media / "renderings"
+    return sorted(path.name for path in folder.iterdir()) if folder.exists() else []
+
+
+def test_a_child_killed_mid_render_is_replaced_and_the_pdf_is_made_once(
+    prefork_worker, wait_for, client, users, nrw, private_media
+):
+    circular = factories.CircularFactory(
+        association=nrw.landkreistag, final=True, number=154, body=LONG_BODY
+    )
+    client.force_login(users.landkreistag)
+    response = client.post(reverse("circulars:render", args=[circular.pk]))
+    rendering = Rendering.objects.get()
+    parent = prefork_worker.process.pid
+    assert wait_for(lambda: _row(rendering).status == RenderingStatus.RUNNING, 90)
+    running = client.get(response.url).content.decode()
+
+    _kill_child_while_it_renders(prefork_worker, wait_for, rendering, attempt=1)
+
+    assert wait_for(lambda: _row(rendering).status == RenderingStatus.DONE, 120), (
+        prefork_worker.log.read_text()
+    )
+    assert "Stand: wird erstellt, seit" in running
+    assert "Noch einmal versuchen" not in running
+    assert prefork_worker.process.pid == parent and prefork_worker.process.poll() is None
+    assert rendering.attempts == 2  # the killed start and the one that made it
+    assert Rendering.objects.count() == 1
+    assert _files(private_media) == [f"{rendering.pk}.pdf"]
+    assert "PDF herunterladen" in client.get(response.url).content.decode()
+    # Asked for again, the final circular's PDF is the same row.
+    again = client.post(reverse("circulars:render", args=[circular.pk]))
+    assert again.url == response.url
+    assert Rendering.objects.count() == 1
+
+
+def test_a_pdf_that_kills_every_child_it_runs_in_is_given_up_and_offered_again(
+    prefork_worker, wait_for, client, users, nrw, private_media
+):
+    circular = factories.CircularFactory(
+        association=nrw.landkreistag, final=True, number=155, body=LONG_BODY
+    )
+    rendering = services.circular_render(circular=circular, user=users.landkreistag)
+    client.force_login(users.landkreistag)
+
+    for attempt in range(1, MAX_ATTEMPTS + 1):
+        _kill_child_while_it_renders(prefork_worker, wait_for, rendering, attempt)
+
+    # The next delivery finds the row out of starts: failed, no message loop.
+    assert wait_for(lambda: _row(rendering).status == RenderingStatus.FAILED, 60), (
+        prefork_worker.log.read_text()
+    )
+    page = client.get(rendering.get_absolute_url()).content.decode()
+    assert "Das PDF konnte nicht erstellt werden." in page
+    assert "Noch einmal versuchen" in page
+    assert _files(private_media) == []
+    assert prefork_worker.process.poll() is None
+
+    client.post(reverse("renderings:retry", args=[rendering.pk]))
+
+    assert wait_for(lambda: _row(rendering).status == RenderingStatus.DONE, 120), (
+        prefork_worker.log.read_text()
+    )
+    assert Rendering.objects.count() == 1
+    assert _files(private_media) == [f"{rendering.pk}.pdf"]
+
+
+# A worker child's cap in this test (production: 1024 MB beyond what a fresh child holds):
+# room for an ordinary render (up to 210 MB of address space), not for the attachment below.
+TEST_CHILD_MEMORY_MB = 320
+
+
+def test_a_render_beyond_the_memory_cap_fails_cleanly_and_the_worker_lives_on(
+    transactional_db, tmp_path, private_media, wait_for, client, users, nrw
+):
+    worker = start_worker(
+        tmp_path,
+        private_media,
+        pool="prefork",
+        env={"WORKER_CHILD_MEMORY_MB": str(TEST_CHILD_MEMORY_MB)},
+    )
+    try:
+        huge = factories.CircularFactory(association=nrw.landkreistag, final=True, number=156)
+        # One page named three million times in its page tree: pikepdf copies it for each.
+        # The upload check refuses it today; here it is a file stored before that check.
+        factories.CircularAttachmentFactory(
+            circular=huge, position=1, file=ContentFile(corpus.repeated_page(), name="alt.pdf")
+        )
+        rendering = services.circular_render(circular=huge, user=users.landkreistag)
+        parent = worker.process.pid
+        assert wait_for(worker.children, 30)  # the pool forks its child after "ready"
+        [child] = worker.children()
+        limits = Path(f"/proc/{child}/limits").read_text()
+        assert wait_for(lambda: _row(rendering).status == RenderingStatus.FAILED, 180), (
+            worker.log.read_text()
+        )
+        client.force_login(users.landkreistag)
+        page = client.get(rendering.get_absolute_url()).content.decode()
+
+        ordinary = factories.CircularFactory(association=nrw.landkreistag, final=True, number=157)
+        after = services.circular_render(circular=ordinary, user=users.landkreistag)
+
+        assert wait_for(lambda: _row(after).status == RenderingStatus.DONE, 120), (
+            worker.log.read_text()
+        )
+        address_space = next(line for line in limits.splitlines() if "address space" in line)
+        assert address_space.split()[3] != "unlimited"  # the child's cap
+        assert "es braucht mehr Arbeitsspeicher, als eine PDF-Erstellung haben darf" in page
+        assert "Noch einmal versuchen" in page
+        assert rendering.attempts == 1  # failed once, no message loop
+        assert worker.process.pid == parent and worker.process.poll() is None
+        assert _files(private_media) == [f"{after.pk}.pdf"]
+    finally:
+        worker.stop()
