@@ -10,8 +10,13 @@ import pytest
 from config.celery import app as celery_app
 from core import dispatch
 
-# Never the shared Redis on 6379: the test stops this one.
-PORT = 6390
+
+def free_port():
+    """A port nobody listens on now: never the shared Redis on 6379, which the test would stop,
+    and never another test process's own (under pytest-xdist each starts one)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
 
 
 class RedisServer:
@@ -41,6 +46,9 @@ class RedisServer:
             )
         deadline = time.monotonic() + 10
         while time.monotonic() < deadline:
+            # A server that exited (its port taken after all) must not pass for ours.
+            if self.process.poll() is not None:
+                break
             try:
                 socket.create_connection(("127.0.0.1", self.port), timeout=0.5).close()
                 return
@@ -63,10 +71,11 @@ def _use_broker(url):
 
 @pytest.fixture
 def redis_server(tmp_path, monkeypatch):
-    """A Redis on port 6390 for the test process and its worker (started after it)."""
+    """A Redis on a free port for the test process and its worker (started after it); it keeps
+    its port when the test stops and starts it again."""
     if shutil.which("redis-server") is None:
         pytest.skip("redis-server is not installed")
-    server = RedisServer(PORT, tmp_path / "redis.log")
+    server = RedisServer(free_port(), tmp_path / "redis.log")
     server.start()
     monkeypatch.setenv("REDIS_URL", server.url)
     previous = celery_app.conf.broker_url

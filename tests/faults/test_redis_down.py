@@ -1,6 +1,6 @@
 """Redis stops while users work: no 500, nothing lost, everything done once it is back.
 
-Each test stops the test's own Redis (``redis_server``, port 6390) before the request,
+Each test stops the test's own Redis (``redis_server``, on a free port) before the request,
 starts it again, and lets the beat sweep run as beat would each minute; the real worker
 (``celery_worker``) does the rest.
 """
