@@ -7,6 +7,7 @@ message to be delivered again; running it twice leaves one file and one row.
 """
 
 import logging
+import resource
 
 from celery import shared_task
 from celery.exceptions import SoftTimeLimitExceeded
@@ -17,6 +18,37 @@ from reports.documents import build_pdf
 from reports.models import OUT_OF_MEMORY
 
 logger = logging.getLogger(__name__)
+
+# How close to its cap a child's address space came when a render failed for it to count as
+# out of memory.
+MEMORY_CAP_MARGIN = 64 * 1024 * 1024
+
+
+def peak_address_space():
+    """The most address space this process has held (``VmPeak``), in bytes; 0 if unknown."""
+    try:
+        with open("/proc/self/status") as status:
+            for line in status:
+                if line.startswith("VmPeak:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return 0
+
+
+def reached_memory_cap(peak_before):
+    """Whether this render took the child's address space to its cap (config/celery.py).
+
+    Past the cap, an allocation fails wherever it happens: in Python it is a MemoryError,
+    inside qpdf it can surface as a parse error ("unable to find page tree"). A failure
+    while the peak rose to the cap is the cap's, whatever its message says.
+    """
+    cap, _ = resource.getrlimit(resource.RLIMIT_AS)
+    if cap == resource.RLIM_INFINITY:
+        return False
+    peak = peak_address_space()
+    return peak > peak_before and peak >= cap - MEMORY_CAP_MARGIN
+
 
 # Errors worth another try: the disk or the network had a moment.
 TRANSIENT_ERRORS = (OSError,)
@@ -35,6 +67,7 @@ TRANSIENT_ERRORS = (OSError,)
 )
 def render(self, rendering_id):
     """Render the PDF of one ``Rendering`` row."""
+    peak_before = peak_address_space()
     try:
         rendering = services.rendering_start(rendering_id)
         if rendering is None:
@@ -55,6 +88,12 @@ def render(self, rendering_id):
             services.rendering_fail(rendering_id=rendering_id, error=error)
         raise
     except (SoftTimeLimitExceeded, Exception) as error:
+        if reached_memory_cap(peak_before):
+            logger.error(
+                "PDF rendering %s failed at the worker child's memory cap: %r", rendering_id, error
+            )
+            services.rendering_fail(rendering_id=rendering_id, error=OUT_OF_MEMORY)
+            return
         services.rendering_fail(rendering_id=rendering_id, error=error)
         raise
 
