@@ -26,7 +26,7 @@ run: install
 	$(MANAGE) load_demo
 	@if [ -n "$$REDIS_URL" ]; then \
 		echo "REDIS_URL ist gesetzt: ein Celery-Worker läuft mit, mit Beat (holt nach, was bei einem Redis-Ausfall liegen blieb)."; \
-		$(VENV)/bin/celery -A config worker -B -s var/celerybeat-schedule -l info -Q celery,pdf & \
+		$(VENV)/bin/celery -A config worker -B -s var/celerybeat-schedule -l info -Q celery,circulars,reports & \
 		trap "kill $$! 2>/dev/null" EXIT INT TERM; \
 		$(MANAGE) runserver 127.0.0.1:$(PORT); \
 	else \

@@ -4,7 +4,7 @@ For ministry staff, the directorate and association staff (their members), all r
 """
 
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -19,9 +19,10 @@ from accessions.dashboard import accession_overview, bar_chart, membership_cours
 from accessions.forms import AccessionFilterForm
 from accessions.models import STANDINGS, standing_label, with_accession
 from accounts.roles import is_state_wide
-from core.exports import Column, back_to_the_list, export_response
+from core.exports import CHUNK_SIZE, Column, Table, back_to_the_list, csv_response
 from core.paging import page_of, query_without
 from jobcenters.views import JOBCENTER_COLUMNS, jobcenter_values
+from reports.services import export_request
 
 
 @login_required
@@ -76,12 +77,27 @@ EXPORT_COLUMNS = [
 
 @login_required
 def accession_jobcenters_export(request, agreement_pk, file_format):
-    """Exactly the rows the list shows with these filters (all pages), as CSV or XLSX."""
+    """Exactly the rows the list shows with these filters (all pages): a CSV at once, an
+    XLSX from a worker."""
     agreement = get_overview_agreement_for_user(request.user, agreement_pk)
-    filters, jobcenters = _filtered(request, agreement)
-    if not filters.is_valid():
+    table = accession_table(request.user, request.GET, agreement)
+    if table is None:
         return back_to_the_list(request, reverse("accessions:jobcenters", args=[agreement.pk]))
-    rows = [
+    if file_format == "xlsx":
+        export = export_request(
+            user=request.user, source="accessions", query=request.GET, agreement=agreement
+        )
+        return redirect(export)
+    return csv_response(table)
+
+
+def accession_table(user, query, agreement):
+    """The jobcenters ``user`` follows under ``agreement`` with where they stand, filtered
+    by ``query``; ``None`` when the filters are wrong."""
+    filters, jobcenters = _filter(user, query, agreement)
+    if not filters.is_valid():
+        return None
+    rows = (
         (
             *jobcenter_values(jobcenter),
             str(standing_label(jobcenter.accession_status)),
@@ -91,14 +107,16 @@ def accession_jobcenters_export(request, agreement_pk, file_format):
             jobcenter.accession_joined_on,
             jobcenter.accession_withdrawn_on,
         )
-        for jobcenter in jobcenters
-    ]
-    return export_response(file_format, _("Beitritte"), EXPORT_COLUMNS, rows, agreement.short_title)
+        for jobcenter in jobcenters.iterator(chunk_size=CHUNK_SIZE)
+    )
+    return Table(_("Beitritte"), EXPORT_COLUMNS, rows, jobcenters.count, (agreement.short_title,))
 
 
 def _filtered(request, agreement):
-    jobcenters = with_accession(
-        overview_jobcenters(request.user, agreement).with_association(), agreement
-    )
-    filters = AccessionFilterForm(request.GET, jobcenters=jobcenters)
+    return _filter(request.user, request.GET, agreement)
+
+
+def _filter(user, query, agreement):
+    jobcenters = with_accession(overview_jobcenters(user, agreement).with_association(), agreement)
+    filters = AccessionFilterForm(query, jobcenters=jobcenters)
     return filters, filters.filter(jobcenters)

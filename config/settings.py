@@ -262,8 +262,14 @@ CELERY_WORKER_MAX_MEMORY_PER_CHILD = env.int("CELERY_WORKER_MAX_MEMORY_PER_CHILD
 WORKER_CHILD_MEMORY_MB = env.int("WORKER_CHILD_MEMORY_MB", default=1024)
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-# PDFs have their own queue, so a burst of renderings never holds up e-mail.
-CELERY_TASK_ROUTES = {"reports.tasks.render": {"queue": "pdf"}}
+# PDFs and exports have queues of their own, so a burst of them never holds up e-mail
+# (``celery``); a circular's PDF has its own again, with its own workers
+# (docker-compose.yml), so that a burst of overviews or exports never holds it up.
+CELERY_TASK_ROUTES = {
+    "reports.tasks.render_circular": {"queue": "circulars"},
+    "reports.tasks.render": {"queue": "reports"},
+    "reports.tasks.build_export": {"queue": "reports"},
+}
 # An unacknowledged task (its worker died) goes back to the queue after this many seconds;
 # longer than any task may run (CELERY_TASK_TIME_LIMIT), or a slow task would run twice.
 CELERY_BROKER_TRANSPORT_OPTIONS = {
@@ -275,6 +281,8 @@ CELERY_BEAT_SCHEDULE = {
     "outbox-sweep": {"task": "outbox.tasks.sweep", "schedule": 60.0},
     # Dispatches the PDFs asked for while Redis was down, or lost with it.
     "renderings-sweep": {"task": "reports.tasks.sweep_renderings", "schedule": 60.0},
+    # The same for the XLSX exports.
+    "exports-sweep": {"task": "reports.tasks.sweep_exports", "schedule": 60.0},
     "prune-renderings": {
         "task": "reports.tasks.prune_renderings",
         "schedule": crontab(hour=3, minute=15),

@@ -16,6 +16,7 @@ urlpatterns = [
     path("katalog/", include("measures.catalogue_urls")),
     path("rundschreiben/", include("circulars.urls")),
     path("pdf/", include("reports.rendering_urls")),
+    path("exporte/", include("reports.export_urls")),
     path("uebersichten/", include("reports.overview_urls")),
     path("sprache/", set_language, name="set_language"),
     path("admin/", admin.site.urls),

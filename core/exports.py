@@ -1,16 +1,20 @@
 """Tables as CSV and XLSX downloads: German headers, German dates, real dates in XLSX.
 
-A table is a list of ``Column`` and rows of plain values (``str``, ``int``,
-``datetime.date`` or ``None``), so every list of the site can export the rows it shows.
+A table (``Table``) is a list of ``Column`` and rows of plain values (``str``, ``int``,
+``datetime.date`` or ``None``), so every list of the site can export the rows it shows. A
+CSV is streamed by the web worker as it is written (``csv_response``); an XLSX is written
+to a file by a Celery worker (``write_xlsx``, ``reports.tasks.build_export``), never in a
+web request.
 """
 
 import csv
 import datetime
 import io
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from urllib.parse import quote
 
-from django.http import HttpResponse
+from django.http import StreamingHttpResponse
 from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.text import slugify
@@ -48,29 +52,64 @@ def back_to_the_list(request, list_url):
     return redirect(f"{list_url}?{request.GET.urlencode()}")
 
 
-def export_response(file_format, title, columns, rows, *parts):
-    """The table as ``file_format`` ("csv" or "xlsx"), named after its title, ``parts`` and
-    today; ``title`` also names the XLSX sheet."""
-    columns = [Column(str(column.header), column.width) for column in columns]
-    filename = export_filename(title, *parts, extension=file_format)
-    if file_format == "xlsx":
-        return xlsx_response(filename, title, columns, rows)
-    return csv_response(filename, columns, rows)
+@dataclass
+class Table:
+    """What an export writes: its title (also the XLSX sheet's), its columns and its rows.
+
+    ``rows`` yields tuples of plain values as they are written (a queryset's
+    ``iterator``), so that no export holds all its rows at once; ``count`` says how many
+    there are (for the progress of an XLSX export and its filter). ``parts`` name the file
+    after the title (``export_filename``).
+    """
+
+    title: str
+    columns: list
+    rows: Iterable
+    count: Callable[[], int]
+    parts: tuple = ()
+
+    def filename(self, extension):
+        return export_filename(self.title, *self.parts, extension=extension)
 
 
-def csv_response(filename, columns, rows):
+# Rows an export reads from the database at a time, and writes out at a time.
+CHUNK_SIZE = 2000
+CSV_ROWS_PER_CHUNK = 500
+
+
+def csv_response(table):
+    """The table as a CSV download, streamed: written row by row as it is sent, so the
+    web worker holds a chunk of rows at a time, never the file (``_csv_chunks``)."""
+    response = StreamingHttpResponse(
+        _csv_chunks(table.columns, table.rows), content_type="text/csv; charset=utf-8"
+    )
+    return _attachment(response, table.filename("csv"))
+
+
+def _csv_chunks(columns, rows):
     """A CSV file as German spreadsheets open it: UTF-8 with BOM, semicolons, TT.MM.JJJJ.
 
-    The last row ends the file: a line break after it reads as an empty last row.
+    The last row ends the file: a line break after it reads as an empty last row; so each
+    row after the header starts with the line break instead of ending with it.
     """
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
-    writer.writerow([column.header for column in columns])
+
+    def line(values):
+        buffer.seek(0)
+        buffer.truncate()
+        writer.writerow(values)
+        return buffer.getvalue().removesuffix("\r\n")
+
+    yield "\ufeff" + line([str(column.header) for column in columns])
+    chunk = []
     for row in rows:
-        writer.writerow([_csv_value(value) for value in row])
-    content = buffer.getvalue().removesuffix("\r\n")
-    response = HttpResponse("\ufeff" + content, content_type="text/csv; charset=utf-8")
-    return _attachment(response, filename)
+        chunk.append("\r\n" + line([_csv_value(value) for value in row]))
+        if len(chunk) >= CSV_ROWS_PER_CHUNK:
+            yield "".join(chunk)
+            chunk = []
+    if chunk:
+        yield "".join(chunk)
 
 
 def _csv_value(value):
@@ -85,29 +124,41 @@ def _csv_value(value):
     return value
 
 
-def xlsx_response(filename, title, columns, rows):
-    """An XLSX workbook: a bold, frozen header row with filters, dates as dates (TT.MM.JJJJ)."""
+def write_xlsx(table, path, progress=None, every=CHUNK_SIZE):
+    """Write the table to ``path`` as an XLSX workbook: a bold, frozen header row with
+    filters, dates as dates (TT.MM.JJJJ). Write-only: rows go to the file as they come.
+
+    ``progress(rows)`` is called every ``every`` rows and at the end. Returns the number
+    of rows written.
+    """
+    title = str(table.title)
     workbook = Workbook(write_only=True)
     workbook.properties.title = title
     workbook.properties.language = "de-DE"
     sheet = workbook.create_sheet(title=title[:31])
-    for index, column in enumerate(columns, start=1):
+    for index, column in enumerate(table.columns, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = column.width
     sheet.freeze_panes = "A2"
-    # The filter covers the header and the rows there are, no empty row below them.
-    sheet.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{len(rows) + 1}"
     bold = Font(bold=True)
     header = []
-    for column in columns:
-        cell = WriteOnlyCell(sheet, value=column.header)
+    for column in table.columns:
+        cell = WriteOnlyCell(sheet, value=str(column.header))
         cell.font = bold
         header.append(cell)
     sheet.append(header)
-    for row in rows:
+    written = 0
+    for row in table.rows:
         sheet.append([_xlsx_cell(sheet, value) for value in row])
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return _attachment(HttpResponse(buffer.getvalue(), content_type=XLSX_TYPE), filename)
+        written += 1
+        if progress is not None and written % every == 0:
+            progress(written)
+    # The filter covers the header and the rows there are, no empty row below them
+    # (written at the end of the sheet, so it can wait until the rows are counted).
+    sheet.auto_filter.ref = f"A1:{get_column_letter(len(table.columns))}{written + 1}"
+    workbook.save(path)
+    if progress is not None:
+        progress(written)
+    return written
 
 
 def _xlsx_cell(sheet, value):

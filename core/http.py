@@ -1,4 +1,5 @@
-"""Downloads of stored files that are not for everybody (signed forms, attachments, PDFs)."""
+"""Downloads of stored files that are not for everybody (signed forms, attachments, PDFs,
+exports)."""
 
 from django.http import FileResponse
 
@@ -13,10 +14,12 @@ def private_download(response):
 
 def pdf_download(stored_file, filename):
     """A stored PDF as a private download named ``filename``, never shown inline."""
+    return file_download(stored_file, filename, "application/pdf")
+
+
+def file_download(stored_file, filename, content_type):
+    """A stored file as a private download named ``filename``, never shown inline."""
     response = FileResponse(
-        stored_file.open("rb"),
-        as_attachment=True,
-        filename=filename,
-        content_type="application/pdf",
+        stored_file.open("rb"), as_attachment=True, filename=filename, content_type=content_type
     )
     return private_download(response)

@@ -13,12 +13,13 @@ from accessions.models import Accession, AccessionStatus
 from accounts.models import AuditEvent, RegionKind
 from agreements.access import get_agreement_for_user, visible_agreements
 from agreements.models import FrameworkAgreement
-from core.exports import Column, back_to_the_list, export_response
+from core.exports import CHUNK_SIZE, Column, Table, back_to_the_list, csv_response
 from core.paging import page_of, query_without
 from jobcenters.access import can_change_jobcenter, get_jobcenter_for_user, visible_jobcenters
 from jobcenters.forms import JobcenterContactForm, JobcenterFilterForm
 from jobcenters.models import Jobcenter
 from jobcenters.services import jobcenter_update
+from reports.services import export_request
 
 
 def public_home(request):
@@ -39,8 +40,12 @@ def public_home(request):
 
 
 def _filtered_jobcenters(request):
-    jobcenters = visible_jobcenters(request.user).with_association()
-    filters = JobcenterFilterForm(request.GET, jobcenters=jobcenters)
+    return _filter_jobcenters(request.user, request.GET)
+
+
+def _filter_jobcenters(user, query):
+    jobcenters = visible_jobcenters(user).with_association()
+    filters = JobcenterFilterForm(query, jobcenters=jobcenters)
     return filters, filters.filter(jobcenters)
 
 
@@ -96,11 +101,23 @@ def jobcenter_values(jobcenter):
 
 @login_required
 def jobcenter_export(request, file_format):
-    """The register as the list shows it with these filters (all pages), as CSV or XLSX."""
-    filters, jobcenters = _filtered_jobcenters(request)
-    if not filters.is_valid():
+    """The register as the list shows it with these filters (all pages): a CSV at once, an
+    XLSX from a worker."""
+    table = jobcenter_table(request.user, request.GET)
+    if table is None:
         return back_to_the_list(request, reverse("jobcenters:list"))
-    rows = [
+    if file_format == "xlsx":
+        return redirect(export_request(user=request.user, source="jobcenters", query=request.GET))
+    return csv_response(table)
+
+
+def jobcenter_table(user, query):
+    """The register ``user`` sees with the list's filters in ``query``; ``None`` when the
+    filters are wrong."""
+    filters, jobcenters = _filter_jobcenters(user, query)
+    if not filters.is_valid():
+        return None
+    rows = (
         (
             *jobcenter_values(jobcenter),
             jobcenter.get_state_display(),
@@ -111,9 +128,9 @@ def jobcenter_export(request, file_format):
             jobcenter.phone,
             jobcenter.website,
         )
-        for jobcenter in jobcenters
-    ]
-    return export_response(file_format, _("Jobcenter"), REGISTER_COLUMNS, rows)
+        for jobcenter in jobcenters.iterator(chunk_size=CHUNK_SIZE)
+    )
+    return Table(_("Jobcenter"), REGISTER_COLUMNS, rows, jobcenters.count)
 
 
 @login_required

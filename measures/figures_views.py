@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from accessions.access import get_overview_agreement_for_user, overview_jobcenters
 from accounts.models import AuditEvent
 from agreements.models import ActionField
-from core.exports import Column, back_to_the_list, export_response
+from core.exports import Column, Table, back_to_the_list, csv_response
 from core.forms import add_errors
 from jobcenters.access import get_jobcenter_for_user, own_jobcenter, visible_jobcenters
 from jobcenters.forms import JobcenterFilterForm
@@ -21,6 +21,7 @@ from measures.access import can_change_key_figures, visible_key_figures
 from measures.forms import KeyFiguresFilterForm, KeyFiguresForm
 from measures.models import KEY_FIGURE_FIELDS, KeyFigures
 from measures.selectors import coverage_matrix, key_figure_sums_by_year
+from reports.services import export_request
 
 
 @login_required
@@ -42,10 +43,13 @@ def coverage(request, agreement_pk):
 
 
 def _key_figures(request):
+    return _key_figures_of(request.user, request.GET)
+
+
+def _key_figures_of(user, query):
     """The filters, the chosen year (the latest reported by default) and its rows."""
-    user = request.user
     jobcenters = visible_jobcenters(user)
-    filters = KeyFiguresFilterForm(request.GET, jobcenters=jobcenters)
+    filters = KeyFiguresFilterForm(query, jobcenters=jobcenters)
     figures = visible_key_figures(user).filter(
         jobcenter__in=filters.filter(jobcenters).values("pk")
     )
@@ -79,10 +83,22 @@ def key_figures(request):
 
 @login_required
 def key_figures_export(request, file_format):
-    """The rows of the key figures page (its year and filters) as CSV or XLSX."""
-    filters, _figures, year, rows = _key_figures(request)
-    if not filters.is_valid():
+    """The rows of the key figures page (its year and filters): a CSV at once, an XLSX from
+    a worker."""
+    table = key_figures_table(request.user, request.GET)
+    if table is None:
         return back_to_the_list(request, reverse("measures:key-figures"))
+    if file_format == "xlsx":
+        return redirect(export_request(user=request.user, source="key_figures", query=request.GET))
+    return csv_response(table)
+
+
+def key_figures_table(user, query):
+    """The key figures ``user`` sees for the year and filters in ``query`` (one row per
+    jobcenter); ``None`` when the filters are wrong."""
+    filters, _figures, year, rows = _key_figures_of(user, query)
+    if not filters.is_valid():
+        return None
     columns = [Column(_("Jobcenter"), 40), Column(_("Jahr"), 8)] + [
         Column(str(KeyFigures._meta.get_field(name).verbose_name), 18) for name in KEY_FIGURE_FIELDS
     ]
@@ -90,7 +106,7 @@ def key_figures_export(request, file_format):
         (row.jobcenter.name, row.year, *(getattr(row, name) for name in KEY_FIGURE_FIELDS))
         for row in rows
     ]
-    return export_response(file_format, _("Kennzahlen"), columns, table, year)
+    return Table(_("Kennzahlen"), columns, table, lambda: len(table), (year,))
 
 
 @login_required

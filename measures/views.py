@@ -1,5 +1,7 @@
 """Measure pages: jobcenters record and report, the ministry follows them and runs the catalogue."""
 
+from itertools import batched
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -12,7 +14,7 @@ from django.utils.translation import gettext_lazy
 from accessions.models import AccessionStatus
 from accounts.models import AuditEvent, Role
 from agreements.access import get_agreement_for_user, visible_agreements
-from core.exports import Column, back_to_the_list, export_response
+from core.exports import CHUNK_SIZE, Column, Table, back_to_the_list, csv_response
 from core.forms import add_errors
 from core.paging import page_of, query_without
 from core.steps import Step, step_page, take_step
@@ -36,7 +38,8 @@ from measures.forms import (
     PublishForm,
     ReasonForm,
 )
-from measures.models import Publication
+from measures.models import Measure, MeasureStatus, Publication
+from reports.services import export_request
 
 
 @login_required
@@ -58,13 +61,16 @@ def measure_list(request):
 
 
 def _filtered(request):
-    user = request.user
+    return _filter(request.user, request.GET)
+
+
+def _filter(user, query):
     jobcenters = visible_jobcenters(user)
     # Only agreements whose measures the user can see: an NRW jobcenter is not offered
     # the Hessen agreement or its action fields.
     agreements = visible_agreements(user).filter(state__in=jobcenters.values("state"))
     filters = MeasureFilterForm(
-        request.GET,
+        query,
         user=user,
         jobcenters=jobcenters,
         agreements=agreements.order_by("state", "short_title"),
@@ -103,33 +109,69 @@ EXPORT_COLUMNS = [
 
 @login_required
 def measure_export(request, file_format):
-    """Exactly the measures the list shows with these filters (all pages), as CSV or XLSX."""
-    filters, measures = _filtered(request)
-    if not filters.is_valid():
+    """Exactly the measures the list shows with these filters (all pages): a CSV at once,
+    an XLSX from a worker (its page shows the progress and then the download)."""
+    table = measure_table(request.user, request.GET)
+    if table is None:
         return back_to_the_list(request, reverse("measures:list"))
-    measures = measures.select_related("jobcenter", "agreement", "action_field").prefetch_related(
-        "further_action_fields"
+    if file_format == "xlsx":
+        return redirect(export_request(user=request.user, source="measures", query=request.GET))
+    return csv_response(table)
+
+
+def measure_table(user, query):
+    """The measures ``user`` sees with the list's filters in ``query`` as a ``Table``;
+    ``None`` when the filters are wrong."""
+    filters, measures = _filter(user, query)
+    if not filters.is_valid():
+        return None
+    return Table(_("Maßnahmen"), EXPORT_COLUMNS, _measure_rows(measures), measures.count)
+
+
+def _measure_rows(measures):
+    """The export's rows of ``measures``, in their order: plain values a chunk at a time,
+    each chunk's further action fields in one more query; never every measure at once."""
+    statuses = dict(MeasureStatus.choices)
+    publications = dict(Publication.choices)
+    values = measures.values_list(
+        "pk",
+        "title",
+        "jobcenter__name",
+        "agreement__short_title",
+        "action_field__number",
+        "action_field__title",
+        "status",
+        "starts_on",
+        "ends_on",
+        "target_group",
+        "partners",
+        "locations",
+        "contact_name",
+        "publication",
     )
-    rows = [
-        (
-            measure.title,
-            measure.jobcenter.name,
-            measure.agreement.short_title,
+    for chunk in batched(values.iterator(chunk_size=CHUNK_SIZE), CHUNK_SIZE):
+        further = {}
+        for measure, number, title in (
+            Measure.further_action_fields.through.objects.filter(
+                measure__in=[row[0] for row in chunk]
+            )
+            .order_by("actionfield__agreement", "actionfield__number")
+            .values_list("measure", "actionfield__number", "actionfield__title")
+        ):
             # By title, as on the page: "2. Weiterentwicklung der Zugänglichkeit".
-            str(measure.action_field),
-            "; ".join(str(field) for field in measure.further_action_fields.all()),
-            measure.get_status_display(),
-            measure.starts_on,
-            measure.ends_on,
-            measure.target_group,
-            measure.partners,
-            measure.locations,
-            measure.contact_name,
-            measure.get_publication_display(),
-        )
-        for measure in measures
-    ]
-    return export_response(file_format, _("Maßnahmen"), EXPORT_COLUMNS, rows)
+            further.setdefault(measure, []).append(f"{number}. {title}")
+        for pk, title, jobcenter, agreement, number, field, status, *rest in chunk:
+            *details, publication = rest
+            yield (
+                title,
+                jobcenter,
+                agreement,
+                f"{number}. {field}",
+                "; ".join(further.get(pk, ())),
+                str(statuses[status]),
+                *details,
+                str(publications[publication]),
+            )
 
 
 @login_required

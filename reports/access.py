@@ -1,4 +1,5 @@
-"""Who sees which rendered PDF, and who makes the Reader (see ``accounts.roles``)."""
+"""Who sees which rendered PDF and which export, and who makes the Reader (see
+``accounts.roles``)."""
 
 from django.db.models import Q
 
@@ -7,7 +8,7 @@ from accounts.roles import get_allowed, is_ministry_of
 from agreements.access import visible_agreements
 from circulars.access import visible_circulars
 from jobcenters.access import visible_jobcenters
-from reports.models import Rendering, RenderingKind, RenderingStatus
+from reports.models import Export, Rendering, RenderingKind, RenderingStatus
 
 
 def visible_renderings(user, queryset=None):
@@ -56,3 +57,22 @@ def public_readers(queryset=None):
     return renderings.filter(
         kind=RenderingKind.READER, status=RenderingStatus.DONE, agreement__is_published=True
     )
+
+
+def visible_exports(user, queryset=None):
+    """An export is seen by whoever asked for it and by the colleagues who see the same
+    list: the same organisation and role (an administrator: every export, like every PDF).
+    The rows are those its requester saw; another user's is not found (404)."""
+    exports = Export.objects.all() if queryset is None else queryset
+    if not user.is_authenticated:
+        return exports.none()
+    if user.is_superuser:
+        return exports
+    colleagues = Q(pk__in=[])
+    if user.organisation_id is not None:
+        colleagues = Q(organisation=user.organisation_id, role=user.role)
+    return exports.filter(Q(requested_by=user) | colleagues)
+
+
+def get_export_for_user(user, pk):
+    return get_allowed(visible_exports(user, Export.objects.select_related("agreement")), pk, user)

@@ -1,4 +1,8 @@
-"""PDF renderings, made by Celery workers on the ``pdf`` queue.
+"""PDF renderings and XLSX exports, made by Celery workers.
+
+A circular's PDF goes to the ``circulars`` queue, every other PDF and every export to the
+``reports`` queue (``CELERY_TASK_ROUTES``): a burst of overviews never holds up the PDF of a
+circular its association is about to send, and each queue has workers of its own.
 
 The task gets a row id, never an object: it loads the row, builds the PDF through the
 same code as every other caller, and stores it (``reports.services``). It is acknowledged
@@ -8,13 +12,18 @@ message to be delivered again; running it twice leaves one file and one row.
 
 import logging
 import resource
+import tempfile
+from pathlib import Path
 
 from celery import shared_task
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
+from django.utils import translation
 
+from core.exports import write_xlsx
 from reports import services
 from reports.documents import build_pdf
+from reports.exports import table_of
 from reports.models import OUT_OF_MEMORY
 
 logger = logging.getLogger(__name__)
@@ -54,19 +63,32 @@ def reached_memory_cap(peak_before):
 TRANSIENT_ERRORS = (OSError,)
 
 
-@shared_task(
-    bind=True,
-    acks_late=True,
-    reject_on_worker_lost=True,
-    autoretry_for=TRANSIENT_ERRORS,
-    retry_backoff=5,
-    retry_backoff_max=120,
-    max_retries=3,
-    soft_time_limit=settings.RENDER_SOFT_TIME_LIMIT,
-    time_limit=settings.RENDER_TIME_LIMIT,
-)
+RENDER_OPTIONS = {
+    "bind": True,
+    "acks_late": True,
+    "reject_on_worker_lost": True,
+    "autoretry_for": TRANSIENT_ERRORS,
+    "retry_backoff": 5,
+    "retry_backoff_max": 120,
+    "max_retries": 3,
+    "soft_time_limit": settings.RENDER_SOFT_TIME_LIMIT,
+    "time_limit": settings.RENDER_TIME_LIMIT,
+}
+
+
+@shared_task(**RENDER_OPTIONS)
 def render(self, rendering_id):
-    """Render the PDF of one ``Rendering`` row."""
+    """Render the PDF of one ``Rendering`` row: an overview, a profile, a Reader."""
+    _render(self, rendering_id)
+
+
+@shared_task(**RENDER_OPTIONS)
+def render_circular(self, rendering_id):
+    """Render the PDF of a circular (its own task, so that it is routed to its own queue)."""
+    _render(self, rendering_id)
+
+
+def _render(self, rendering_id):
     peak_before = peak_address_space()
     try:
         rendering = services.rendering_start(rendering_id)
@@ -98,6 +120,59 @@ def render(self, rendering_id):
         raise
 
 
+@shared_task(
+    bind=True,
+    acks_late=True,
+    reject_on_worker_lost=True,
+    autoretry_for=TRANSIENT_ERRORS,
+    retry_backoff=5,
+    retry_backoff_max=120,
+    max_retries=3,
+)
+def build_export(self, export_id):
+    """Write the XLSX of one ``Export`` row, noting its progress as it goes.
+
+    The rows come from the database a chunk at a time and go to a temporary file
+    (openpyxl's write-only mode): the worker holds a chunk, never the sheet. Runs under the
+    default task time limits (``CELERY_TASK_TIME_LIMIT``).
+    """
+    try:
+        export = services.export_start(export_id)
+        if export is None:
+            return
+        with translation.override(export.language), tempfile.TemporaryDirectory() as folder:
+            table = table_of(export)
+            if table is None:
+                services.export_fail(export_id=export_id, error="the list's filters are wrong")
+                return
+            services.export_progress(export_id, rows_total=table.count())
+            path = Path(folder) / "export.xlsx"
+            rows = write_xlsx(
+                table,
+                path,
+                progress=lambda done: services.export_progress(export_id, rows_done=done),
+            )
+            services.export_finish(
+                export=export, path=path, file_name=table.filename("xlsx"), rows=rows
+            )
+    except TRANSIENT_ERRORS as error:
+        if self.request.retries >= self.max_retries:
+            services.export_fail(export_id=export_id, error=error)
+        raise
+    except (SoftTimeLimitExceeded, Exception) as error:
+        services.export_fail(export_id=export_id, error=error)
+        raise
+
+
+@shared_task
+def sweep_exports():
+    """Every minute (``CELERY_BEAT_SCHEDULE``): dispatch the exports asked for while Redis
+    was down, or lost with it (``services.exports_sweep``)."""
+    count = services.exports_sweep()
+    if count:
+        logger.info("Dispatched %d exports that were waiting for the broker.", count)
+
+
 @shared_task
 def sweep_renderings():
     """Every minute (``CELERY_BEAT_SCHEDULE``): dispatch the PDFs asked for while Redis was
@@ -109,6 +184,8 @@ def sweep_renderings():
 
 @shared_task
 def prune_renderings():
-    """Once a night (``CELERY_BEAT_SCHEDULE``): delete the PDFs nobody needs any more."""
+    """Once a night (``CELERY_BEAT_SCHEDULE``): delete the PDFs and exports nobody needs
+    any more."""
     rows, files = services.renderings_prune()
     logger.info("Deleted %d old PDF renderings and %d files.", rows, files)
+    logger.info("Deleted %d old exports.", services.exports_prune())

@@ -375,7 +375,7 @@ class Worker:
 
 def _queues():
     """The queues of this test process (tests.settings gives each xdist worker its own)."""
-    return getattr(settings, "TEST_CELERY_QUEUES", ["celery", "pdf"])
+    return getattr(settings, "TEST_CELERY_QUEUES", ["celery", "circulars", "reports"])
 
 
 # A task whose worker died goes back to the queue after this many seconds (production: 600).

@@ -6,15 +6,17 @@ starts it again, and lets the beat sweep run as beat would each minute; the real
 """
 
 import datetime
+import io
 
 import pytest
 from django.urls import reverse
 from django.utils import timezone
+from openpyxl import load_workbook
 
 from outbox.models import MailStatus, OutgoingEmail
 from outbox.tasks import sweep as outbox_sweep
-from reports.models import Rendering, RenderingStatus
-from reports.tasks import sweep_renderings
+from reports.models import Export, Rendering, RenderingStatus
+from reports.tasks import sweep_exports, sweep_renderings
 from tests import factories
 
 pytestmark = pytest.mark.worker
@@ -145,3 +147,32 @@ def test_an_accession_returned_while_redis_is_down_is_mailed_once_it_is_back(
     assert _sent_to(celery_worker, wait_for, len(waiting)) == sorted(waiting)
     _sweep_twice_more(celery_worker, wait_for)
     assert len(celery_worker.messages()) == len(waiting)
+
+
+def test_an_export_asked_for_while_redis_is_down_is_written_once_it_is_back(
+    celery_worker, back_up, redis_server, wait_for, client, users, nrw, private_media
+):
+    client.force_login(users.ministry)
+    redis_server.stop()
+
+    first = client.get(reverse("jobcenters:export-xlsx"))
+    again = client.get(reverse("jobcenters:export-xlsx"))
+    page = client.get(first.url)
+
+    assert (first.status_code, again.status_code, page.status_code) == (302, 302, 200)
+    assert again.url == first.url  # the same export, asked for once
+    assert "Die Excel-Datei wartet auf den Hintergrunddienst." in page.content.decode()
+    export = Export.objects.get()
+    assert export.task_id == ""
+    back_up()
+    Export.objects.update(queued_at=timezone.now() - datetime.timedelta(minutes=2))
+    sweep_exports.delay()
+    assert wait_for(lambda: Export.objects.get().status == RenderingStatus.DONE, 90), (
+        celery_worker.log.read_text()
+    )
+    export.refresh_from_db()
+    assert export.attempts == 1
+    assert [path.name for path in (private_media / "exports").iterdir()] == [f"{export.pk}.xlsx"]
+    assert "herunterladen" in client.get(first.url).content.decode()
+    download = client.get(reverse("exports:download", args=[export.pk]))
+    assert load_workbook(io.BytesIO(download.getvalue())).active.max_row == 1 + 2

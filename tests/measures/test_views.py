@@ -8,8 +8,10 @@ import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from measures import views
 from measures.models import KeyFigures, Measure, MeasureStatus, ProgressNote
 from tests import factories
+from tests.downloads import download
 
 LIST = reverse("measures:list")
 
@@ -125,7 +127,7 @@ def test_the_export_holds_exactly_the_filtered_rows(ministry_client, accession_w
 
     listed = ministry_client.get(LIST, query).context["page"].paginator.object_list
     response = ministry_client.get(reverse("measures:export-csv"), query)
-    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8")[1:]), delimiter=";"))
+    rows = list(csv.reader(io.StringIO(response.getvalue().decode("utf-8")[1:]), delimiter=";"))
 
     assert rows[0][:4] == ["Titel", "Jobcenter", "Vereinbarung", "Handlungsfeld"]
     assert [row[0] for row in rows[1:]] == [measure.title for measure in listed]
@@ -145,26 +147,26 @@ def test_the_export_is_named_with_its_umlaut_and_names_action_fields_by_title(
     disposition = response["Content-Disposition"]
     assert disposition.startswith('attachment; filename="massnahmen-')
     assert "filename*=utf-8''ma%C3%9Fnahmen-" in disposition
-    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
+    rows = list(csv.reader(io.StringIO(response.getvalue().decode("utf-8-sig")), delimiter=";"))
     field = accession_world.action_field
     assert rows[1][3:5] == [f"{field.number}. {field.title}", "2. Zugänglichkeit"]
 
 
 def test_exports_end_with_their_last_row(ministry_client, accession_world):
-    text = ministry_client.get(reverse("measures:export-csv")).content.decode("utf-8-sig")
-    empty = ministry_client.get(reverse("measures:export-xlsx"), {"q": "gibt es nicht"})
+    text = ministry_client.get(reverse("measures:export-csv")).getvalue().decode("utf-8-sig")
+    empty = download(ministry_client, reverse("measures:export-xlsx"), {"q": "gibt es nicht"})
 
     assert not text.endswith("\n")
     assert all(line for line in text.split("\r\n"))
-    sheet = load_workbook(io.BytesIO(empty.content)).active
+    sheet = load_workbook(io.BytesIO(empty.getvalue())).active
     assert sheet.max_row == 1
     assert sheet.auto_filter.ref == "A1:M1"
 
 
 def test_the_xlsx_export_has_real_dates(ministry_client, accession_world):
-    response = ministry_client.get(reverse("measures:export-xlsx"), {"q": "eingang"})
+    response = download(ministry_client, reverse("measures:export-xlsx"), {"q": "eingang"})
 
-    sheet = load_workbook(io.BytesIO(response.content)).active
+    sheet = load_workbook(io.BytesIO(response.getvalue())).active
     start = sheet.cell(row=2, column=7)
     assert start.is_date and start.value.date() == datetime.date(2019, 1, 1)
     assert start.number_format == "DD.MM.YYYY"
@@ -178,13 +180,14 @@ def test_the_export_leaves_out_control_characters_stored_before_they_were_refuse
         title="Barrierefreier\x0b Eingang\x01bereich"
     )
 
-    response = ministry_client.get(reverse(name), {"q": "barrierefrei"})
+    response = download(ministry_client, reverse(name), {"q": "barrierefrei"})
 
     assert response.status_code == 200
     if name.endswith("xlsx"):
-        title = load_workbook(io.BytesIO(response.content)).active.cell(row=2, column=1).value
+        sheet = load_workbook(io.BytesIO(response.getvalue())).active
+        title = sheet.cell(row=2, column=1).value
     else:
-        title = response.content.decode("utf-8").splitlines()[1].split(";")[0]
+        title = response.getvalue().decode("utf-8").splitlines()[1].split(";")[0]
     assert title == "Barrierefreier Eingangbereich"
 
 
@@ -198,7 +201,7 @@ def test_the_export_with_a_bad_year_goes_back_to_the_list(ministry_client, acces
 def test_the_export_of_a_manager_holds_only_the_own_measures(manager_client, accession_world):
     response = manager_client.get(reverse("measures:export-csv"))
 
-    assert "Netzwerk psychische" not in response.content.decode()
+    assert "Netzwerk psychische" not in response.getvalue().decode()
 
 
 @pytest.mark.parametrize("name", ["measures:export-csv", "measures:export-xlsx"])
@@ -388,7 +391,7 @@ def test_key_figures_on_the_page_have_thousands_separators_the_export_raw_number
     assert '<td class="text-end">2.387</td>' in page
     assert '<td class="text-end">2.667</td>' in page  # the sum with Düsseldorf's 280
     assert "Das Jahr 2025" in page  # years stay years
-    assert ";2387;" in export.content.decode()
+    assert ";2387;" in export.getvalue().decode()
 
 
 def test_a_manager_enters_key_figures(manager_client, nrw, readback):
@@ -452,9 +455,11 @@ def test_bad_key_figures_are_named_at_their_fields(manager_client, nrw):
 
 
 def test_key_figures_export(ministry_client, accession_world):
-    response = ministry_client.get(reverse("measures:key-figures-export-xlsx"), {"year": "2025"})
+    url = reverse("measures:key-figures-export-xlsx")
 
-    sheet = load_workbook(io.BytesIO(response.content)).active
+    response = download(ministry_client, url, {"year": "2025"})
+
+    sheet = load_workbook(io.BytesIO(response.getvalue())).active
     assert [cell.value for cell in sheet[2]][:3] == ["Jobcenter Düsseldorf", 2025, 820]
 
 
@@ -751,3 +756,43 @@ def test_a_note_before_1990_is_refused_at_the_field(manager_client, accession_wo
         "written_on": ["Bitte geben Sie ein Datum ab dem 01.01.1990 an."]
     }
     assert not ProgressNote.objects.filter(measure=measure).exists()
+
+
+def test_the_export_rows_read_as_the_measures_do_chunk_for_chunk(
+    ministry_client, accession_world, nrw, monkeypatch
+):
+    # The rows come as plain values a chunk at a time (CHUNK_SIZE), each chunk's further
+    # action fields in one query: they must read exactly as the measures themselves.
+    monkeypatch.setattr(views, "CHUNK_SIZE", 3)
+    fields = [
+        factories.ActionFieldFactory(agreement=nrw.agreement, number=number, title=f"Feld {number}")
+        for number in (4, 2)
+    ]
+    _many_measures(nrw.agreement, accession_world.action_field, 7)
+    for measure in Measure.objects.all()[:4]:
+        measure.further_action_fields.add(*fields)
+    measures = Measure.objects.order_by("title", "pk")
+    expected = [
+        [
+            measure.title,
+            measure.jobcenter.name,
+            measure.agreement.short_title,
+            str(measure.action_field),
+            "; ".join(str(field) for field in measure.further_action_fields.all()),
+            measure.get_status_display(),
+            measure.starts_on.strftime("%d.%m.%Y") if measure.starts_on else "",
+            measure.ends_on.strftime("%d.%m.%Y") if measure.ends_on else "",
+            measure.target_group,
+            measure.partners,
+            measure.locations,
+            measure.contact_name,
+            measure.get_publication_display(),
+        ]
+        for measure in measures
+    ]
+
+    response = ministry_client.get(reverse("measures:export-csv"), {"sort": "title"})
+
+    rows = list(csv.reader(io.StringIO(response.getvalue().decode("utf-8-sig")), delimiter=";"))
+    assert rows[1:] == expected
+    assert "2. Feld 2; 4. Feld 4" in {row[4] for row in rows}

@@ -13,7 +13,7 @@ from reports.models import RenderingStage, RenderingStatus, running_patience
 from tests import factories
 
 pytestmark = pytest.mark.django_db
-RENDER = "reports.tasks.render"
+RENDER = "reports.tasks.render_circular"
 
 
 def _ago(**delta):

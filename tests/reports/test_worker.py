@@ -1,13 +1,16 @@
-"""PDFs through the real worker process: Redis, PostgreSQL, the ``pdf`` queue."""
+"""PDFs and exports through the real worker process: Redis, PostgreSQL, the ``circulars``
+and ``reports`` queues."""
 
 import datetime
+import io
 
 import pytest
 from django.urls import reverse
 from django.utils import timezone
+from openpyxl import load_workbook
 
 from reports import services
-from reports.models import Rendering, RenderingStatus, running_patience
+from reports.models import Export, Rendering, RenderingStatus, running_patience
 from tests import factories
 
 pytestmark = pytest.mark.worker
@@ -128,3 +131,27 @@ def test_the_worker_renders_a_reader(celery_worker, wait_for, accession_world, n
         celery_worker.log.read_text()
     )
     assert rendering.page_count == 3
+
+
+def test_the_worker_writes_an_xlsx_export_that_its_requester_downloads(
+    celery_worker, wait_for, client, users, nrw
+):
+    factories.JobcenterFactory.create_batch(30, kreis=True)
+    client.force_login(users.ministry)
+
+    response = client.get(reverse("jobcenters:export-xlsx"), {"sort": "name"})
+    export = Export.objects.get()
+
+    assert response.url == export.get_absolute_url()
+    assert wait_for(lambda: _status(export) == RenderingStatus.DONE, 60), (
+        celery_worker.log.read_text()
+    )
+    page = client.get(response.url).content.decode()
+    download = client.get(reverse("exports:download", args=[export.pk]))
+    sheet = load_workbook(io.BytesIO(download.getvalue())).active
+    names = [row[0] for row in sheet.iter_rows(min_row=2, values_only=True)]
+    assert export.task_id
+    assert (export.rows_done, export.rows_total, export.attempts) == (32, 32, 1)
+    assert "Die Excel-Datei ist fertig (32 Zeilen" in page
+    assert len(names) == 32
+    assert "Jobcenter Kreis Steinfurt" in names
