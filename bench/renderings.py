@@ -36,16 +36,17 @@ there unless this script runs it.
    django.test.Client, logged in as an administrator) for many jobcenters against the
    one for one jobcenter. The request only creates the ``Rendering`` row and sends the
    task to the broker after the commit; nothing renders (checked: every row it made is
-   still waiting and has its task id). Alternating which goes first; the broker's ``pdf``
-   queue is purged afterwards.
+   still waiting and has its task id; one row per agreement, the later requests get it:
+   ``services.overview_render`` makes one per data state). Alternating which goes first;
+   the broker's ``reports`` queue is purged afterwards.
    ``organisation_overview_jobcenters`` shows an administrator the jobcenters of the
    agreement's state, and no state has 405: so all jobcenters but Hamburg's one are moved
    to Bavaria with their accessions and measures (to the Bavarian agreement and its
    action fields of the same number): "many" is Bavaria's agreement with 404 jobcenters,
    "one" Hamburg's with its one jobcenter.
 3. A real worker's memory after 50 renders against after the first: ``celery -A config
-   worker --pool=solo --queues=celery,pdf`` (as ``tests/conftest.py`` starts it) against
-   the bench database; a draft built like 151/18 (same text, same three attachments) is
+   worker --pool=solo --queues=celery,circulars,reports`` (as ``tests/conftest.py`` starts
+   it) against the bench database; a draft built like 151/18 (same text, same three attachments) is
    rendered 50 times, one after the other (``services.circular_render``: a draft gets a
    new row each time), each awaited; ``VmRSS`` from ``/proc/<pid>/status`` once the
    worker is ready and after the 1st, 10th, 25th and 50th. Needs PostgreSQL and
@@ -347,14 +348,15 @@ def bench_request(args, client, agreements):
             times[key].append(timed_post(url))
     counted = {key: queries(lambda url=url: post(url), url, args.sql) for key, url in urls.items()}
     made = Rendering.objects.filter(pk__gt=last)
-    total = (args.warmup + args.request_rounds + 1) * len(urls)
+    # One overview per organisation and data state: every later request got the first.
+    total = len(urls)
     if made.filter(kind=RenderingKind.OVERVIEW).count() != total:
         problems.append(f"Anfrage: {made.count()} statt {total} Übersichten angelegt")
     if made.exclude(status=RenderingStatus.QUEUED).exists():
         problems.append("Anfrage: eine Übersicht wurde schon erstellt (Celery lief mit)")
     if made.filter(task_id="").exists():
         problems.append("Anfrage: eine Übersicht ging nicht an den Broker")
-    purge("pdf")
+    purge("reports")
     return {"times": times, "queries": counted, "problems": problems}
 
 
@@ -469,7 +471,7 @@ def start_worker(log):
                 "config",
                 "worker",
                 "--pool=solo",
-                "--queues=celery,pdf",
+                "--queues=celery,circulars,reports",
                 "--without-gossip",
                 "--without-mingle",
                 "--loglevel=INFO",
@@ -534,6 +536,8 @@ def click_to_download(args, log, client, agreements):
     for _round in range(args.overview_rounds):
         for key, agreement in agreements.items():
             url = reverse("overviews:status-pdf", args=[agreement.pk])
+            # One overview per data state: without the last one, each click renders anew.
+            Rendering.objects.filter(kind=RenderingKind.OVERVIEW, agreement=agreement).delete()
             start = time.perf_counter()
             response = client.post(url)
             requested = time.perf_counter()
@@ -573,7 +577,7 @@ def bench_worker(args, circular, user, client, agreements):
         return {"skipped": "der Worker braucht PostgreSQL (DATABASE_URL) für die Bench-Datenbank"}
     draft = draft_like(circular, user)
     # What load_demo and the requests left in the broker must not run in this worker.
-    purge("celery", "pdf")
+    purge("celery", "circulars", "reports")
     log = MEDIA / "worker.log"
     process, failure = start_worker(log)
     if failure:
