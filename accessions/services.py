@@ -92,7 +92,7 @@ def _check_editable(accession):
 def _notify(accession, event):
     """Queue the e-mail of ``event`` (``accessions.emails.EMAILS``) with the step: sent
     once it is committed, later if Redis or the mail server is down."""
-    outbox.enqueue_email(EMAILS[event](accession))
+    outbox.enqueue_email(EMAILS[event](accession), about=accession)
 
 
 @transaction.atomic
