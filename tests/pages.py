@@ -574,8 +574,8 @@ def _overview_rendering():
 
 
 def _landkreistag_export():
-    """An XLSX export of the register the Landkreistag asked for, done (made here: the
-    world has none)."""
+    """An XLSX export of the register the Landkreistag asked for, done (made here: neither
+    the world nor the demo has one)."""
     from accounts.models import User
     from reports.models import Export
 
@@ -707,7 +707,6 @@ PAGES += [
         {**signed_in(NOT_FOUND), "admin": OK, "landkreistag": OK},
         label="exports:detail (the Landkreistag's register)",
         kwargs=_landkreistag_export,
-        in_demo=False,
     ),
     Page("overviews:status", FOLLOW_NRW, label="overviews:status (NRW)", kwargs=_nrw_agreement),
     Page("overviews:readers", everyone()),
