@@ -573,30 +573,6 @@ def _overview_rendering():
     }
 
 
-def _landkreistag_export():
-    """An XLSX export of the register the Landkreistag asked for, done (made here: neither
-    the world nor the demo has one)."""
-    from accounts.models import User
-    from reports.models import Export
-
-    user = User.objects.filter(
-        organisation__name="Landkreistag NRW", role="association_staff"
-    ).first()
-    export = Export.objects.filter(requested_by=user).first() or Export.objects.create(
-        source="jobcenters",
-        requested_by=user,
-        organisation=user.organisation,
-        role=user.role,
-        language="de",
-        status="done",
-        file="exports/0.xlsx",
-        file_name="jobcenter.xlsx",
-        rows_total=3,
-        rows_done=3,
-    )
-    return {"pk": export.pk}
-
-
 # The Landkreistag's final circular: its association, the state's readers and the Kreis
 # jobcenters it was sent to.
 SEE_FINAL_CIRCULAR = {
@@ -700,14 +676,6 @@ PAGES += [
         kwargs=_overview_rendering,
         in_demo=False,
     ),
-    Page(
-        "exports:detail",
-        # Its requester (and colleagues of the same organisation and role: the export's
-        # tests) and the administrator; everyone else, other associations too, gets a 404.
-        {**signed_in(NOT_FOUND), "admin": OK, "landkreistag": OK},
-        label="exports:detail (the Landkreistag's register)",
-        kwargs=_landkreistag_export,
-    ),
     Page("overviews:status", FOLLOW_NRW, label="overviews:status (NRW)", kwargs=_nrw_agreement),
     Page("overviews:readers", everyone()),
     Page(
@@ -783,6 +751,7 @@ NOT_PAGES = {
     "renderings:status": "JSON for the status page's script; tests/circulars/test_views.py",
     "renderings:download": "a PDF download; tests/circulars/test_views.py",
     "renderings:retry": "POST only, redirects; tests/circulars/test_views.py",
+    "exports:detail": "an export's page; its access matrix: tests/reports/test_exports.py",
     "exports:status": "JSON for the export page's script; tests/reports/test_exports.py",
     "exports:download": "an XLSX download; tests/reports/test_exports.py",
     "exports:retry": "POST only, redirects; tests/reports/test_exports.py",
