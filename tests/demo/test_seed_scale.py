@@ -22,7 +22,8 @@ from demo.scale import PLAN, accession_status
 from jobcenters.models import Jobcenter, JobcenterForm
 from measures.models import KeyFigures, Measure, MeasureStatus, Publication
 
-pytestmark = pytest.mark.django_db
+# The seed (``germany``) takes a minute on a busy machine: scheduled first (tests/conftest.py).
+pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 
 
 def seed():
