@@ -7,7 +7,7 @@ MESSAGES_ARGS = --no-location --no-obsolete -v 0 \
 UV_VERSION = 0.13.9
 PORT ?= 8000
 # Tests run in parallel, one xdist worker per core (see README, "Tests"); a worker that is
-# done takes over half of what another still has queued (worksteal), so no long tail.
+# done takes over half of what another still has queued (worksteal): neither waits long at the end.
 PYTEST_ARGS ?= -n auto --dist worksteal
 export UV_PYTHON_DOWNLOADS = never
 export UV_PROJECT_ENVIRONMENT = $(VENV)

@@ -31,21 +31,6 @@ def pytest_configure(config):
     Path(settings.STATIC_ROOT).mkdir(parents=True, exist_ok=True)
 
 
-@pytest.hookimpl(trylast=True)
-def pytest_collection_modifyitems(items):
-    """The long tests first: those with a real worker (``worker``) and those marked ``slow``.
-
-    pytest-django puts the transactional tests (every worker test) last, where under
-    pytest-xdist they ran one after another in a single process for minutes while the
-    other had finished. First, they run beside the rest, and the quick tests are left to
-    even out the end. A stable sort after pytest-randomly's and pytest-django's: the order
-    within each group is theirs (the seed still repeats a run).
-    """
-    items.sort(
-        key=lambda item: not (item.get_closest_marker("worker") or item.get_closest_marker("slow"))
-    )
-
-
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     """The test databases, with every content type cached, as in a server that has run a while.

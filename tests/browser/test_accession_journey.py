@@ -35,7 +35,6 @@ def click(page, name):
         page.get_by_role("button", name=name).click()
 
 
-@pytest.mark.slow
 def test_a_jobcenter_joins_after_one_return(browser, demo, axe_source, signed_pdf):
     from accessions.models import Accession
 

@@ -170,7 +170,6 @@ def test_a_bomb_is_refused_at_the_attachment_field_within_seconds(build, code):
 
 
 @pytest.mark.django_db
-@pytest.mark.slow
 @pytest.mark.parametrize(("build", "code"), BOMBS)
 def test_a_bomb_is_refused_at_the_accession_field_within_seconds(build, code):
     form = AccessionForm(data={}, files={"signed_form": upload(built(build))})

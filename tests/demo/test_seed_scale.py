@@ -22,8 +22,7 @@ from demo.scale import PLAN, accession_status
 from jobcenters.models import Jobcenter, JobcenterForm
 from measures.models import KeyFigures, Measure, MeasureStatus, Publication
 
-# The seed (``germany``) takes a minute on a busy machine: scheduled first (tests/conftest.py).
-pytestmark = [pytest.mark.django_db, pytest.mark.slow]
+pytestmark = pytest.mark.django_db
 
 
 def seed():

@@ -24,8 +24,7 @@ from measures.models import KEY_FIGURE_FIELDS, KeyFigures, Measure
 from tests.conftest import FAST_HASHERS, private_storage
 from tests.demo.test_seed_scale import counts, seed
 
-# About a minute each: scheduled first (tests/conftest.py), never the run's tail.
-pytestmark = [pytest.mark.django_db, pytest.mark.slow]
+pytestmark = pytest.mark.django_db
 
 
 def test_it_refuses_to_seed_a_production_database(settings):
