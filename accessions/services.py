@@ -12,12 +12,12 @@ from accessions.emails import EMAILS
 from accessions.models import JOINED_STATUSES, Accession, AccessionStatus, PlannedMeasure
 from accounts.models import AuditEvent
 from accounts.services import AuditAction, changed_fields, record_event
+from accounts.steps import lock_in_state, take_step
 from agreements.models import FrameworkAgreement
 from core.dates import german
 from measures.services import measures_from_accession
-from outbox import services as outbox
 
-# Accessions: the state machine. Every change of state goes through ``_transition``.
+# Accessions: the state machine. Every change of state goes through ``_step``.
 
 TRANSITIONS = {
     "submit": ([AccessionStatus.DRAFT, AccessionStatus.RETURNED], AccessionStatus.SUBMITTED),
@@ -53,21 +53,16 @@ class AccessionStateError(Exception):
     """A change of state that the accession's current state does not allow; says why in German."""
 
 
+def _accessions():
+    return Accession.objects.select_related("jobcenter", "agreement")
+
+
 def _locked(accession):
-    return (
-        Accession.objects.select_for_update(of=("self",))
-        .select_related("jobcenter", "agreement")
-        .get(pk=accession.pk)
-    )
+    return _accessions().select_for_update(of=("self",)).get(pk=accession.pk)
 
 
-def _check_transition(accession, transition):
-    _check_status(accession, DECISION_STATUSES[transition])
-
-
-def _check_status(accession, allowed):
-    if accession.status in allowed:
-        return
+def _refused(accession):
+    """The state error for ``accession``: its state now, and who changed it last."""
     last = AuditEvent.objects.for_object(accession).select_related("actor").first()
     message = _("Der Beitritt ist inzwischen „%(status)s“.") % {
         "status": accession.get_status_display()
@@ -78,7 +73,23 @@ def _check_status(accession, allowed):
             "actor": last.actor.get_full_name() or last.actor.username if last.actor else "—",
             "when": date_format(timezone.localtime(last.created_at), "d.m.Y, H:i"),
         }
-    raise AccessionStateError(message)
+    return AccessionStateError(message)
+
+
+def _step(accession, transition, *, user, action, emails=(), **step):
+    """Take ``transition`` (``TRANSITIONS``) on ``accession``: ``accounts.steps.take_step``."""
+    allowed, target = TRANSITIONS[transition]
+    return take_step(
+        _accessions(),
+        accession.pk,
+        allowed_from=allowed,
+        to=target,
+        refused=_refused,
+        actor=user,
+        action=action,
+        emails=[EMAILS[email] for email in emails],
+        **step,
+    )
 
 
 def _check_editable(accession):
@@ -87,12 +98,6 @@ def _check_editable(accession):
             _("Der Beitritt ist „%(status)s“ und kann nicht mehr geändert werden.")
             % {"status": accession.get_status_display()}
         )
-
-
-def _notify(accession, event):
-    """Queue the e-mail of ``event`` (``accessions.emails.EMAILS``) with the step: sent
-    once it is committed, later if Redis or the mail server is down."""
-    outbox.enqueue_email(EMAILS[event](accession))
 
 
 @transaction.atomic
@@ -242,27 +247,26 @@ def accession_missing(accession):
     )
 
 
-@transaction.atomic
 def accession_submit(*, accession, user):
     """Send the complete, signed accession form to the ministry for review."""
-    current = _locked(accession)
-    _check_transition(current, "submit")
-    missing = accession_missing(current)
-    if missing:
-        raise ValidationError(missing)
-    resubmitted = current.status == AccessionStatus.RETURNED
-    current.status = AccessionStatus.SUBMITTED
-    current.submitted_at = timezone.now()
-    current.save(update_fields=["status", "submitted_at", "updated_at"])
-    record_event(
-        actor=user,
-        obj=current,
+
+    def check(current):
+        missing = accession_missing(current)
+        if missing:
+            raise ValidationError(missing)
+
+    return _step(
+        accession,
+        "submit",
+        user=user,
         action=AuditAction.ACCESSION_SUBMITTED,
-        data={"again": True} if resubmitted else None,
+        check=check,
+        values={"submitted_at": timezone.now()},
+        data=lambda current: (
+            {"again": True} if current.status == AccessionStatus.RETURNED else None
+        ),
+        emails=["submitted", "receipt"],
     )
-    _notify(current, "submitted")
-    _notify(current, "receipt")
-    return current
 
 
 def agreement_start(agreement):
@@ -317,24 +321,24 @@ def withdrawn_on_problems(accession, withdrawn_on):
 def accession_accept(*, accession, user, joined_on):
     """Accept a submitted accession: the jobcenter joined on ``joined_on`` (see
     ``joined_on_problems``)."""
-    current = _locked(accession)
-    _check_transition(current, "accept")
-    problems = joined_on_problems(current, joined_on)
-    if problems:
-        raise ValidationError({"joined_on": problems})
-    current.status = AccessionStatus.ACCEPTED
-    current.joined_on = joined_on
-    current.return_reasons = ""
-    current.save(update_fields=["status", "joined_on", "return_reasons", "updated_at"])
-    record_event(
-        actor=user,
-        obj=current,
+
+    def check(current):
+        problems = joined_on_problems(current, joined_on)
+        if problems:
+            raise ValidationError({"joined_on": problems})
+
+    current = _step(
+        accession,
+        "accept",
+        user=user,
         action=AuditAction.ACCESSION_ACCEPTED,
+        check=check,
+        values={"joined_on": joined_on, "return_reasons": ""},
         data={"joined_on": joined_on},
+        emails=["accepted"],
     )
     # What the jobcenter planned on joining is now on its list of measures.
     measures_from_accession(accession=current, user=user)
-    _notify(current, "accepted")
     return current
 
 
@@ -345,8 +349,12 @@ def accession_correct_joined_on(*, accession, user, joined_on, reason):
     The same rules hold as for accepting; the history keeps the old and the new date.
     Returns the changes (none when the date was already right).
     """
-    current = _locked(accession)
-    _check_status(current, DECISION_STATUSES["correct_joined_on"])
+    current = lock_in_state(
+        _accessions(),
+        accession.pk,
+        allowed=DECISION_STATUSES["correct_joined_on"],
+        refused=_refused,
+    )
     errors = {}
     problems = joined_on_problems(current, joined_on)
     if problems:
@@ -371,47 +379,45 @@ def accession_correct_joined_on(*, accession, user, joined_on, reason):
     return changes
 
 
-@transaction.atomic
 def accession_return(*, accession, user, reasons):
     """Return a submitted accession to the jobcenter, with the reasons it must address."""
-    current = _locked(accession)
-    _check_transition(current, "return")
-    if not reasons.strip():
-        raise ValidationError({"reasons": _("Bitte nennen Sie die Gründe der Rückgabe.")})
-    current.status = AccessionStatus.RETURNED
-    current.return_reasons = reasons.strip()
-    current.save(update_fields=["status", "return_reasons", "updated_at"])
-    record_event(
-        actor=user,
-        obj=current,
+
+    def check(_current):
+        if not reasons.strip():
+            raise ValidationError({"reasons": _("Bitte nennen Sie die Gründe der Rückgabe.")})
+
+    return _step(
+        accession,
+        "return",
+        user=user,
         action=AuditAction.ACCESSION_RETURNED,
-        reason=current.return_reasons,
+        check=check,
+        values={"return_reasons": reasons.strip()},
+        reason=reasons.strip(),
+        emails=["returned"],
     )
-    _notify(current, "returned")
-    return current
 
 
-@transaction.atomic
 def accession_withdraw(*, accession, user, withdrawn_on, reason):
     """End an accepted accession: the jobcenter left the agreement on ``withdrawn_on``."""
-    current = _locked(accession)
-    _check_transition(current, "withdraw")
-    errors = {}
-    problems = withdrawn_on_problems(current, withdrawn_on)
-    if problems:
-        errors["withdrawn_on"] = problems
-    if not reason.strip():
-        errors["reason"] = _("Bitte nennen Sie den Grund des Austritts.")
-    if errors:
-        raise ValidationError(errors)
-    current.status = AccessionStatus.WITHDRAWN
-    current.withdrawn_on = withdrawn_on
-    current.save(update_fields=["status", "withdrawn_on", "updated_at"])
-    record_event(
-        actor=user,
-        obj=current,
+
+    def check(current):
+        errors = {}
+        problems = withdrawn_on_problems(current, withdrawn_on)
+        if problems:
+            errors["withdrawn_on"] = problems
+        if not reason.strip():
+            errors["reason"] = _("Bitte nennen Sie den Grund des Austritts.")
+        if errors:
+            raise ValidationError(errors)
+
+    return _step(
+        accession,
+        "withdraw",
+        user=user,
         action=AuditAction.ACCESSION_WITHDRAWN,
+        check=check,
+        values={"withdrawn_on": withdrawn_on},
         data={"withdrawn_on": withdrawn_on},
         reason=reason.strip(),
     )
-    return current

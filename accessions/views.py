@@ -35,7 +35,7 @@ from agreements.access import get_agreement_for_user
 from agreements.models import ActionField
 from core.dates import german
 from core.http import pdf_download, private_download
-from core.steps import Step, step_page, take_step
+from core.steps import Step, step_view
 from jobcenters.access import get_jobcenter_for_user
 
 
@@ -209,51 +209,23 @@ def accession_accept(request, pk):
     form = AccessionAcceptForm(
         request.POST or None, accession=accession, initial={"joined_on": timezone.localdate()}
     )
-    if request.method == "POST" and form.is_valid():
-        return _decide(
-            request,
-            form,
-            accession,
-            "accept",
-            {"joined_on": form.cleaned_data["joined_on"]},
-            _("Der Beitritt ist angenommen."),
-        )
-    return _decision_page(request, accession, form, "accept")
+    return _decide(request, accession, form, "accept", _("Der Beitritt ist angenommen."))
 
 
 @login_required
 def accession_return(request, pk):
     accession = get_accession_for_user(request.user, pk, can_review_accession)
     form = AccessionReturnForm(request.POST or None, accession=accession)
-    if request.method == "POST" and form.is_valid():
-        return _decide(
-            request,
-            form,
-            accession,
-            "return",
-            {"reasons": form.cleaned_data["reasons"]},
-            _("Der Beitritt ist an das Jobcenter zurückgegeben."),
-        )
-    return _decision_page(request, accession, form, "return")
+    return _decide(
+        request, accession, form, "return", _("Der Beitritt ist an das Jobcenter zurückgegeben.")
+    )
 
 
 @login_required
 def accession_withdraw(request, pk):
     accession = get_accession_for_user(request.user, pk, can_review_accession)
     form = AccessionWithdrawForm(request.POST or None, accession=accession)
-    if request.method == "POST" and form.is_valid():
-        return _decide(
-            request,
-            form,
-            accession,
-            "withdraw",
-            {
-                "withdrawn_on": form.cleaned_data["withdrawn_on"],
-                "reason": form.cleaned_data["reason"],
-            },
-            _("Der Austritt ist eingetragen."),
-        )
-    return _decision_page(request, accession, form, "withdraw")
+    return _decide(request, accession, form, "withdraw", _("Der Austritt ist eingetragen."))
 
 
 @login_required
@@ -263,33 +235,17 @@ def accession_correct_joined_on(request, pk):
     form = AccessionJoinedOnForm(
         request.POST or None, accession=accession, initial={"joined_on": accession.joined_on}
     )
-    if request.method == "POST" and form.is_valid():
-        return _decide(
-            request,
-            form,
-            accession,
-            "correct_joined_on",
-            {"joined_on": form.cleaned_data["joined_on"], "reason": form.cleaned_data["reason"]},
-            _("Das Beitrittsdatum ist korrigiert."),
-            # The same date again: the service records nothing, and the page says so.
-            unchanged=_("Das Beitrittsdatum war schon der %(date)s; nichts ist geändert.")
-            % {"date": german(form.cleaned_data["joined_on"])},
-        )
-    return _decision_page(request, accession, form, "correct_joined_on")
-
-
-def _decide(request, form, accession, decision, arguments, success, unchanged=None):
-    service = getattr(services, f"accession_{decision}")
-    return take_step(
+    return _decide(
         request,
         accession,
         form,
-        lambda: service(accession=accession, user=request.user, **arguments),
-        # Somebody else decided first: say what happened instead of deciding twice.
-        state_error=services.AccessionStateError,
-        success=success,
-        unchanged=unchanged,
-        page=lambda: _decision_page(request, accession, form, decision),
+        "correct_joined_on",
+        _("Das Beitrittsdatum ist korrigiert."),
+        # The same date again: the service records nothing, and the page says so.
+        unchanged=lambda data: (
+            _("Das Beitrittsdatum war schon der %(date)s; nichts ist geändert.")
+            % {"date": german(data["joined_on"])}
+        ),
     )
 
 
@@ -304,15 +260,22 @@ DECISIONS = {
 }
 
 
-def _decision_page(request, accession, form, decision):
-    return step_page(
+def _decide(request, accession, form, decision, success, unchanged=None):
+    """The page of ``decision`` on ``accession`` (``core.steps.step_view``)."""
+    service = getattr(services, f"accession_{decision}")
+    return step_view(
         request,
         accession,
         form,
         DECISIONS[decision],
+        run=lambda data: service(accession=accession, user=request.user, **data),
         allowed=accession.status in services.DECISION_STATUSES[decision],
         refusal=_("Der Beitritt ist „%(status)s“: das ist jetzt nicht möglich.")
         % {"status": accession.get_status_display()},
+        # Somebody else decided first: say what happened instead of deciding twice.
+        state_error=services.AccessionStateError,
+        success=success,
+        unchanged=unchanged,
         template="accessions/accession_decision.html",
         context={"accession": accession},
     )

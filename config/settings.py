@@ -241,8 +241,10 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
-CELERY_TASK_TIME_LIMIT = 300
-CELERY_TASK_SOFT_TIME_LIMIT = 240
+# Every task's limits, unless it sets its own: at the soft one the task gets an exception
+# to clean up after, at the hard one its child is killed. 0: no soft limit.
+CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=300)
+CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=240)
 # A PDF render may take this long (soft: the row is marked failed; hard: the child is
 # killed). The biggest PDF the system makes, the status overview of 404 jobcenters (15
 # pages), took 16 s and 280 MB on a busy 2-core machine; a circular with 300 uploaded

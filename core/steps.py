@@ -2,11 +2,12 @@
 withdraw, correct the joining date), a measure's catalogue steps (propose, publish, decline,
 unpublish).
 
-Both work alike: the page offers the step only while the object's state allows it (else
-back to the object with a message), a valid form runs the step's service, which locks the
-row, checks the state again and writes the change with its audit event. When somebody was
-quicker, the service's state error is said on the object's page; a ``ValidationError`` goes
-to the form's fields.
+Both work alike (``step_view``): the page offers the step only while the object's state
+allows it (else back to the object with a message), a valid form runs the step's service,
+which locks the row, checks the state again and writes the change with its audit event
+(``accounts.steps.take_step``, the service side). When somebody was quicker, the
+service's state error is said on the object's page; a ``ValidationError`` goes to the
+form's fields.
 """
 
 from dataclasses import dataclass
@@ -56,3 +57,52 @@ def take_step(request, obj, form, run, *, state_error, success, page, unchanged=
     else:
         messages.success(request, success)
     return redirect(obj)
+
+
+def step_view(
+    request,
+    obj,
+    form,
+    step,
+    *,
+    run,
+    allowed,
+    refusal,
+    state_error,
+    success,
+    template,
+    context,
+    unchanged=None,
+):
+    """A step's whole page: ``step_page`` until ``form`` is valid, then ``take_step``.
+
+    ``run(data)`` calls the step's service with the form's cleaned ``data`` (its fields are
+    the service's arguments); ``unchanged(data)``, when given, is the message for a step
+    that found nothing to change.
+    """
+
+    def page():
+        return step_page(
+            request,
+            obj,
+            form,
+            step,
+            allowed=allowed,
+            refusal=refusal,
+            template=template,
+            context=context,
+        )
+
+    if request.method != "POST" or not form.is_valid():
+        return page()
+    data = form.cleaned_data
+    return take_step(
+        request,
+        obj,
+        form,
+        lambda: run(data),
+        state_error=state_error,
+        success=success,
+        unchanged=unchanged(data) if unchanged else None,
+        page=page,
+    )

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.services import AuditAction, changed_fields, record_event
+from accounts.steps import take_step
 from core.dates import EARLIEST_DATE, LATEST_DATE, german
 from measures.emails import EMAILS
 from measures.models import (
@@ -26,7 +27,6 @@ from measures.models import (
     ProgressNote,
     Publication,
 )
-from outbox import services as outbox
 
 # What a jobcenter fills in; the catalogue fields are set by the steps below.
 MEASURE_FIELDS = [
@@ -54,12 +54,6 @@ PUBLICATION_STEPS = {
     "decline": ([Publication.PROPOSED], Publication.DECLINED),
     "unpublish": ([Publication.PUBLISHED], Publication.WITHDRAWN),
 }
-
-
-def _notify(measure, event):
-    """Queue the e-mail of ``event`` (``measures.emails.EMAILS``) with the step: sent once
-    it is committed, later if Redis or the mail server is down."""
-    outbox.enqueue_email(EMAILS[event](measure))
 
 
 class PublicationStateError(Exception):
@@ -184,85 +178,106 @@ def measure_add_note(*, measure, user, written_on, text):
     return note
 
 
-def _step(measure, step):
-    current = Measure.objects.select_for_update().get(pk=measure.pk)
+# The e-mail each catalogue step sends.
+STEP_EMAILS = {
+    "propose": EMAILS["proposed"],
+    "publish": EMAILS["published"],
+    "decline": EMAILS["declined"],
+    "unpublish": EMAILS["unpublished"],
+}
+
+
+def _refused(measure):
+    return PublicationStateError(
+        _("Die Maßnahme ist im Katalog „%(state)s“: das ist jetzt nicht möglich.")
+        % {"state": measure.get_publication_display()}
+    )
+
+
+def _step(measure, step, *, user, action, **details):
+    """Take catalogue ``step`` (``PUBLICATION_STEPS``) on ``measure``, with its audit event
+    and its e-mail (``STEP_EMAILS``): ``accounts.steps.take_step``."""
     allowed, target = PUBLICATION_STEPS[step]
-    if current.publication not in allowed:
-        raise PublicationStateError(
-            _("Die Maßnahme ist im Katalog „%(state)s“: das ist jetzt nicht möglich.")
-            % {"state": current.get_publication_display()}
-        )
-    current.publication = target
-    return current
+    return take_step(
+        Measure.objects.all(),
+        measure.pk,
+        state="publication",
+        allowed_from=allowed,
+        to=target,
+        refused=_refused,
+        actor=user,
+        action=action,
+        emails=[STEP_EMAILS[step]],
+        **details,
+    )
 
 
-@transaction.atomic
 def measure_propose(*, measure, user, contact_consents):
     """Propose a measure for the public catalogue; its contact person must agree to be named."""
-    current = _step(measure, "propose")
-    errors = {}
-    if not current.contact_name:
-        errors["contact_name"] = _("Für den Katalog braucht die Maßnahme eine Ansprechperson.")
-    if not contact_consents:
-        errors["contact_consents"] = _(
-            "Bitte bestätigen Sie, dass die Ansprechperson einverstanden ist."
-        )
-    if errors:
-        raise ValidationError(errors)
-    current.contact_consents = True
-    current.decline_reason = ""
-    current.save(update_fields=["publication", "contact_consents", "decline_reason", "updated_at"])
-    record_event(actor=user, obj=current, action=AuditAction.MEASURE_PROPOSED)
-    _notify(current, "proposed")
-    return current
+
+    def check(current):
+        errors = {}
+        if not current.contact_name:
+            errors["contact_name"] = _("Für den Katalog braucht die Maßnahme eine Ansprechperson.")
+        if not contact_consents:
+            errors["contact_consents"] = _(
+                "Bitte bestätigen Sie, dass die Ansprechperson einverstanden ist."
+            )
+        if errors:
+            raise ValidationError(errors)
+
+    return _step(
+        measure,
+        "propose",
+        user=user,
+        action=AuditAction.MEASURE_PROPOSED,
+        check=check,
+        values={"contact_consents": True, "decline_reason": ""},
+    )
 
 
-@transaction.atomic
 def measure_publish(*, measure, user):
     """Publish a proposed measure in the catalogue, as of today."""
-    current = _step(measure, "publish")
-    current.published_on = timezone.localdate()
-    current.save(update_fields=["publication", "published_on", "updated_at"])
-    record_event(actor=user, obj=current, action=AuditAction.MEASURE_PUBLISHED)
-    _notify(current, "published")
-    return current
+    return _step(
+        measure,
+        "publish",
+        user=user,
+        action=AuditAction.MEASURE_PUBLISHED,
+        values={"published_on": timezone.localdate()},
+    )
 
 
-@transaction.atomic
+def _reason(reason):
+    """The reason a decline or withdrawal gives, checked before anything is locked."""
+    if not reason.strip():
+        raise ValidationError({"reason": _("Bitte nennen Sie den Grund.")})
+    return reason.strip()
+
+
 def measure_decline(*, measure, user, reason):
     """Decline a proposal, with the reason the jobcenter reads."""
-    if not reason.strip():
-        raise ValidationError({"reason": _("Bitte nennen Sie den Grund.")})
-    current = _step(measure, "decline")
-    current.decline_reason = reason.strip()
-    current.save(update_fields=["publication", "decline_reason", "updated_at"])
-    record_event(
-        actor=user,
-        obj=current,
+    reason = _reason(reason)
+    return _step(
+        measure,
+        "decline",
+        user=user,
         action=AuditAction.MEASURE_DECLINED,
-        reason=current.decline_reason,
+        values={"decline_reason": reason},
+        reason=reason,
     )
-    _notify(current, "declined")
-    return current
 
 
-@transaction.atomic
 def measure_unpublish(*, measure, user, reason):
     """Take a published measure out of the catalogue again, with the reason."""
-    if not reason.strip():
-        raise ValidationError({"reason": _("Bitte nennen Sie den Grund.")})
-    current = _step(measure, "unpublish")
-    current.published_on = None
-    current.decline_reason = reason.strip()
-    current.save(update_fields=["publication", "published_on", "decline_reason", "updated_at"])
-    record_event(
-        actor=user,
-        obj=current,
+    reason = _reason(reason)
+    return _step(
+        measure,
+        "unpublish",
+        user=user,
         action=AuditAction.MEASURE_UNPUBLISHED,
-        reason=current.decline_reason,
+        values={"published_on": None, "decline_reason": reason},
+        reason=reason,
     )
-    _notify(current, "unpublished")
-    return current
 
 
 @transaction.atomic

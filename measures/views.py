@@ -15,7 +15,7 @@ from agreements.access import get_agreement_for_user, visible_agreements
 from core.exports import Column, back_to_the_list, export_response
 from core.forms import add_errors
 from core.paging import page_of, query_without
-from core.steps import Step, step_page, take_step
+from core.steps import Step, step_view
 from jobcenters.access import own_jobcenter, visible_jobcenters
 from measures import services
 from measures.access import (
@@ -235,59 +235,34 @@ def measure_propose(request, pk):
     """Propose the measure for the public catalogue, with the contact person's consent."""
     measure = get_measure_for_user(request.user, pk, can_change_measure)
     form = ProposeForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        return _catalogue_step(
-            request,
-            form,
-            measure,
-            "propose",
-            {"contact_consents": form.cleaned_data["contact_consents"]},
-            _("Die Maßnahme ist für den Katalog vorgeschlagen."),
-        )
-    return _catalogue_page(request, measure, form, "propose")
+    return _catalogue_step(
+        request, measure, form, "propose", _("Die Maßnahme ist für den Katalog vorgeschlagen.")
+    )
 
 
 @login_required
 def measure_publish(request, pk):
     measure = get_measure_for_user(request.user, pk, can_review_publication)
     form = PublishForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        return _catalogue_step(
-            request, form, measure, "publish", {}, _("Die Maßnahme ist im Katalog veröffentlicht.")
-        )
-    return _catalogue_page(request, measure, form, "publish")
+    return _catalogue_step(
+        request, measure, form, "publish", _("Die Maßnahme ist im Katalog veröffentlicht.")
+    )
 
 
 @login_required
 def measure_decline(request, pk):
     measure = get_measure_for_user(request.user, pk, can_review_publication)
     form = ReasonForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        return _catalogue_step(
-            request,
-            form,
-            measure,
-            "decline",
-            {"reason": form.cleaned_data["reason"]},
-            _("Der Vorschlag ist abgelehnt."),
-        )
-    return _catalogue_page(request, measure, form, "decline")
+    return _catalogue_step(request, measure, form, "decline", _("Der Vorschlag ist abgelehnt."))
 
 
 @login_required
 def measure_unpublish(request, pk):
     measure = get_measure_for_user(request.user, pk, can_review_publication)
     form = ReasonForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        return _catalogue_step(
-            request,
-            form,
-            measure,
-            "unpublish",
-            {"reason": form.cleaned_data["reason"]},
-            _("Die Maßnahme ist aus dem Katalog zurückgezogen."),
-        )
-    return _catalogue_page(request, measure, form, "unpublish")
+    return _catalogue_step(
+        request, measure, form, "unpublish", _("Die Maßnahme ist aus dem Katalog zurückgezogen.")
+    )
 
 
 CATALOGUE_STEPS = {
@@ -298,29 +273,21 @@ CATALOGUE_STEPS = {
 }
 
 
-def _catalogue_step(request, form, measure, step, arguments, success):
+def _catalogue_step(request, measure, form, step, success):
+    """The page of catalogue ``step`` on ``measure`` (``core.steps.step_view``)."""
     service = getattr(services, f"measure_{step}")
-    return take_step(
-        request,
-        measure,
-        form,
-        lambda: service(measure=measure, user=request.user, **arguments),
-        state_error=services.PublicationStateError,
-        success=success,
-        page=lambda: _catalogue_page(request, measure, form, step),
-    )
-
-
-def _catalogue_page(request, measure, form, step):
     allowed, _target = services.PUBLICATION_STEPS[step]
-    return step_page(
+    return step_view(
         request,
         measure,
         form,
         CATALOGUE_STEPS[step],
+        run=lambda data: service(measure=measure, user=request.user, **data),
         allowed=measure.publication in allowed,
         refusal=_("Die Maßnahme ist im Katalog „%(state)s“: das ist jetzt nicht möglich.")
         % {"state": measure.get_publication_display()},
+        state_error=services.PublicationStateError,
+        success=success,
         template=STEP_TEMPLATE,
         context={"measure": measure},
     )

@@ -46,6 +46,9 @@ class RenderingStage(models.TextChoices):
 # What ``Rendering.error`` starts with when the render took more memory than a worker child
 # may (``WORKER_CHILD_MEMORY_MB``): its page says so.
 OUT_OF_MEMORY = "MemoryError: more than WORKER_CHILD_MEMORY_MB"
+# What it starts with when the worker stopped the render at its hard time limit
+# (``RENDER_TIME_LIMIT``): its page says so.
+TIME_LIMIT_EXCEEDED = "TimeLimitExceeded: longer than RENDER_TIME_LIMIT"
 
 
 def running_patience():
@@ -184,6 +187,10 @@ class Rendering(models.Model):
     @property
     def out_of_memory(self):
         return self.status == RenderingStatus.FAILED and self.error.startswith(OUT_OF_MEMORY)
+
+    @property
+    def timed_out(self):
+        return self.status == RenderingStatus.FAILED and self.error.startswith(TIME_LIMIT_EXCEEDED)
 
     @property
     def can_retry(self):

@@ -9,13 +9,13 @@ message to be delivered again; running it twice leaves one file and one row.
 import logging
 import resource
 
-from celery import shared_task
-from celery.exceptions import SoftTimeLimitExceeded
+from celery import Task, shared_task
+from celery.exceptions import SoftTimeLimitExceeded, TimeLimitExceeded
 from django.conf import settings
 
 from reports import services
 from reports.documents import build_pdf
-from reports.models import OUT_OF_MEMORY
+from reports.models import OUT_OF_MEMORY, TIME_LIMIT_EXCEEDED
 
 logger = logging.getLogger(__name__)
 
@@ -54,7 +54,23 @@ def reached_memory_cap(peak_before):
 TRANSIENT_ERRORS = (OSError,)
 
 
+class RenderTask(Task):
+    """The render task, with the one failure its own code cannot see: the hard time limit.
+
+    At ``RENDER_TIME_LIMIT`` the worker's parent kills the child and, acknowledging the
+    message, calls ``on_failure`` itself (Celery 5.6+). Without this the row stayed
+    "running" until the sweep handed it on again, to be killed again, five times over.
+    """
+
+    def on_failure(self, exc, task_id, args, kwargs, einfo):
+        if isinstance(exc, TimeLimitExceeded) and args:
+            logger.error("PDF rendering %s ran past its hard time limit.", args[0])
+            services.rendering_fail(rendering_id=args[0], error=f"{TIME_LIMIT_EXCEEDED} ({exc})")
+        super().on_failure(exc, task_id, args, kwargs, einfo)
+
+
 @shared_task(
+    base=RenderTask,
     bind=True,
     acks_late=True,
     reject_on_worker_lost=True,

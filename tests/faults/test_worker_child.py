@@ -19,6 +19,7 @@ from django.urls import reverse
 from reports import services
 from reports.models import Rendering, RenderingStatus
 from reports.services import MAX_ATTEMPTS
+from reports.tasks import render
 from tests import factories
 from tests.conftest import start_worker
 from tests.core import corpus
@@ -167,5 +168,45 @@ def test_a_render_beyond_the_memory_cap_fails_cleanly_and_the_worker_lives_on(
         assert rendering.attempts == 1  # failed once, no message loop
         assert worker.process.pid == parent and worker.process.poll() is None
         assert _files(private_media) == [f"{after.pk}.pdf"]
+    finally:
+        worker.stop()
+
+
+def test_a_render_past_the_hard_time_limit_fails_once_and_offers_a_retry(
+    transactional_db, tmp_path, private_media, wait_for, client, users, nrw, monkeypatch
+):
+    # A render the soft limit does not stop (stuck in C, say) ends at the hard limit, where
+    # the parent kills the child. Here: one second and no soft limit at all (a soft limit
+    # of 0, for the task and the pool's default); this render takes longer (WeasyPrint's
+    # import in a fresh child alone does). The task's limits travel in its message, so the
+    # sender (this process) has them as well as the worker.
+    monkeypatch.setattr(render, "time_limit", 1)
+    monkeypatch.setattr(render, "soft_time_limit", None)
+    monkeypatch.setattr(render, "_exec_options", None)
+    no_soft_limit = {"RENDER_SOFT_TIME_LIMIT": "0", "CELERY_TASK_SOFT_TIME_LIMIT": "0"}
+    worker = start_worker(
+        tmp_path, private_media, pool="prefork", env={"RENDER_TIME_LIMIT": "1", **no_soft_limit}
+    )
+    try:
+        circular = factories.CircularFactory(
+            association=nrw.landkreistag, final=True, number=158, body=LONG_BODY
+        )
+        rendering = services.circular_render(circular=circular, user=users.landkreistag)
+        parent = worker.process.pid
+
+        assert wait_for(lambda: _row(rendering).status == RenderingStatus.FAILED, 90), (
+            worker.log.read_text()
+        )
+        client.force_login(users.landkreistag)
+        page = client.get(rendering.get_absolute_url()).content.decode()
+        # The message was acknowledged: no second delivery starts the render again.
+        assert not wait_for(lambda: _row(rendering).attempts > 1, 5)
+
+        assert "Hard time limit (1s) exceeded" in worker.log.read_text()
+        assert "es hätte länger gedauert, als eine PDF-Erstellung dauern darf" in page
+        assert "Noch einmal versuchen" in page
+        assert rendering.attempts == 1
+        assert worker.process.pid == parent and worker.process.poll() is None
+        assert _files(private_media) == []
     finally:
         worker.stop()
