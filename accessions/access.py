@@ -42,6 +42,12 @@ def can_review_accession(user, accession):
     return is_ministry_of(user, accession.agreement.state)
 
 
+def can_see_accession_mails(user, accession):
+    """Who the accession's e-mails went to, and whether they went out: for the two sides
+    that write them, the ministry and the jobcenter's managers (addresses are theirs)."""
+    return can_review_accession(user, accession) or is_manager_of(user, accession.jobcenter_id)
+
+
 def can_see_review_queue(user):
     """The queue of submitted accessions is the ministry's (and the directorate's, to read)."""
     return user.is_authenticated and (user.is_superuser or is_state_wide(user))

@@ -16,6 +16,7 @@ from accessions import form_pdf, services
 from accessions.access import (
     can_edit_accession,
     can_review_accession,
+    can_see_accession_mails,
     can_see_review_queue,
     can_start_accession,
     get_accession_for_user,
@@ -37,6 +38,10 @@ from core.dates import german
 from core.http import pdf_download, private_download
 from core.steps import Step, step_view
 from jobcenters.access import get_jobcenter_for_user
+from outbox.models import OutgoingEmail
+
+# The accession page lists its newest e-mails, this many.
+MAILS_SHOWN = 10
 
 
 @login_required
@@ -67,6 +72,9 @@ def accession_detail(request, pk):
         "can_review": can_review_accession(request.user, accession),
         "history": AuditEvent.objects.for_object(accession)[:50],
         "missing": services.accession_missing(accession) if accession.is_editable else {},
+        "mails": OutgoingEmail.objects.about(accession)[:MAILS_SHOWN]
+        if can_see_accession_mails(request.user, accession)
+        else None,
     }
     return render(request, "accessions/accession_detail.html", context)
 

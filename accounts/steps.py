@@ -54,7 +54,7 @@ def take_step(
     (nothing is written then); set ``state`` to ``to`` and the fields ``values`` and save
     just those (and ``updated_at``); record ``action`` by ``actor`` with ``data`` (or
     ``data(row)``, read before the row changes) and ``reason``; queue the e-mail each of
-    ``emails`` builds for the row (sent once committed).
+    ``emails`` builds for the row (sent once committed; its page can tell: ``about``).
     """
     row = lock_in_state(queryset, pk, allowed=allowed_from, refused=refused, state=state)
     if check is not None:
@@ -67,5 +67,5 @@ def take_step(
     row.save(update_fields=[*changes, "updated_at"])
     record_event(actor=actor, obj=row, action=action, data=data, reason=reason)
     for email in emails:
-        outbox.enqueue_email(email(row))
+        outbox.enqueue_email(email(row), about=row)
     return row

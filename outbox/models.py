@@ -5,6 +5,7 @@ exists exactly when its change does; a worker sends it afterwards, once, and a b
 sends what a failed dispatch or a dead worker left behind.
 """
 
+from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -15,6 +16,14 @@ class MailStatus(models.TextChoices):
     QUEUED = "queued", _("wartet auf Versand")
     SENT = "sent", _("versandt")
     FAILED = "failed", _("fehlgeschlagen")
+
+
+class OutgoingEmailQuerySet(models.QuerySet):
+    def about(self, obj):
+        """The mails a change of ``obj`` caused, newest first (``enqueue(about=obj)``)."""
+        return self.filter(
+            about_type=ContentType.objects.get_for_model(obj), about_id=obj.pk
+        ).order_by("-created_at", "-pk")
 
 
 class OutgoingEmail(models.Model):
@@ -34,6 +43,14 @@ class OutgoingEmail(models.Model):
     created_at = models.DateTimeField(_("angelegt am"), default=timezone.now)
     last_attempt_at = models.DateTimeField(_("zuletzt versucht am"), null=True, blank=True)
     sent_at = models.DateTimeField(_("versandt am"), null=True, blank=True)
+    # What the mail is about, so that its page can say whether it went out (an accession
+    # returned while Redis is down: "wartet auf Versand"). Empty for mails about no page.
+    about_type = models.ForeignKey(
+        ContentType, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    about_id = models.PositiveBigIntegerField(null=True, blank=True)
+
+    objects = OutgoingEmailQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("ausgehende E-Mail")
@@ -54,7 +71,10 @@ class OutgoingEmail(models.Model):
                 name="outgoing_email_subject_one_line",
             ),
         ]
-        indexes = [models.Index(fields=["status", "created_at"])]
+        indexes = [
+            models.Index(fields=["status", "created_at"]),
+            models.Index(fields=["about_type", "about_id", "-created_at"]),
+        ]
 
     def __str__(self):
         return f"{self.to}: {self.subject}"

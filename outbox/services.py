@@ -16,6 +16,7 @@ import logging
 import time
 
 from celery.exceptions import SoftTimeLimitExceeded
+from django.contrib.contenttypes.models import ContentType
 from django.core.mail import EmailMessage
 from django.db import transaction
 from django.db.models import Case, DateTimeField, DurationField, ExpressionWrapper, Value, When
@@ -41,14 +42,16 @@ def one_line(text):
     return " ".join(str(text).splitlines()).strip()
 
 
-def enqueue(*, to, subject, body, reply_to="", secret=False):
+def enqueue(*, to, subject, body, reply_to="", secret=False, about=None):
     """Queue one e-mail per address in ``to`` (a string or a list of strings).
 
     Call it inside the transaction of the change the mail is about: the mails are saved
     with it and sent by a worker after the commit. ``secret``: the body carries a link that
-    sets a password; it is erased once sent. Returns the new rows (empty addresses are
-    skipped).
+    sets a password; it is erased once sent. ``about``: the object whose page shows
+    whether it went out (``OutgoingEmail.objects.about``). Returns the new rows (empty
+    addresses are skipped).
     """
+    about_type = ContentType.objects.get_for_model(about) if about is not None else None
     addresses = [to] if isinstance(to, str) else list(to)
     mails = OutgoingEmail.objects.bulk_create(
         [
@@ -59,6 +62,8 @@ def enqueue(*, to, subject, body, reply_to="", secret=False):
                 body=body,
                 reply_to=reply_to.strip(),
                 secret=secret,
+                about_type=about_type,
+                about_id=about.pk if about is not None else None,
             )
             for address in addresses
             if address and address.strip()
@@ -70,7 +75,7 @@ def enqueue(*, to, subject, body, reply_to="", secret=False):
     return mails
 
 
-def enqueue_email(message, *, secret=False):
+def enqueue_email(message, *, secret=False, about=None):
     """Queue an ``EmailMessage`` built for it (``core.emails.build_email``), one row per
     address in its ``to``; ``None`` (nobody to tell) queues nothing."""
     if message is None:
@@ -81,6 +86,7 @@ def enqueue_email(message, *, secret=False):
         body=message.body,
         reply_to=message.reply_to[0] if message.reply_to else "",
         secret=secret,
+        about=about,
     )
 
 

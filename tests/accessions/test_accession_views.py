@@ -11,6 +11,7 @@ from django.utils import timezone
 from accessions.models import Accession, AccessionStatus
 from accounts.services import AuditAction, record_event
 from agreements.models import AccessionScope
+from outbox import services as outbox
 from tests import factories
 from tests.core import corpus
 
@@ -452,8 +453,11 @@ def test_the_accession_page_runs_the_same_queries_for_any_number_of_rows(
             action=AuditAction.ACCESSION_RETURNED,
             reason=f"Nr. {number}",
         )
-    # session, user, organisation; accession; measures; content type and history.
-    with django_assert_num_queries(6):
+        outbox.enqueue(
+            to="inklusion@jobcenter.example", subject=f"Nr. {number}", body="…", about=accession
+        )
+    # session, user, organisation; accession; measures; history; e-mails.
+    with django_assert_num_queries(7):
         assert ministry_client.get(accession.get_absolute_url()).status_code == 200
 
 

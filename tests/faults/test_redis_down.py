@@ -124,6 +124,7 @@ def test_an_accession_returned_while_redis_is_down_is_mailed_once_it_is_back(
     celery_worker, back_up, redis_server, wait_for, client, users, accession_world
 ):
     accession = accession_world.submitted
+    manager = factories.UserFactory(organisation=accession.jobcenter, role="jobcenter_manager")
     client.force_login(users.ministry)
     redis_server.stop()
 
@@ -131,6 +132,7 @@ def test_an_accession_returned_while_redis_is_down_is_mailed_once_it_is_back(
         reverse("accessions:return", args=[accession.pk]),
         {"reasons": "Bitte die Unterschrift ergänzen."},
     )
+    while_down = _pages_of(client, accession, users.ministry, manager)
 
     assert response.status_code == 302
     accession.refresh_from_db()
@@ -139,9 +141,21 @@ def test_an_accession_returned_while_redis_is_down_is_mailed_once_it_is_back(
         OutgoingEmail.objects.filter(status=MailStatus.QUEUED).values_list("to", flat=True)
     )
     assert waiting  # the jobcenter's e-mail, saved with the return
+    # Both sides read on the accession's page that its e-mail has not gone out yet.
+    assert all("wartet auf Versand" in page for page in while_down)
     back_up()
     _a_minute_passes()
     outbox_sweep.delay()
     assert _sent_to(celery_worker, wait_for, len(waiting)) == sorted(waiting)
     _sweep_twice_more(celery_worker, wait_for)
     assert len(celery_worker.messages()) == len(waiting)
+    after = _pages_of(client, accession, users.ministry, manager)
+    assert all("versandt am" in page and "wartet auf Versand" not in page for page in after)
+
+
+def _pages_of(client, accession, *readers):
+    pages = []
+    for reader in readers:
+        client.force_login(reader)
+        pages.append(client.get(accession.get_absolute_url()).content.decode())
+    return pages
