@@ -109,6 +109,14 @@ class Accession(models.Model):
         verbose_name = _("Beitritt")
         verbose_name_plural = _("Beitritte")
         ordering = ["agreement", "jobcenter__name"]
+        # A jobcenter's newest accession of an agreement (``with_accession``), once per row
+        # of the list of jobcenters with their standing.
+        indexes = [
+            models.Index(
+                fields=["jobcenter", "agreement", "-created_at", "-id"],
+                name="accession_newest",
+            )
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["jobcenter", "agreement"],

@@ -13,6 +13,7 @@ from django.db.models import F
 from django.urls import path
 
 from accessions.access import overview_jobcenters
+from accessions.models import standing_label, with_accession
 from agreements.models import FrameworkAgreement
 from config.urls import urlpatterns as app_urlpatterns
 from jobcenters.access import visible_jobcenters
@@ -87,10 +88,8 @@ class StandingAdmin(ReadOnly, admin.ModelAdmin):
 
     def get_queryset(self, request):
         agreement = FrameworkAgreement.objects.get(pk=os.environ["BENCH_AGREEMENT"])
-        return (
-            overview_jobcenters(request.user, agreement)
-            .with_association()
-            .with_accession(agreement)
+        return with_accession(
+            overview_jobcenters(request.user, agreement).with_association(), agreement
         )
 
     @admin.display(description="Kommunaler Spitzenverband", ordering="association_name")
@@ -99,7 +98,7 @@ class StandingAdmin(ReadOnly, admin.ModelAdmin):
 
     @admin.display(description="Stand", ordering="accession_status")
     def standing(self, jobcenter):
-        return jobcenter.standing_label
+        return standing_label(jobcenter.accession_status)
 
     @admin.display(
         description="beigetreten am", ordering=F("accession_joined_on").asc(nulls_last=True)

@@ -61,6 +61,8 @@ from django.test.utils import (  # noqa: E402
     teardown_test_environment,
 )
 
+from core.paging import with_page_links  # noqa: E402
+
 BACKEND = "django.contrib.auth.backends.ModelBackend"
 GERMANY = {"jobcenters": 405, "measures": 20_000}
 
@@ -251,7 +253,7 @@ def values_page(queryset, fields, request, page_size):
         ]
     )
     total = rows[0]["total"] if rows else 0
-    return Paginator(Rows(rows, total, offset), page_size).get_page(number), rows
+    return with_page_links(Paginator(Rows(rows, total, offset), page_size).get_page(number)), rows
 
 
 def empty_form(form_class, data=None, **kwargs):

@@ -224,7 +224,11 @@ class Circular(models.Model):
                 name="circular_date_plausible",
             ),
         ]
-        indexes = [models.Index(fields=["association", "status", "-created_at"])]
+        indexes = [
+            models.Index(fields=["association", "status", "-created_at"]),
+            # The list's order, newest first (``circulars.views.circular_list``).
+            models.Index(fields=["-created_at", "-id"], name="circular_created_id"),
+        ]
 
     def __str__(self):
         if self.is_final:

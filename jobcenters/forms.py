@@ -3,9 +3,13 @@ jobcenter's contact data."""
 
 from django import forms
 from django.db.models import Q
+from django.templatetags.static import static
+from django.urls import reverse_lazy
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organisation, OrganisationKind, RegionKind
+from core.paging import sorted_by
 from core.text import CleanTextMixin
 from jobcenters.models import Jobcenter, JobcenterForm
 from jobcenters.services import CONTACT_FIELDS
@@ -18,6 +22,62 @@ def associations_of(jobcenters):
         state__in=jobcenters.values("state"),
         member_region_kind__in=jobcenters.values("region_kind"),
     ).order_by("state", "name")
+
+
+class JobcenterNameInput(forms.TextInput):
+    """A search field with its list of suggested names (empty until typed into) and the
+    script that fills it (a static file: the CSP allows no inline script)."""
+
+    input_type = "search"
+
+    def render(self, name, value, attrs=None, renderer=None):
+        html = super().render(name, value, attrs, renderer)
+        return html + format_html(
+            '<datalist id="{}"></datalist><script src="{}" defer></script>',
+            self.attrs["list"],
+            static("js/jobcenter-names.js"),
+        )
+
+
+class JobcenterNameField(forms.CharField):
+    """A jobcenter typed by its name (or its number, as older links have it), among
+    ``queryset``: a text field that the browser completes from the names the user may see
+    (``jobcenters:names``, ``static/js/jobcenter-names.js``), instead of a select with an
+    option per jobcenter (405 in Germany). Cleans to the matching jobcenters' ids (a name
+    two jobcenters share finds both), ``None`` when empty."""
+
+    widget = JobcenterNameInput
+
+    def __init__(self, *, queryset=None, **kwargs):
+        kwargs.setdefault("max_length", 200)
+        super().__init__(**kwargs)
+        self.queryset = Jobcenter.objects.none() if queryset is None else queryset
+
+    def widget_attrs(self, widget):
+        attrs = super().widget_attrs(widget)
+        attrs.update(
+            {
+                "autocomplete": "off",
+                "list": "jobcenter-namen",
+                "data-names-url": reverse_lazy("jobcenters:names"),
+            }
+        )
+        return attrs
+
+    def clean(self, value):
+        value = super().clean(value)
+        if not value:
+            return None
+        # A number fits the id column only up to nine digits; longer is a name.
+        number = value.isdigit() and len(value) <= 9
+        found = self.queryset.filter(Q(pk=int(value)) if number else Q(name__iexact=value))
+        ids = list(found.values_list("pk", flat=True))
+        if not ids:
+            raise forms.ValidationError(
+                _("Kein Jobcenter heißt so. Bitte wählen Sie einen Namen aus den Vorschlägen."),
+                code="invalid_choice",
+            )
+        return ids
 
 
 class JobcenterFilterForm(CleanTextMixin, forms.Form):
@@ -71,7 +131,7 @@ class JobcenterFilterForm(CleanTextMixin, forms.Form):
             jobcenters = jobcenters.filter(form=data["form"])
         if data["region_kind"]:
             jobcenters = jobcenters.filter(region_kind=data["region_kind"])
-        return jobcenters.order_by(self.SORTS[data["sort"] or "name"], "pk")
+        return sorted_by(jobcenters, self.SORTS[data["sort"] or "name"])
 
 
 class JobcenterContactForm(CleanTextMixin, forms.ModelForm):

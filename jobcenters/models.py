@@ -46,6 +46,15 @@ class Jobcenter(Organisation):
         verbose_name = _("Jobcenter")
         verbose_name_plural = _("Jobcenter")
         ordering = ["name"]
+        # The list's sort keys of this table, the id as tie breaker (``sorted_by``); the
+        # name lives on the organisation (accounts).
+        indexes = [
+            models.Index(fields=["region", "organisation_ptr"], name="jobcenter_region_id"),
+            models.Index(fields=["form", "organisation_ptr"], name="jobcenter_form_id"),
+            models.Index(
+                fields=["region_kind", "organisation_ptr"], name="jobcenter_region_kind_id"
+            ),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(form__in=JobcenterForm.values), name="jobcenter_form_valid"

@@ -2,6 +2,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Count, Q
+from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -61,6 +62,27 @@ def jobcenter_list(request):
             "query_without_sort": query_without(query, "sort"),
         },
     )
+
+
+# Names a jobcenter filter suggests at most while typing (``JobcenterNameField``).
+NAME_SUGGESTIONS = 20
+
+
+@login_required
+def jobcenter_names(request):
+    """The names of the jobcenters the user may see that contain ``?q=`` (two characters at
+    least), alphabetically, at most ``NAME_SUGGESTIONS``: what a jobcenter filter offers."""
+    search = request.GET.get("q", "").strip()[:100]
+    names = []
+    if len(search) >= 2:
+        names = list(
+            visible_jobcenters(request.user)
+            .filter(name__icontains=search)
+            .order_by("name")
+            .values_list("name", flat=True)
+            .distinct()[:NAME_SUGGESTIONS]
+        )
+    return JsonResponse({"names": names})
 
 
 # The first columns of every export of jobcenters: who each one is.

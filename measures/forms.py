@@ -11,8 +11,9 @@ from accounts.models import Organisation
 from agreements.models import ActionField, FrameworkAgreement
 from core.dates import GermanDateField, PastDateField
 from core.forms import add_problems
+from core.paging import sorted_by
 from core.text import CleanTextMixin
-from jobcenters.forms import JobcenterFilterForm, associations_of
+from jobcenters.forms import JobcenterFilterForm, JobcenterNameField, associations_of
 from jobcenters.models import Jobcenter
 from measures.models import (
     KEY_FIGURE_FIELDS,
@@ -155,12 +156,7 @@ class MeasureFilterForm(CleanTextMixin, forms.Form):
     status = forms.ChoiceField(
         label=_("Stand"), choices=[("", _("alle")), *MeasureStatus.choices], required=False
     )
-    jobcenter = forms.ModelChoiceField(
-        label=_("Jobcenter"),
-        queryset=Jobcenter.objects.none(),
-        required=False,
-        empty_label=_("alle"),
-    )
+    jobcenter = JobcenterNameField(label=_("Jobcenter"), required=False)
     association = forms.ModelChoiceField(
         label=_("Kommunaler Spitzenverband"),
         queryset=Organisation.objects.none(),
@@ -191,7 +187,7 @@ class MeasureFilterForm(CleanTextMixin, forms.Form):
         self.fields["action_field"].label_from_instance = lambda field: (
             f"{field.agreement.short_title}: {field}"
         )
-        self.fields["jobcenter"].queryset = jobcenters.only("pk", "name")
+        self.fields["jobcenter"].queryset = jobcenters
         self.fields["association"].queryset = associations_of(jobcenters)
 
     def filter(self, measures):
@@ -216,7 +212,7 @@ class MeasureFilterForm(CleanTextMixin, forms.Form):
         if data["status"]:
             measures = measures.filter(status=data["status"])
         if data["jobcenter"]:
-            measures = measures.filter(jobcenter=data["jobcenter"])
+            measures = measures.filter(jobcenter__in=data["jobcenter"])
         if data["association"]:
             measures = measures.filter(
                 jobcenter__in=Jobcenter.objects.of_association(data["association"])
@@ -225,7 +221,7 @@ class MeasureFilterForm(CleanTextMixin, forms.Form):
             measures = measures.filter(starts_on__year__lte=data["year"]).filter(
                 Q(ends_on__isnull=True) | Q(ends_on__year__gte=data["year"])
             )
-        return measures.order_by(self.SORTS[data["sort"] or "title"], "pk")
+        return sorted_by(measures, self.SORTS[data["sort"] or "title"])
 
 
 class CatalogueSearchForm(CleanTextMixin, forms.Form):

@@ -113,6 +113,13 @@ class Measure(models.Model):
             models.Index(fields=["agreement", "action_field", "status"]),
             models.Index(fields=["jobcenter", "agreement"]),
             models.Index(fields=["publication"]),
+            # One per sort key of the list, the id as tie breaker (``core.paging.sorted_by``);
+            # read backwards for the descending sorts and for late pages.
+            models.Index(fields=["title", "id"], name="measure_title_id"),
+            models.Index(fields=["status", "id"], name="measure_status_id"),
+            models.Index(fields=["starts_on", "id"], name="measure_starts_on_id"),
+            # By jobcenter name: the jobcenters in name order, each one's measures by id.
+            models.Index(fields=["jobcenter", "id"], name="measure_jobcenter_id"),
         ]
         constraints = [
             models.CheckConstraint(

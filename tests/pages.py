@@ -749,6 +749,7 @@ NOT_PAGES = {
     "circulars:attachment": "a PDF download; tests/circulars/test_views.py",
     "circulars:resend": "POST only, redirects; tests/circulars/test_sending.py",
     "renderings:status": "JSON for the status page's script; tests/circulars/test_views.py",
+    "jobcenters:names": "JSON for the jobcenter filter's script; tests/jobcenters/test_views.py",
     "renderings:download": "a PDF download; tests/circulars/test_views.py",
     "renderings:retry": "POST only, redirects; tests/circulars/test_views.py",
     "overviews:status-pdf": "POST only, redirects; tests/reports/test_overview.py",

@@ -115,15 +115,66 @@ def _make_jobcenters(count):
 
 
 @pytest.mark.parametrize("count", [10, 400])
+@pytest.mark.parametrize("last", [False, True])
 def test_list_runs_the_same_queries_for_10_and_400_jobcenters(
-    ministry_client, nrw, count, django_assert_num_queries
+    ministry_client, nrw, count, last, django_assert_num_queries
 ):
     _make_jobcenters(count)
+    query = {"sort": "association", "form": "gE"}
+    if last:
+        query["seite"] = ministry_client.get(LIST, query).context["page"].paginator.num_pages
     # session, user, organisation; association choices; count; page rows (with the
     # association as a subquery); nothing per row.
     with django_assert_num_queries(6):
-        response = ministry_client.get(LIST, {"sort": "association", "form": "gE"})
+        response = ministry_client.get(LIST, query)
     assert response.status_code == 200
+    assert len(response.context["page"]) > 0
+
+
+def test_the_last_page_shows_the_end_of_the_list_in_order(ministry_client, nrw):
+    _make_jobcenters(120)
+
+    response = ministry_client.get(LIST, {"seite": 3, "sort": "-name"})
+
+    names = _names(response)
+    assert names[-1] == "Jobcenter Düsseldorf"
+    assert names == sorted(names, reverse=True)
+
+
+def test_names_suggest_the_visible_jobcenters_containing_the_text(ministry_client, nrw, hessen):
+    response = ministry_client.get(reverse("jobcenters:names"), {"q": "jobcenter"})
+
+    assert response.json() == {"names": ["Jobcenter Düsseldorf", "Jobcenter Kreis Steinfurt"]}
+
+
+def test_names_of_an_association_are_those_of_its_members(client, users, nrw):
+    client.force_login(users.landkreistag)
+
+    response = client.get(reverse("jobcenters:names"), {"q": "jobcenter"})
+
+    assert response.json() == {"names": ["Jobcenter Kreis Steinfurt"]}
+
+
+def test_names_of_an_outsider_are_none_of_another_state(client, users, nrw):
+    client.force_login(users.hessen_ministry)
+
+    response = client.get(reverse("jobcenters:names"), {"q": "Düsseldorf"})
+
+    assert response.json() == {"names": []}
+
+
+def test_names_need_two_characters_and_suggest_at_most_twenty(ministry_client, nrw):
+    _make_jobcenters(30)
+    url = reverse("jobcenters:names")
+
+    assert ministry_client.get(url, {"q": "J"}).json() == {"names": []}
+    assert len(ministry_client.get(url, {"q": "Massentest"}).json()["names"]) == 20
+
+
+def test_names_ask_the_anonymous_to_log_in(client):
+    response = client.get(reverse("jobcenters:names"), {"q": "Jobcenter"})
+
+    assert response.status_code == 302
 
 
 def _csv_rows(response):

@@ -3,6 +3,7 @@
 import csv
 import datetime
 import io
+import re
 
 import pytest
 from django.urls import reverse
@@ -94,16 +95,79 @@ def test_the_list_filters_by_jobcenter_and_association(ministry_client, accessio
     assert titles(by_association) == []
 
 
+def test_the_list_filters_by_a_jobcenter_name_typed_in_any_case(ministry_client, accession_world):
+    response = ministry_client.get(LIST, {"jobcenter": accession_world.bochum.name.upper()})
+
+    assert titles(response) == ["Netzwerk psychische und Suchterkrankungen"]
+    # The field shows what was typed; the pages keep the filter.
+    assert f'value="{accession_world.bochum.name.upper()}"' in response.content.decode()
+
+
+def test_the_jobcenter_filter_is_a_text_field_with_suggestions_not_an_option_each(
+    ministry_client, accession_world
+):
+    content = ministry_client.get(LIST).content.decode()
+
+    field = re.search(r'<input type="search" name="jobcenter"[^>]*>', content).group()
+    assert 'list="jobcenter-namen"' in field
+    assert f'data-names-url="{reverse("jobcenters:names")}"' in field
+    assert re.search(r'<label\s+for="id_jobcenter"', content)
+    assert '<datalist id="jobcenter-namen"></datalist>' in content
+    assert f'<option value="{accession_world.bochum.pk}"' not in content  # none per jobcenter
+
+
+def test_a_jobcenter_nobody_sees_under_that_name_is_named_at_the_field(
+    ministry_client, accession_world, hessen
+):
+    response = ministry_client.get(LIST, {"jobcenter": hessen.city_jobcenter.name})
+
+    assert titles(response) == []
+    assert "Kein Jobcenter heißt so." in response.context["filters"].errors["jobcenter"][0]
+
+
+def test_a_jobcenter_filter_by_a_foreign_number_finds_nothing(ministry_client, hessen):
+    factories.MeasureFactory(jobcenter=hessen.city_jobcenter)
+
+    response = ministry_client.get(LIST, {"jobcenter": str(hessen.city_jobcenter.pk)})
+
+    assert titles(response) == []
+    assert "jobcenter" in response.context["filters"].errors
+
+
+def test_a_jobcenter_filter_of_a_huge_number_is_a_name_nobody_has(ministry_client, nrw):
+    response = ministry_client.get(LIST, {"jobcenter": "9" * 30})
+
+    assert response.status_code == 200
+    assert "jobcenter" in response.context["filters"].errors
+
+
 @pytest.mark.parametrize("count", [10, 300])
+@pytest.mark.parametrize("last", [False, True])
 def test_the_list_runs_the_same_queries_for_10_and_300_measures(
-    ministry_client, accession_world, nrw, count, django_assert_num_queries
+    ministry_client, accession_world, nrw, count, last, django_assert_num_queries
 ):
     _many_measures(nrw.agreement, accession_world.action_field, count)
-    # session, user, organisation; the choices of agreement, action field, jobcenter,
-    # association; count; page rows.
-    with django_assert_num_queries(9):
-        response = ministry_client.get(LIST, {"status": "running", "sort": "-jobcenter"})
+    query = {"status": "running", "sort": "-jobcenter"}
+    if last:
+        query["seite"] = ministry_client.get(LIST, query).context["page"].paginator.num_pages
+    # session, user, organisation; the choices of agreement, action field, association
+    # (none per jobcenter); count; page rows.
+    with django_assert_num_queries(8):
+        response = ministry_client.get(LIST, query)
     assert response.status_code == 200
+    assert len(response.context["page"]) > 0
+
+
+def test_the_list_of_many_pages_links_a_handful_of_them(ministry_client, accession_world, nrw):
+    _many_measures(nrw.agreement, accession_world.action_field, 450)
+
+    response = ministry_client.get(LIST, {"seite": "8"})
+
+    pages = re.search(r'<nav aria-label="Seiten">.*?</nav>', response.content.decode(), re.S)
+    links = re.findall(r"seite=(\d+)\"", pages.group())
+    assert response.context["page"].paginator.num_pages == 10
+    # previous, 1, …, 6 to 10, next: not one link per page
+    assert links == ["7", "1", "6", "7", "8", "9", "10", "9"]
 
 
 def test_the_filters_offer_no_action_field_of_another_state_s_agreement(

@@ -1,0 +1,262 @@
+"""Benchmark: every paginated list, page 1 and the last page, against the stock Django
+admin changelist of the same rows and scope, and against the same page at demo size.
+
+Run: ``DATABASE_URL=postgres://…/rw_mine .venv/bin/python bench/lists.py [--seed demo|N]
+[--rounds 15] [--warmup 3] [--json FILE] [--against FILE] [--markdown FILE]``.
+
+Unlike the other scripts it works in the database that DATABASE_URL names, so that 4×
+Germany is seeded once and measured as often as needed: ``--seed demo`` loads the demo
+data (``load_demo``), ``--seed N`` runs ``seed_scale --factor N`` (both after
+``migrate``, then ``VACUUM ANALYZE``); without ``--seed`` the database is used as it is (after
+``migrate``: new indexes). It writes into that database (its users ``bench-lists-…``):
+take one of your own.
+
+For each list it times, interleaved in one run, the real page and the admin changelist
+of ``bench_urls`` (a plain ``ModelAdmin`` with the list's columns over the same rows, 50
+a page, mounted only here) as the same signed-in user, page 1 and the last page, and
+reports real/admin (goal ≤ 0.7). ``--json FILE`` keeps the medians; ``--against FILE``
+(the run at demo size) adds the factor against the same page there (goal ≤ 1.3).
+"""
+
+import io
+import json
+import os
+import time
+
+from common import Table, get, machine, median, parser, ratio, timed_call
+from django.core.management import call_command
+from django.db import connection
+from django.template import Template
+from django.test import Client
+from django.test.utils import (
+    CaptureQueriesContext,
+    override_settings,
+    setup_test_environment,
+)
+from django.urls import reverse
+
+from accounts.models import Organisation, OrganisationKind, RegionKind, Role, State, User
+from agreements.models import FrameworkAgreement
+from circulars.models import Circular
+from jobcenters.models import Jobcenter
+from measures.access import catalogue_measures, visible_measures
+from measures.models import Measure
+
+STATE = State.NW  # the demo's state: the same scope at every size
+PAGE_SIZE = 50
+BACKEND = "django.contrib.auth.backends.ModelBackend"
+
+
+def prepare(seed):
+    call_command("migrate", verbosity=0)
+    if seed == "demo":
+        from demo.nrw import load_demo
+
+        load_demo()
+    elif seed:
+        call_command("seed_scale", force=True, factor=int(seed), stdout=io.StringIO())
+    # VACUUM as well as ANALYZE: autovacuum does both soon after a bulk insert, and only a
+    # vacuumed table answers a count from its index alone (index-only scan).
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM ANALYZE")
+
+
+def users():
+    admin, _created = User.objects.update_or_create(
+        username="bench-lists-admin", defaults={"is_staff": True, "is_superuser": True}
+    )
+    ministry, _created = User.objects.update_or_create(
+        username="bench-lists-ministerium",
+        defaults={
+            "organisation": Organisation.objects.get(state=STATE, kind=OrganisationKind.MINISTRY),
+            "role": Role.MINISTRY_STAFF,
+        },
+    )
+    association, _created = User.objects.update_or_create(
+        username="bench-lists-landkreistag",
+        defaults={
+            "organisation": Organisation.objects.get(
+                state=STATE,
+                kind=OrganisationKind.MUNICIPAL_ASSOCIATION,
+                member_region_kind=RegionKind.KREIS,
+            ),
+            "role": Role.ASSOCIATION_STAFF,
+        },
+    )
+    return {"admin": admin, "ministry": ministry, "association": association}
+
+
+def last_page(count):
+    return max(1, -(-count // PAGE_SIZE))
+
+
+def scenarios(by_user):
+    """(label, user, real URL, admin URL or None, rows) of page 1 and the last page."""
+    agreement = FrameworkAgreement.objects.filter(state=STATE).order_by("pk").first()
+    os.environ["BENCH_AGREEMENT"] = str(agreement.pk)
+    lists = [
+        (
+            "Maßnahmen, Admin",
+            "admin",
+            reverse("measures:list"),
+            "/bench-admin/measures/measure/",
+            visible_measures(by_user["admin"]).count(),
+        ),
+        (
+            "Maßnahmen, Ministerium",
+            "ministry",
+            reverse("measures:list"),
+            "/bench-admin/measures/measure/",
+            visible_measures(by_user["ministry"]).count(),
+        ),
+        (
+            "Maßnahmen, Landkreistag",
+            "association",
+            reverse("measures:list"),
+            "/bench-admin/measures/measure/",
+            visible_measures(by_user["association"]).count(),
+        ),
+        (
+            "Jobcenter, Admin",
+            "admin",
+            reverse("jobcenters:list"),
+            "/bench-admin/jobcenters/jobcenter/",
+            Jobcenter.objects.count(),
+        ),
+        (
+            "Jobcenter mit Stand, Ministerium",
+            "ministry",
+            reverse("accessions:jobcenters", args=[agreement.pk]),
+            "/bench-admin-stand/jobcenters/jobcenter/",
+            Jobcenter.objects.filter(state=STATE).count(),
+        ),
+        (
+            "Katalog, öffentlich",
+            None,
+            reverse("catalogue:list"),
+            None,
+            catalogue_measures().count(),
+        ),
+        (
+            "Rundschreiben, Admin",
+            "admin",
+            reverse("circulars:list"),
+            None,
+            Circular.objects.count(),
+        ),
+    ]
+    result = []
+    for label, user, url, admin, rows in lists:
+        last = last_page(rows)
+        result.append((f"{label}, Seite 1", user, url, admin, rows))
+        result.append(
+            (
+                f"{label}, letzte Seite",
+                user,
+                f"{url}?seite={last}",
+                f"{admin}?p={last}" if admin else None,
+                rows,
+            )
+        )
+    return result
+
+
+def measure(client, url):
+    def run():
+        get(client, url)
+
+    return run
+
+
+def main():
+    arguments = parser(__doc__, rounds=15, warmup=3)
+    arguments.add_argument("--seed", help="'demo' (load_demo) or N (seed_scale --factor N)")
+    arguments.add_argument("--json", help="write the medians to this file")
+    arguments.add_argument("--against", help="the --json file of the run at demo size")
+    args = arguments.parse_args()
+    if connection.vendor != "postgresql":
+        raise SystemExit("lists.py braucht PostgreSQL (DATABASE_URL).")
+    start = time.perf_counter()
+    prepare(args.seed)
+    seeded = time.perf_counter() - start
+    render = Template._render
+    setup_test_environment()
+    # The test client's template instrumentation copies every context it renders: a cost
+    # no real request pays (as ``common.in_test_database``).
+    Template._render = render
+    by_user = users()
+    clients = {None: Client()}
+    for key, user in by_user.items():
+        client = Client()
+        client.force_login(user, backend=BACKEND)
+        clients[key] = client
+    with override_settings(ROOT_URLCONF="bench_urls"):
+        pages = scenarios(by_user)
+        functions = {}
+        for label, user, url, admin, _rows in pages:
+            functions[label] = [measure(clients[user], url)]
+            if admin:
+                functions[label].append(measure(clients[user], admin))
+        for _round in range(args.warmup):
+            for runs in functions.values():
+                for run in runs:
+                    run()
+        times = {label: [[] for _run in runs] for label, runs in functions.items()}
+        for _round in range(args.rounds):
+            for label, runs in functions.items():
+                for samples, run in zip(times[label], runs, strict=True):
+                    samples.append(timed_call(run))
+        sizes, sql = {}, {}
+        for label, user, url, admin, _rows in pages:
+            with CaptureQueriesContext(connection) as captured:
+                response = get(clients[user], url)
+            sizes[label] = len(response.content) / 1024
+            sql[label] = [len(captured)]
+            if admin:
+                with CaptureQueriesContext(connection) as captured:
+                    get(clients[user], admin)
+                sql[label].append(len(captured))
+    against = {}
+    if args.against:
+        with open(args.against) as file:
+            against = json.load(file)
+    result = {}
+    headers = ["Liste", "Zeilen", "echt ms", "Admin ms", "echt/Admin", "Ziel ≤ 0,70"]
+    headers += ["Demo ms", "echt/Demo", "Ziel ≤ 1,30", "KB", "SQL echt / Admin"]
+    table = Table(
+        f"Listen, {Measure.objects.count()} Maßnahmen, {Jobcenter.objects.count()} Jobcenter: "
+        f"Median aus {args.rounds} Runden (abwechselnd, nach {args.warmup} zum Aufwärmen)",
+        headers,
+    )
+    for label, _user, _url, admin, rows in pages:
+        real = median(times[label][0])
+        stock = median(times[label][1]) if admin else None
+        demo = against.get(label, {}).get("real")
+        result[label] = {"real": real, "admin": stock, "kb": sizes[label]}
+        table.add(
+            label,
+            rows,
+            real,
+            stock,
+            ratio(real, stock) if stock else None,
+            ("ja" if real / stock <= 0.7 else "nein") if stock else "–",
+            demo,
+            ratio(real, demo) if demo else None,
+            ("ja" if real / demo <= 1.3 else "nein") if demo else "–",
+            sizes[label],
+            " / ".join(str(count) for count in sql[label]),
+        )
+    table.note(
+        f"{machine()}; vorbereitet in {seeded:.0f} s. Admin: `bench_urls`, ein schlichter "
+        "`ModelAdmin` mit den Spalten der Liste über denselben Zeilen, 50 je Seite, als "
+        "derselbe Benutzer. Demo: derselbe Link in der Datenbank mit `load_demo` "
+        "(`--against`). SQL einschließlich Sitzung und Benutzer."
+    )
+    table.show(args)
+    if args.json:
+        with open(args.json, "w") as file:
+            json.dump(result, file, indent=1)
+
+
+if __name__ == "__main__":
+    main()
