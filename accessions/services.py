@@ -100,6 +100,23 @@ def _check_editable(accession):
         )
 
 
+def prefilled_accession(*, jobcenter, agreement, **fields):
+    """A new, unsaved accession of ``jobcenter`` to ``agreement``, its form prefilled from
+    the registry (name, address, e-mail, phone); ``fields`` set more of it.
+
+    ``accession_start`` saves one; the benchmark data (``demo.scale``) inserts many at once.
+    """
+    registry = {
+        "jobcenter_name": jobcenter.name,
+        "street": jobcenter.street,
+        "postal_code": jobcenter.postal_code,
+        "city": jobcenter.city,
+        "contact_email": jobcenter.email,
+        "contact_phone": jobcenter.phone,
+    }
+    return Accession(jobcenter=jobcenter, agreement=agreement, **{**registry, **fields})
+
+
 @transaction.atomic
 def accession_start(*, jobcenter, agreement, user):
     """Open a draft accession of ``jobcenter`` to ``agreement``, prefilled from the registry."""
@@ -107,16 +124,7 @@ def accession_start(*, jobcenter, agreement, user):
         raise ValidationError(_("Dieses Jobcenter kann dieser Vereinbarung nicht beitreten."))
     if Accession.objects.open().filter(jobcenter=jobcenter, agreement=agreement).exists():
         raise ValidationError(_("Für diese Vereinbarung gibt es schon einen offenen Beitritt."))
-    accession = Accession(
-        jobcenter=jobcenter,
-        agreement=agreement,
-        jobcenter_name=jobcenter.name,
-        street=jobcenter.street,
-        postal_code=jobcenter.postal_code,
-        city=jobcenter.city,
-        contact_email=jobcenter.email,
-        contact_phone=jobcenter.phone,
-    )
+    accession = prefilled_accession(jobcenter=jobcenter, agreement=agreement)
     try:
         # The database constraint decides when two starts race each other.
         with transaction.atomic():

@@ -11,7 +11,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.text import slugify
 
-from accessions.models import Accession, AccessionStatus, PlannedMeasure
+from accessions import services as accession_services
+from accessions.models import Accession, AccessionStatus
 from accounts.models import (
     AuditEvent,
     Organisation,
@@ -21,12 +22,12 @@ from accounts.models import (
     State,
     User,
 )
-from accounts.services import AuditAction, record_event
 from agreements.models import AccessionScope, ActionField, FrameworkAgreement
 from demo.circulars import load_circulars, load_reader
 from demo.measures import load_measures
 from jobcenters.importing import jobcenters_import
 from jobcenters.models import Jobcenter
+from outbox.models import OutgoingEmail
 
 DEMO_PASSWORD = "rahmenwerk-demo"  # noqa: S105 (demo data only, never loaded in production)
 
@@ -265,12 +266,47 @@ def demo_address(jobcenter, mailbox="kontakt"):
     return f"{mailbox}@jobcenter-{slugify(jobcenter.region.lower().translate(umlauts))}.example"
 
 
+# Where the Kreise have their seat (the demo's jobcenter sits there); a "Kreis X" not named
+# here sits in X, a city in itself.
+KREIS_SEATS = {
+    "Ennepe-Ruhr-Kreis": "Schwelm",
+    "Hochsauerlandkreis": "Meschede",
+    "Kreis Lippe": "Detmold",
+    "Märkischer Kreis": "Lüdenscheid",
+    "Oberbergischer Kreis": "Gummersbach",
+    "Rhein-Erft-Kreis": "Bergheim",
+    "Rhein-Kreis Neuss": "Neuss",
+    "Rhein-Sieg-Kreis": "Siegburg",
+    "Rheinisch-Bergischer Kreis": "Bergisch Gladbach",
+    "StädteRegion Aachen": "Aachen",
+}
+
+
+def demo_postal_address(jobcenter, number):
+    """A fictional postal address and phone number for the ``number``-th demo jobcenter.
+
+    The street is made up, the postal code is only shaped like one, and the phone numbers
+    lie in the range the Bundesnetzagentur keeps for films and books (0221 4710 000–999),
+    so that nobody real is called.
+    """
+    return {
+        "street": f"Beispielstraße {number}",
+        "postal_code": f"{40000 + number * 371:05d}",
+        "city": KREIS_SEATS.get(jobcenter.region, jobcenter.region.removeprefix("Kreis ")),
+        "phone": f"0221 4710 {100 + number:03d}",
+    }
+
+
 def _load_addresses():
     """Give the NRW jobcenters their demo addresses, keeping any entered on the site."""
-    for jobcenter in Jobcenter.objects.filter(state=State.NW, email="").exclude(
-        name__in=NO_REGISTRY_ADDRESS
-    ):
-        Jobcenter.objects.filter(pk=jobcenter.pk).update(email=demo_address(jobcenter))
+    jobcenters = Jobcenter.objects.filter(state=State.NW).order_by("name")
+    for number, jobcenter in enumerate(jobcenters, start=1):
+        if not jobcenter.street:
+            Jobcenter.objects.filter(pk=jobcenter.pk).update(
+                **demo_postal_address(jobcenter, number)
+            )
+        if not jobcenter.email and jobcenter.name not in NO_REGISTRY_ADDRESS:
+            Jobcenter.objects.filter(pk=jobcenter.pk).update(email=demo_address(jobcenter))
 
 
 # NRW as it was: Düsseldorf joined first, 47 of 53 had joined by the end of 2019.
@@ -324,64 +360,103 @@ def _load_accessions():
     for index, jobcenter in enumerate(later):
         # Spread over July 2018 to December 2019, about every twelve days.
         joined_on[jobcenter.name] = datetime.date(2018, 7, 2) + datetime.timedelta(days=12 * index)
-    now = timezone.now()
     reviewer = User.objects.filter(username="ministerium").first()
+    managers = {
+        user.organisation_id: user for user in User.objects.filter(role=Role.JOBCENTER_MANAGER)
+    }
+    started = set(
+        Accession.objects.filter(agreement=agreement).values_list("jobcenter_id", flat=True)
+    )
+    first_mail = OutgoingEmail.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+    signed_form = _signed_form_pdf()
     for jobcenter in jobcenters:
-        if Accession.objects.filter(jobcenter=jobcenter, agreement=agreement).exists():
+        if jobcenter.pk in started:
             continue
         status, days_ago = OPEN_ACCESSIONS.get(jobcenter.name, (AccessionStatus.ACCEPTED, None))
-        accession = Accession(
-            jobcenter=jobcenter,
-            agreement=agreement,
-            status=status,
-            jobcenter_name=jobcenter.name,
-            street=jobcenter.street,
-            postal_code=jobcenter.postal_code,
-            city=jobcenter.city,
-            contact_email=jobcenter.email,
-            contact_phone=jobcenter.phone,
-            public_listing=status != AccessionStatus.DRAFT,
+        planned = [
+            (action_fields[number], title)
+            for number, title in PLANNED_MEASURES.get(jobcenter.name, [DEFAULT_PLANNED_MEASURE])
+        ]
+        _load_accession(
+            jobcenter,
+            agreement,
+            status,
+            joined_on=joined_on.get(jobcenter.name) if status == AccessionStatus.ACCEPTED else None,
+            days_ago=days_ago,
+            planned=planned,
+            manager=managers.get(jobcenter.pk),
+            reviewer=reviewer,
+            signed_form=signed_form,
         )
-        if status != AccessionStatus.DRAFT:
-            # Placeholder people, never real names (see shared/data/README).
-            accession.management_name = "Geschäftsführung " + jobcenter.region
-            accession.contact_name = "Ansprechperson Inklusion"
-            accession.contact_function = "Inklusionsbeauftragte"
-            accession.contact_email = demo_address(jobcenter, "inklusion")
-        if status == AccessionStatus.ACCEPTED:
-            accession.joined_on = joined_on[jobcenter.name]
-            accession.carriers_agreed_on = accession.joined_on - datetime.timedelta(days=21)
-            accession.submitted_at = _at(accession.joined_on - datetime.timedelta(days=7))
-        elif days_ago is not None:
-            accession.submitted_at = now - datetime.timedelta(days=days_ago)
-            accession.carriers_agreed_on = timezone.localdate() - datetime.timedelta(days=40)
-        if status == AccessionStatus.RETURNED:
-            accession.return_reasons = RETURN_REASONS
-        if status != AccessionStatus.DRAFT:
-            accession.signed_form.save("demo.pdf", ContentFile(_signed_form_pdf()), save=False)
-            accession.signed_form_uploaded_at = accession.submitted_at
-        accession.save()
-        for number, title in PLANNED_MEASURES.get(jobcenter.name, [DEFAULT_PLANNED_MEASURE]):
-            PlannedMeasure.objects.create(
-                accession=accession, action_field=action_fields[number], title=title
-            )
-        _load_timeline(accession, reviewer)
+    # The steps' e-mails went out when the steps were taken (the dates of the history), not
+    # now: the demo does not send them again.
+    OutgoingEmail.objects.filter(pk__gt=first_mail).delete()
 
 
-def _load_timeline(accession, reviewer):
-    """The audit events the accession would have collected, at the dates it took its steps."""
-    steps = []
-    if accession.submitted_at:
-        steps.append((accession.submitted_at, None, AuditAction.ACCESSION_SUBMITTED, {}, ""))
-    if accession.status == AccessionStatus.RETURNED:
-        returned_at = accession.submitted_at + datetime.timedelta(days=5)
-        steps.append((returned_at, reviewer, AuditAction.ACCESSION_RETURNED, {}, RETURN_REASONS))
-    if accession.joined_on:
-        data = {"joined_on": accession.joined_on}
-        steps.append((_at(accession.joined_on), reviewer, AuditAction.ACCESSION_ACCEPTED, data, ""))
-    for when, actor, action, data, reason in steps:
-        event = record_event(actor=actor, obj=accession, action=action, data=data, reason=reason)
-        AuditEvent.objects.filter(pk=event.pk).update(created_at=when)
+def _load_accession(
+    jobcenter, agreement, status, *, joined_on, days_ago, planned, manager, reviewer, signed_form
+):
+    """One demo accession taken through the services, step by step, as on the site; then
+    its history and its dates are moved to the days the steps were taken."""
+    accession = accession_services.accession_start(
+        jobcenter=jobcenter, agreement=agreement, user=manager
+    )
+    form = {field: getattr(accession, field) for field in accession_services.FORM_FIELDS}
+    if status == AccessionStatus.ACCEPTED:
+        submitted_at = _at(joined_on - datetime.timedelta(days=7))
+        carriers_agreed_on = joined_on - datetime.timedelta(days=21)
+    elif days_ago is not None:
+        submitted_at = timezone.now() - datetime.timedelta(days=days_ago)
+        carriers_agreed_on = timezone.localdate() - datetime.timedelta(days=40)
+    else:
+        submitted_at = None
+    if status != AccessionStatus.DRAFT:
+        # Placeholder people, never real names (see shared/data/README).
+        form.update(
+            management_name="Geschäftsführung " + jobcenter.region,
+            contact_name="Ansprechperson Inklusion",
+            contact_function="Inklusionsbeauftragte",
+            contact_email=demo_address(jobcenter, "inklusion"),
+            carriers_agreed_on=carriers_agreed_on,
+            public_listing=True,
+        )
+    accession_services.accession_save(
+        accession=accession,
+        user=manager,
+        data=form,
+        planned_measures=planned,
+        signed_form=ContentFile(signed_form, name="demo.pdf")
+        if status != AccessionStatus.DRAFT
+        else None,
+    )
+    if submitted_at is None:
+        # A draft: begun and saved three and two days ago.
+        _date_history(
+            accession, [timezone.now() - datetime.timedelta(days=days) for days in (3, 2)]
+        )
+        return
+    accession_services.accession_submit(accession=accession, user=manager)
+    # Submitted back then: the joining date is checked against the day of submitting.
+    Accession.objects.filter(pk=accession.pk).update(
+        submitted_at=submitted_at, signed_form_uploaded_at=submitted_at
+    )
+    dates = [submitted_at - datetime.timedelta(days=days) for days in (14, 13)] + [submitted_at]
+    if status == AccessionStatus.RETURNED:
+        accession_services.accession_return(
+            accession=accession, user=reviewer, reasons=RETURN_REASONS
+        )
+        dates.append(submitted_at + datetime.timedelta(days=5))
+    elif status == AccessionStatus.ACCEPTED:
+        accession_services.accession_accept(accession=accession, user=reviewer, joined_on=joined_on)
+        dates.append(_at(joined_on))
+    _date_history(accession, dates)
+
+
+def _date_history(accession, dates):
+    """Move the accession's events, oldest first, to ``dates``: the services wrote them now."""
+    events = AuditEvent.objects.for_object(accession).order_by("pk").values_list("pk", flat=True)
+    for pk, when in zip(events, dates, strict=True):
+        AuditEvent.objects.filter(pk=pk).update(created_at=when)
 
 
 def _at(day):

@@ -24,6 +24,7 @@ from django.utils import timezone, translation
 from django.utils.text import slugify
 
 from accessions.models import Accession, AccessionStatus
+from accessions.services import prefilled_accession
 from accounts.models import Organisation, OrganisationKind, RegionKind, State
 from agreements.models import ActionField, FrameworkAgreement
 from demo.nrw import NRW_ACTION_FIELDS
@@ -345,17 +346,7 @@ def seed_accessions(state, agreement, created):
         status = accession_status(number)
         if status is None or jobcenter.pk in started:
             continue
-        accession = Accession(
-            jobcenter=jobcenter,
-            agreement=agreement,
-            status=status,
-            jobcenter_name=jobcenter.name,
-            street=jobcenter.street,
-            postal_code=jobcenter.postal_code,
-            city=jobcenter.city,
-            contact_email=jobcenter.email,
-            contact_phone=jobcenter.phone,
-        )
+        accession = prefilled_accession(jobcenter=jobcenter, agreement=agreement, status=status)
         accessions.append(accession)
         if status == AccessionStatus.DRAFT:
             continue

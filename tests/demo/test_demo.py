@@ -1,19 +1,24 @@
+import datetime
 import re
 import subprocess
 from urllib.parse import urlsplit
 
 import pytest
 from django.core import mail
+from django.core.files.base import ContentFile
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.urls import reverse
+from django.utils import timezone
 
+from accessions import services
 from accessions.models import Accession
 from accounts.models import AuditEvent, Organisation, User
 from agreements.models import ActionField, FrameworkAgreement
 from circulars.models import Circular
 from jobcenters.models import Jobcenter
 from measures.models import KeyFigures
+from outbox.models import OutgoingEmail
 
 
 def _counts():
@@ -107,7 +112,101 @@ def test_demo_accessions_are_signed_and_have_their_timeline(db):
     assert solingen.status == "returned"
     assert solingen.return_reasons
     history = [event.action for event in AuditEvent.objects.for_object(solingen)]
-    assert history == ["accession_returned", "accession_submitted"]
+    assert history == [
+        "accession_returned",
+        "accession_submitted",
+        "accession_saved",
+        "accession_started",
+    ]
+
+
+def _history(accession):
+    """What the history of ``accession`` records, oldest first, without who, when and the
+    values of dates."""
+    return [
+        (event.action, sorted(event.data), event.reason, sorted(event.changes))
+        for event in reversed(AuditEvent.objects.for_object(accession))
+    ]
+
+
+def test_a_demo_accession_has_the_history_the_services_write(db):
+    call_command("load_demo", "--force")
+    demo = Accession.objects.get(jobcenter__name="Jobcenter Bochum")
+    # The same steps on the site, for a jobcenter the demo has not started.
+    jobcenter = Jobcenter.objects.get(name="Jobcenter Kreis Gütersloh")
+    manager = User.objects.get(username="jobcenter-steinfurt")
+    reviewer = User.objects.get(username="ministerium")
+    accession = services.accession_start(
+        jobcenter=jobcenter, agreement=demo.agreement, user=manager
+    )
+    # Its registry's prefill, and what the demo's jobcenter typed besides.
+    data = {field: getattr(accession, field) for field in services.FORM_FIELDS}
+    typed = ["management_name", "contact_name", "contact_function", "contact_email"]
+    data.update({field: getattr(demo, field) for field in [*typed, "carriers_agreed_on"]})
+    data["public_listing"] = demo.public_listing
+    planned = [(p.action_field, p.title) for p in demo.planned_measures.all()]
+    signed_form = ContentFile(demo.signed_form.read(), name="demo.pdf")
+    services.accession_save(
+        accession=accession,
+        user=manager,
+        data=data,
+        planned_measures=planned,
+        signed_form=signed_form,
+    )
+    services.accession_submit(accession=accession, user=manager)
+    # Submitted today on the site, so it joins today.
+    services.accession_accept(accession=accession, user=reviewer, joined_on=timezone.localdate())
+
+    assert _history(demo) == _history(accession)
+    accepted = AuditEvent.objects.for_object(demo).first()
+    assert (accepted.action, accepted.data) == (
+        "accession_accepted",
+        {"joined_on": demo.joined_on.isoformat()},
+    )
+
+
+def test_the_demo_history_lies_on_the_days_of_the_steps(db):
+    call_command("load_demo", "--force")
+    accession = Accession.objects.get(jobcenter__name="Jobcenter Düsseldorf")
+
+    dates = [
+        timezone.localdate(event.created_at)
+        for event in reversed(AuditEvent.objects.for_object(accession))
+    ]
+
+    assert dates == sorted(dates)
+    assert dates[-1] == datetime.date(2018, 3, 20)
+    assert timezone.localdate(accession.submitted_at) == datetime.date(2018, 3, 13)
+
+
+def test_the_demo_queues_no_e_mails_of_its_accessions_past_steps(db):
+    call_command("load_demo", "--force")
+
+    subjects = set(OutgoingEmail.objects.values_list("subject", flat=True))
+
+    assert not [subject for subject in subjects if "Beitritt" in subject]
+
+
+def test_the_demo_jobcenters_have_a_fictional_postal_address_and_phone(db, client):
+    call_command("load_demo", "--force")
+    jobcenters = Jobcenter.objects.filter(state="NW")
+
+    assert not jobcenters.filter(street="").exists()
+    assert not jobcenters.filter(phone="").exists()
+    assert all(
+        phone.startswith("0221 4710 ") for phone in jobcenters.values_list("phone", flat=True)
+    )
+    steinfurt = jobcenters.get(name="Jobcenter Kreis Steinfurt")
+    assert steinfurt.city == "Steinfurt"
+    draft = Accession.objects.get(jobcenter=steinfurt)
+    assert (draft.street, draft.postal_code, draft.contact_phone) == (
+        steinfurt.street,
+        steinfurt.postal_code,
+        steinfurt.phone,
+    )
+    client.force_login(User.objects.get(username="ministerium"))
+    page = client.get(steinfurt.get_absolute_url()).content.decode()
+    assert steinfurt.street in page
 
 
 def test_demo_key_figures_have_their_entry_in_the_history(db):
