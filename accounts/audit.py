@@ -105,10 +105,20 @@ def record_event(*, actor, obj, action, changes=None, data=None, reason=""):
     ``accounts.services.changed_fields``), ``data`` the details its sentence names
     (dates may be given as dates), ``reason`` what the user gave as the reason.
     """
+    event = new_event(
+        actor=actor, obj=obj, action=action, changes=changes, data=data, reason=reason
+    )
+    event.save(force_insert=True)
+    return event
+
+
+def new_event(*, actor, obj, action, changes=None, data=None, reason=""):
+    """The event ``record_event`` writes, not saved yet: for inserting many at once
+    (``bulk_create``, the benchmark data)."""
     # Here, not at the top: accounts.models imports this module (an event's sentence).
     from accounts.models import AuditEvent
 
-    return AuditEvent.objects.create(
+    return AuditEvent(
         actor=actor if actor is not None and actor.is_authenticated else None,
         content_type=ContentType.objects.get_for_model(obj),
         object_id=obj.pk,

@@ -11,8 +11,10 @@ One function per kind of object (``seed_organisations``, ``seed_jobcenters``,
 further kinds can be added the same way.
 
 Accessions, measures and key figures are inserted with ``bulk_create``, which bypasses
-the services and so writes no audit events: acceptable for benchmark data, whose pages
-never show a history long enough to matter.
+the services: an accession is prefilled as ``accession_start`` prefills it and gets the
+audit events its steps would have written (``accessions.services.steps_history``, held to
+the services by a test), inserted at once too; measures and key figures get none,
+acceptable for benchmark data whose pages never show a history long enough to matter.
 """
 
 import datetime
@@ -20,12 +22,13 @@ from collections import Counter
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.db.models import Case, DateTimeField, Value, When
 from django.utils import timezone, translation
 from django.utils.text import slugify
 
 from accessions.models import Accession, AccessionStatus
-from accessions.services import prefilled_accession
-from accounts.models import Organisation, OrganisationKind, RegionKind, State
+from accessions.services import prefilled_accession, steps_history
+from accounts.models import AuditEvent, Organisation, OrganisationKind, RegionKind, State
 from agreements.models import ActionField, FrameworkAgreement
 from demo.nrw import NRW_ACTION_FIELDS
 from jobcenters.models import Jobcenter, JobcenterForm
@@ -80,6 +83,7 @@ SEED_SIGNED_ON = datetime.date(2018, 1, 31)
 # never open it, and a path is all the database asks for.
 SEED_SIGNED_FORM = "beitritte/scale.pdf"
 SEED_RETURN_REASONS = "Das hochgeladene Formular ist nicht unterschrieben."
+SEED_WITHDRAW_REASON = "Austritt nach Beschluss der Träger."
 
 
 @dataclass
@@ -372,7 +376,47 @@ def seed_accessions(state, agreement, created):
         if status == AccessionStatus.RETURNED:
             accession.return_reasons = SEED_RETURN_REASONS
     Accession.objects.bulk_create(accessions)
+    _seed_histories(accessions, now)
     created["Beitritte"] += len(accessions)
+
+
+def _seed_histories(accessions, now):
+    """The audit events the services would have written for ``accessions``
+    (``accessions.services.steps_history``), inserted at once and dated to their steps."""
+    events, dates = [], []
+    for accession in accessions:
+        history = steps_history(accession, reason=SEED_WITHDRAW_REASON)
+        for event, when in zip(history, _step_dates(accession, now), strict=True):
+            events.append(event)
+            dates.append(when)
+    AuditEvent.objects.bulk_create(events, batch_size=BATCH_SIZE)
+    # ``created_at`` is set on inserting (auto_now_add): dated in one update a batch.
+    for start in range(0, len(events), BATCH_SIZE):
+        batch = list(
+            zip(events[start : start + BATCH_SIZE], dates[start : start + BATCH_SIZE], strict=True)
+        )
+        AuditEvent.objects.filter(pk__in=[event.pk for event, _when in batch]).update(
+            created_at=Case(
+                *(When(pk=event.pk, then=Value(when)) for event, when in batch),
+                output_field=DateTimeField(),
+            )
+        )
+
+
+def _step_dates(accession, now):
+    """When the steps of ``steps_history`` were taken, oldest first: a draft (the bare
+    prefill, never saved) was begun now; a submitted form was begun two weeks before."""
+    if accession.submitted_at is None:
+        return [now]
+    dates = [accession.submitted_at - datetime.timedelta(days=days) for days in (14, 13)]
+    dates.append(accession.submitted_at)
+    if accession.status == AccessionStatus.RETURNED:
+        dates.append(min(accession.submitted_at + datetime.timedelta(days=1), now))
+    if accession.joined_on:
+        dates.append(_at(accession.joined_on))
+    if accession.withdrawn_on:
+        dates.append(_at(accession.withdrawn_on))
+    return dates
 
 
 def _at(day):

@@ -16,7 +16,7 @@ from django.db.models import Count, F
 from django.utils import timezone
 
 from accessions.models import NOT_STARTED, Accession, AccessionStatus, with_accession
-from accounts.models import Organisation, OrganisationKind, RegionKind, State
+from accounts.models import AuditEvent, Organisation, OrganisationKind, RegionKind, State
 from agreements.models import ActionField, FrameworkAgreement
 from demo.scale import PLAN, accession_status
 from jobcenters.models import Jobcenter, JobcenterForm
@@ -306,3 +306,34 @@ def test_the_measures_lie_in_their_agreements_action_fields(germany):
     main = Counter(Measure.objects.values_list("action_field", flat=True))
     assert len(main) == 96
     assert not Measure.objects.filter(further_action_fields=F("action_field")).exists()
+
+
+@pytest.mark.parametrize(
+    ("status", "history"),
+    [
+        (AccessionStatus.DRAFT, ["accession_started"]),
+        (
+            AccessionStatus.RETURNED,
+            ["accession_started", "accession_saved", "accession_submitted", "accession_returned"],
+        ),
+        (
+            AccessionStatus.WITHDRAWN,
+            [
+                "accession_started",
+                "accession_saved",
+                "accession_submitted",
+                "accession_accepted",
+                "accession_withdrawn",
+            ],
+        ),
+    ],
+)
+def test_a_seeded_accession_has_the_history_of_its_steps_in_order(germany, status, history):
+    accession = Accession.objects.filter(status=status).order_by("pk").last()
+
+    events = list(reversed(AuditEvent.objects.for_object(accession)))
+
+    assert [event.action for event in events] == history
+    assert [event.created_at for event in events] == sorted(event.created_at for event in events)
+    if accession.joined_on:
+        assert events[3].data == {"joined_on": accession.joined_on.isoformat()}
