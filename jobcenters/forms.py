@@ -72,12 +72,38 @@ class JobcenterNameField(forms.CharField):
         number = value.isdigit() and len(value) <= 9
         found = self.queryset.filter(Q(pk=int(value)) if number else Q(name__iexact=value))
         ids = list(found.values_list("pk", flat=True))
+        if not ids and not number:
+            ids = self._part_of_one_name(value)
         if not ids:
             raise forms.ValidationError(
                 _("Kein Jobcenter heißt so. Bitte wählen Sie einen Namen aus den Vorschlägen."),
                 code="invalid_choice",
             )
         return ids
+
+    # A part typed that several names share is named back with this many of them.
+    NAMED_BACK = 5
+
+    def _part_of_one_name(self, value):
+        """What "düsseldorf" means when one name holds it ("Jobcenter Düsseldorf"): that
+        jobcenter; several such names are named at the field, to choose one."""
+        matches = list(
+            self.queryset.filter(name__icontains=value)
+            .order_by("name", "pk")
+            .values_list("pk", "name")[: self.NAMED_BACK + 1]
+        )
+        names = sorted({name for _pk, name in matches})
+        if len(names) > 1:
+            shown = ", ".join(names[: self.NAMED_BACK])
+            raise forms.ValidationError(
+                _(
+                    "Mehrere Jobcenter passen zu „%(typed)s“: %(names)s. Bitte wählen Sie "
+                    "einen aus den Vorschlägen."
+                )
+                % {"typed": value, "names": shown + (" …" if len(names) > self.NAMED_BACK else "")},
+                code="ambiguous",
+            )
+        return [pk for pk, _name in matches]
 
 
 class JobcenterFilterForm(CleanTextMixin, forms.Form):

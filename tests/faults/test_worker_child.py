@@ -19,7 +19,7 @@ from django.urls import reverse
 from reports import services
 from reports.models import Rendering, RenderingStatus
 from reports.services import MAX_ATTEMPTS
-from reports.tasks import render
+from reports.tasks import render_circular
 from tests import factories
 from tests.conftest import start_worker
 from tests.core import corpus
@@ -180,9 +180,9 @@ def test_a_render_past_the_hard_time_limit_fails_once_and_offers_a_retry(
     # of 0, for the task and the pool's default); this render takes longer (WeasyPrint's
     # import in a fresh child alone does). The task's limits travel in its message, so the
     # sender (this process) has them as well as the worker.
-    monkeypatch.setattr(render, "time_limit", 1)
-    monkeypatch.setattr(render, "soft_time_limit", None)
-    monkeypatch.setattr(render, "_exec_options", None)
+    monkeypatch.setattr(render_circular, "time_limit", 1)
+    monkeypatch.setattr(render_circular, "soft_time_limit", None)
+    monkeypatch.setattr(render_circular, "_exec_options", None)
     no_soft_limit = {"RENDER_SOFT_TIME_LIMIT": "0", "CELERY_TASK_SOFT_TIME_LIMIT": "0"}
     worker = start_worker(
         tmp_path, private_media, pool="prefork", env={"RENDER_TIME_LIMIT": "1", **no_soft_limit}

@@ -105,6 +105,24 @@ def test_the_list_filters_by_a_jobcenter_name_typed_in_any_case(ministry_client,
     assert f'value="{accession_world.bochum.name.upper()}"' in response.content.decode()
 
 
+def test_a_part_of_one_jobcenter_name_typed_finds_that_jobcenter(ministry_client, accession_world):
+    response = ministry_client.get(LIST, {"jobcenter": "bochum"})
+
+    assert titles(response) == ["Netzwerk psychische und Suchterkrankungen"]
+    assert not response.context["filters"].errors
+
+
+def test_a_part_several_jobcenter_names_share_names_them_at_the_field(
+    ministry_client, accession_world
+):
+    response = ministry_client.get(LIST, {"jobcenter": "jobcenter"})
+
+    [error] = response.context["filters"].errors["jobcenter"]
+    assert error.startswith("Mehrere Jobcenter passen zu „jobcenter“: ")
+    assert accession_world.bochum.name in error
+    assert titles(response) == []
+
+
 def test_the_jobcenter_filter_is_a_text_field_with_suggestions_not_an_option_each(
     ministry_client, accession_world
 ):
