@@ -38,10 +38,7 @@ from core.dates import german
 from core.http import pdf_download, private_download
 from core.steps import Step, step_view
 from jobcenters.access import get_jobcenter_for_user
-from outbox.models import OutgoingEmail
-
-# The accession page lists its newest e-mails, this many.
-MAILS_SHOWN = 10
+from outbox.models import MAILS_ON_A_PAGE, OutgoingEmail
 
 
 @login_required
@@ -72,7 +69,7 @@ def accession_detail(request, pk):
         "can_review": can_review_accession(request.user, accession),
         "history": AuditEvent.objects.for_object(accession)[:50],
         "missing": services.accession_missing(accession) if accession.is_editable else {},
-        "mails": OutgoingEmail.objects.about(accession)[:MAILS_SHOWN]
+        "mails": OutgoingEmail.objects.about(accession)[:MAILS_ON_A_PAGE]
         if can_see_accession_mails(request.user, accession)
         else None,
     }

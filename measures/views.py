@@ -39,6 +39,7 @@ from measures.forms import (
     ReasonForm,
 )
 from measures.models import Measure, MeasureStatus, Publication
+from outbox.models import MAILS_ON_A_PAGE, OutgoingEmail
 from reports.services import export_request
 
 
@@ -216,6 +217,10 @@ def measure_detail(request, pk):
         if can_change
         else None,
         "history": AuditEvent.objects.for_object(measure)[:50],
+        # Its catalogue steps' e-mails, for the two sides that take them (addresses are theirs).
+        "mails": OutgoingEmail.objects.about(measure)[:MAILS_ON_A_PAGE]
+        if can_change or can_review_publication(request.user, measure)
+        else None,
     }
     return render(request, "measures/measure_detail.html", context)
 

@@ -18,6 +18,10 @@ class MailStatus(models.TextChoices):
     FAILED = "failed", _("fehlgeschlagen")
 
 
+# A page that lists the e-mails its changes caused shows the newest this many.
+MAILS_ON_A_PAGE = 10
+
+
 class OutgoingEmailQuerySet(models.QuerySet):
     def about(self, obj):
         """The mails a change of ``obj`` caused, newest first (``enqueue(about=obj)``)."""

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.urls import reverse
 
 from measures import services
+from outbox.models import OutgoingEmail
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -131,3 +132,27 @@ def test_without_any_address_of_the_jobcenter_nothing_is_sent(
         services.measure_publish(measure=accession_world.proposed_measure, user=users.ministry)
 
     assert mailoutbox == []
+
+
+def test_the_decline_mail_is_on_the_measure_page_for_the_two_sides_only(
+    client, users, accession_world, addressed, django_capture_on_commit_callbacks
+):
+    measure = accession_world.proposed_measure
+    with django_capture_on_commit_callbacks(execute=True):
+        services.measure_decline(measure=measure, user=users.ministry, reason="Zu allgemein.")
+    [mail] = OutgoingEmail.objects.about(measure)
+    pages = {}
+    for name, user in [
+        ("ministry", users.ministry),
+        ("manager", addressed),
+        ("directorate", users.directorate),
+    ]:
+        client.force_login(user)
+        response = client.get(measure.get_absolute_url())
+        assert response.status_code == 200
+        pages[name] = response.content.decode()
+
+    for side in ("ministry", "manager"):
+        assert 'id="emails"' in pages[side] and mail.subject in pages[side]
+        assert f"An {mail.to}" in pages[side]
+    assert 'id="emails"' not in pages["directorate"]
