@@ -46,6 +46,12 @@ def can_review_publication(user, measure):
     return is_ministry_of(user, measure.jobcenter.state)
 
 
+def can_see_measure_mails(user, measure):
+    """Who its catalogue steps' e-mails went to, and whether they went out: for the two
+    sides that take those steps, its jobcenter's managers and the ministry."""
+    return can_change_measure(user, measure) or can_review_publication(user, measure)
+
+
 def can_see_publication_queue(user):
     return user.is_authenticated and (user.is_superuser or user.role == Role.MINISTRY_STAFF)
 

@@ -24,6 +24,7 @@ from measures.access import (
     can_change_measure,
     can_record_measures,
     can_review_publication,
+    can_see_measure_mails,
     can_see_publication_queue,
     catalogue_measures,
     get_measure_for_user,
@@ -217,9 +218,8 @@ def measure_detail(request, pk):
         if can_change
         else None,
         "history": AuditEvent.objects.for_object(measure)[:50],
-        # Its catalogue steps' e-mails, for the two sides that take them (addresses are theirs).
         "mails": OutgoingEmail.objects.about(measure)[:MAILS_ON_A_PAGE]
-        if can_change or can_review_publication(request.user, measure)
+        if can_see_measure_mails(request.user, measure)
         else None,
     }
     return render(request, "measures/measure_detail.html", context)
