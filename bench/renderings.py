@@ -119,7 +119,7 @@ from demo.scale import PLAN, abbreviation  # noqa: E402
 from jobcenters.models import Jobcenter  # noqa: E402
 from measures.models import KeyFigures, Measure  # noqa: E402
 from reports import documents, services  # noqa: E402
-from reports.models import Rendering, RenderingKind, RenderingStatus  # noqa: E402
+from reports.models import JobStatus, Rendering, RenderingKind  # noqa: E402
 from reports.tasks import render  # noqa: E402
 
 MANY = State.BY  # all jobcenters but Hamburg's are moved here
@@ -290,7 +290,7 @@ def bench_circular(args, circular, user):
             times[label].append(timed_call(function))
         for key, function in floors.items():
             floor_times[key].append(timed_call(function))
-    done = Rendering.objects.filter(circular=circular, status=RenderingStatus.DONE).count()
+    done = Rendering.objects.filter(circular=circular, status=JobStatus.DONE).count()
     if done != args.rounds + 1:
         problems.append(f"Aufgabe: {done} statt {args.rounds + 1} Erstellungen fertig")
     new_row()
@@ -352,7 +352,7 @@ def bench_request(args, client, agreements):
     total = len(urls)
     if made.filter(kind=RenderingKind.OVERVIEW).count() != total:
         problems.append(f"Anfrage: {made.count()} statt {total} Übersichten angelegt")
-    if made.exclude(status=RenderingStatus.QUEUED).exists():
+    if made.exclude(status=JobStatus.QUEUED).exists():
         problems.append("Anfrage: eine Übersicht wurde schon erstellt (Celery lief mit)")
     if made.filter(task_id="").exists():
         problems.append("Anfrage: eine Übersicht ging nicht an den Broker")
@@ -503,12 +503,12 @@ def stop(process):
 def finished(rendering, seconds=300):
     done = wait_for(
         lambda: Rendering.objects.filter(
-            pk=rendering.pk, status__in=(RenderingStatus.DONE, RenderingStatus.FAILED)
+            pk=rendering.pk, status__in=(JobStatus.DONE, JobStatus.FAILED)
         ).exists(),
         seconds,
     )
     rendering.refresh_from_db()
-    return done and rendering.status == RenderingStatus.DONE
+    return done and rendering.status == JobStatus.DONE
 
 
 def page_polls():

@@ -8,7 +8,7 @@ from accounts.roles import get_allowed, is_ministry_of
 from agreements.access import visible_agreements
 from circulars.access import visible_circulars
 from jobcenters.access import visible_jobcenters
-from reports.models import Export, Rendering, RenderingKind, RenderingStatus
+from reports.models import Export, JobStatus, Rendering, RenderingKind
 
 
 def visible_renderings(user, queryset=None):
@@ -55,7 +55,7 @@ def public_readers(queryset=None):
     """The finished Readers of published agreements: for everybody, like the catalogue."""
     renderings = Rendering.objects.all() if queryset is None else queryset
     return renderings.filter(
-        kind=RenderingKind.READER, status=RenderingStatus.DONE, agreement__is_published=True
+        kind=RenderingKind.READER, status=JobStatus.DONE, agreement__is_published=True
     )
 
 

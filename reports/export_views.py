@@ -12,7 +12,7 @@ from core.exports import XLSX_TYPE
 from core.http import file_download
 from reports import services
 from reports.access import get_export_for_user
-from reports.models import RenderingStage, RenderingStatus
+from reports.models import JobStage, JobStatus
 
 
 def _progress(export):
@@ -31,7 +31,7 @@ def export_detail(request, pk):
     export = get_export_for_user(request.user, pk)
     context = {
         "export": export,
-        "stage": RenderingStage(export.stage),
+        "stage": JobStage(export.stage),
         "progress": _progress(export),
         "can_retry": export.can_retry,
     }
@@ -47,7 +47,7 @@ def export_status(request, pk):
         {
             "status": export.status,
             "stage": stage,
-            "label": RenderingStage(stage).label,
+            "label": JobStage(stage).label,
             "pending": export.is_pending,
             "rows_done": export.rows_done,
             "rows_total": export.rows_total,
@@ -59,7 +59,7 @@ def export_status(request, pk):
 @login_required
 def export_download(request, pk):
     export = get_export_for_user(request.user, pk)
-    if export.status != RenderingStatus.DONE:
+    if export.status != JobStatus.DONE:
         raise Http404
     return file_download(export.file, export.file_name, XLSX_TYPE)
 

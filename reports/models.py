@@ -5,6 +5,7 @@ import datetime
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -24,15 +25,17 @@ class RenderingKind(models.TextChoices):
     READER = "reader", _("Reader guter Praxis")
 
 
-class RenderingStatus(models.TextChoices):
+class JobStatus(models.TextChoices):
+    """How far a worker's job (a ``Rendering``, an ``Export``) got."""
+
     QUEUED = "queued", _("wartet")
     RUNNING = "running", _("wird erstellt")
     DONE = "done", _("fertig")
     FAILED = "failed", _("fehlgeschlagen")
 
 
-class RenderingStage(models.TextChoices):
-    """``RenderingStatus`` as the page tells it: who it waits for, and whether it is stuck."""
+class JobStage(models.TextChoices):
+    """``JobStatus`` as the page tells it: who it waits for, and whether it is stuck."""
 
     UNDISPATCHED = "undispatched", _("wartet auf den Hintergrunddienst")
     QUEUED = "queued", _("wartet")
@@ -43,58 +46,62 @@ class RenderingStage(models.TextChoices):
     FAILED = "failed", _("fehlgeschlagen")
 
 
-# What ``Rendering.error`` starts with when the render took more memory than a worker child
-# may (``WORKER_CHILD_MEMORY_MB``): its page says so.
+# What ``Job.error`` starts with when the job took more memory than a worker child may
+# (``WORKER_CHILD_MEMORY_MB``): its page says so.
 OUT_OF_MEMORY = "MemoryError: more than WORKER_CHILD_MEMORY_MB"
-# What it starts with when the worker stopped the render at its hard time limit
-# (``RENDER_TIME_LIMIT``): its page says so.
+# What it starts with when the worker stopped the job at its hard time limit: its page says
+# so.
 TIME_LIMIT_EXCEEDED = "TimeLimitExceeded: longer than RENDER_TIME_LIMIT"
-
-
-def running_patience():
-    """A rendering running longer than its hard time limit (and a little) has lost its
-    worker: the limit kills any render that takes longer."""
-    return datetime.timedelta(seconds=settings.RENDER_TIME_LIMIT + 30)
-
-
-def job_stage(job, patience):
-    """Where a job (a ``Rendering``, an ``Export``) stands, in more detail than its
-    ``status``: running longer than ``patience`` is stuck; queued without a task, it waits
-    for the broker; queued longer than ``QUEUED_PATIENCE``, it was most likely lost."""
-    now = timezone.now()
-    if job.status == RenderingStatus.RUNNING:
-        running_for = now - (job.started_at or now)
-        return RenderingStage.STUCK if running_for > patience else job.status
-    if job.status != RenderingStatus.QUEUED:
-        return job.status
-    if now - job.queued_at > QUEUED_PATIENCE:
-        return RenderingStage.WAITING_LONG
-    return RenderingStage.QUEUED if job.task_id else RenderingStage.UNDISPATCHED
-
 
 # Failed; running past its time limit (its worker is gone); or waiting for a worker longer
 # than ``QUEUED_PATIENCE`` (Redis was down or lost it): the page offers to ask again.
-RETRYABLE_STAGES = (RenderingStage.FAILED, RenderingStage.STUCK, RenderingStage.WAITING_LONG)
+RETRYABLE_STAGES = (JobStage.FAILED, JobStage.STUCK, JobStage.WAITING_LONG)
+
+# A job not dispatched after this long is the sweep's to dispatch.
+DISPATCH_GRACE = datetime.timedelta(minutes=1)
+# A dispatched job still queued after this long was most likely lost with Redis (restarted
+# without its data): the sweep dispatches it again (a second message finds it done).
+LOST_AFTER = datetime.timedelta(minutes=15)
 
 
-def rendering_file_name(instance, filename) -> str:
-    # One fixed name per row: a task that runs twice overwrites, never adds a second file.
-    return f"renderings/{instance.pk}.pdf"
+class JobQuerySet(models.QuerySet):
+    def pending(self):
+        return self.filter(status__in=(JobStatus.QUEUED, JobStatus.RUNNING))
+
+    def lost(self, now):
+        """The jobs asked for and never started: not dispatched a minute after they were
+        asked for (Redis was down), queued longer than ``LOST_AFTER``, or running that long
+        after their time limit (``patience``) with no worker left to finish or redeliver
+        them."""
+        # A row handed on again waits LOST_AFTER for that message too.
+        not_lately = Q(dispatched_at__isnull=True) | Q(dispatched_at__lt=now - LOST_AFTER)
+        queued = Q(status=JobStatus.QUEUED) & (
+            Q(task_id="", queued_at__lt=now - DISPATCH_GRACE)
+            | (Q(queued_at__lt=now - LOST_AFTER) & not_lately)
+        )
+        patience = self.model.patience()
+        abandoned = (
+            Q(status=JobStatus.RUNNING, started_at__lt=now - patience - LOST_AFTER) & not_lately
+        )
+        return self.filter(queued | abandoned).order_by("pk")
+
+    def ended_before(self, cutoff):
+        """Done or failed before ``cutoff`` (never started: asked for before it)."""
+        return self.alias(last=Coalesce("finished_at", "created_at")).filter(
+            last__lt=cutoff, status__in=(JobStatus.DONE, JobStatus.FAILED)
+        )
 
 
-class Rendering(models.Model):
-    """One PDF to be made by a Celery worker: what, for whom, and how far it got."""
+class Job(models.Model):
+    """What every job a worker does for a page has (a ``Rendering``, an ``Export``): how it
+    moves on (``status``, its times and attempts) and how its page tells it (``stage``).
 
-    kind = models.CharField(_("Art"), max_length=20, choices=RenderingKind.choices)
-    circular = models.ForeignKey(
-        Circular,
-        on_delete=models.CASCADE,
-        null=True,
-        blank=True,
-        related_name="renderings",
-        verbose_name=_("Rundschreiben"),
-    )
-    # A status overview: of which agreement, and whose view (an association sees its
+    Each kind adds what it makes, a ``file`` with a fixed name per row (a task that runs
+    twice overwrites, never adds a second file), and says how long it may run
+    (``patience``).
+    """
+
+    # The view of the data it shows: of which agreement, and whose (an association sees its
     # members, a ministry or directorate its state; none: an administrator, everything).
     agreement = models.ForeignKey(
         "agreements.FrameworkAgreement",
@@ -111,6 +118,98 @@ class Rendering(models.Model):
         blank=True,
         related_name="+",
         verbose_name=_("für"),
+    )
+    status = models.CharField(
+        _("Stand"), max_length=20, choices=JobStatus.choices, default=JobStatus.QUEUED
+    )
+    task_id = models.CharField(_("Aufgaben-ID"), max_length=50, blank=True)
+    error = models.TextField(_("Fehler"), blank=True)
+    attempts = models.PositiveSmallIntegerField(_("Versuche"), default=0)
+    created_at = models.DateTimeField(_("angefordert am"), auto_now_add=True)
+    # When it was last asked for (a retry asks again): how long it has waited for a worker.
+    queued_at = models.DateTimeField(_("in Auftrag seit"), default=timezone.now)
+    # When its task last went to the broker: the sweep hands a lost row on again only
+    # this long after, not once a minute (each message would start the job again).
+    dispatched_at = models.DateTimeField(_("an den Worker übergeben am"), null=True, blank=True)
+    started_at = models.DateTimeField(_("begonnen am"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("fertig am"), null=True, blank=True)
+
+    objects = JobQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=JobStatus.values), name="%(class)s_status_valid"
+            ),
+            # Done means there is a file to hand out.
+            models.CheckConstraint(
+                condition=~Q(status=JobStatus.DONE) | ~Q(file=""),
+                name="%(class)s_done_has_file",
+            ),
+        ]
+
+    # The setting that holds its task's hard time limit, in seconds.
+    time_limit_setting = "CELERY_TASK_TIME_LIMIT"
+
+    @classmethod
+    def patience(cls):
+        """How long it may run: longer (and a little), it has lost its worker, since the
+        hard time limit kills any job that takes longer."""
+        return datetime.timedelta(seconds=getattr(settings, cls.time_limit_setting) + 30)
+
+    @property
+    def is_pending(self):
+        return self.status in (JobStatus.QUEUED, JobStatus.RUNNING)
+
+    @property
+    def stage(self):
+        """Where it stands, in more detail than ``status``, for its page (``JobStage``):
+        running longer than ``patience`` is stuck; queued without a task, it waits for the
+        broker; queued longer than ``QUEUED_PATIENCE``, it was most likely lost."""
+        now = timezone.now()
+        if self.status == JobStatus.RUNNING:
+            running_for = now - (self.started_at or now)
+            return JobStage.STUCK if running_for > self.patience() else self.status
+        if self.status != JobStatus.QUEUED:
+            return self.status
+        if now - self.queued_at > QUEUED_PATIENCE:
+            return JobStage.WAITING_LONG
+        return JobStage.QUEUED if self.task_id else JobStage.UNDISPATCHED
+
+    @property
+    def can_retry(self):
+        """Failed; running past its time limit (its worker is gone); or waiting for a worker
+        longer than ``QUEUED_PATIENCE`` (Redis was down or lost it)."""
+        return self.stage in RETRYABLE_STAGES
+
+    @property
+    def out_of_memory(self):
+        return self.status == JobStatus.FAILED and self.error.startswith(OUT_OF_MEMORY)
+
+    @property
+    def timed_out(self):
+        return self.status == JobStatus.FAILED and self.error.startswith(TIME_LIMIT_EXCEEDED)
+
+
+def rendering_file_name(instance, filename) -> str:
+    # One fixed name per row: a task that runs twice overwrites, never adds a second file.
+    return f"renderings/{instance.pk}.pdf"
+
+
+class Rendering(Job):
+    """One PDF to be made by a Celery worker: what, for whom, and how far it got (a status
+    overview: of ``agreement`` as ``organisation`` sees it)."""
+
+    kind = models.CharField(_("Art"), max_length=20, choices=RenderingKind.choices)
+    circular = models.ForeignKey(
+        Circular,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="renderings",
+        verbose_name=_("Rundschreiben"),
     )
     # A profile: one jobcenter with the agreement above.
     jobcenter = models.ForeignKey(
@@ -136,31 +235,16 @@ class Rendering(models.Model):
         related_name="+",
         verbose_name=_("angefordert von"),
     )
-    status = models.CharField(
-        _("Stand"), max_length=20, choices=RenderingStatus.choices, default=RenderingStatus.QUEUED
-    )
-    task_id = models.CharField(_("Aufgaben-ID"), max_length=50, blank=True)
     file = models.FileField(_("Datei"), upload_to=rendering_file_name, blank=True)
     page_count = models.PositiveIntegerField(_("Seiten"), null=True, blank=True)
-    error = models.TextField(_("Fehler"), blank=True)
-    attempts = models.PositiveSmallIntegerField(_("Versuche"), default=0)
-    created_at = models.DateTimeField(_("angefordert am"), auto_now_add=True)
-    # When it was last asked for (a retry asks again): how long it has waited for a worker.
-    queued_at = models.DateTimeField(_("in Auftrag seit"), default=timezone.now)
-    # When its task last went to the broker: the sweep hands a lost row on again only
-    # this long after, not once a minute (each message would start another render).
-    dispatched_at = models.DateTimeField(_("an den Worker übergeben am"), null=True, blank=True)
-    started_at = models.DateTimeField(_("begonnen am"), null=True, blank=True)
-    finished_at = models.DateTimeField(_("fertig am"), null=True, blank=True)
 
-    class Meta:
+    time_limit_setting = "RENDER_TIME_LIMIT"
+
+    class Meta(Job.Meta):
         verbose_name = _("PDF-Erstellung")
         verbose_name_plural = _("PDF-Erstellungen")
-        ordering = ["-created_at", "-pk"]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(status__in=RenderingStatus.values), name="rendering_status_valid"
-            ),
+            *Job.Meta.constraints,
             models.CheckConstraint(
                 condition=~Q(kind=RenderingKind.CIRCULAR) | Q(circular__isnull=False),
                 name="rendering_circular_has_circular",
@@ -181,13 +265,8 @@ class Rendering(models.Model):
             # One PDF per data state: two requests at the same moment get one row.
             models.UniqueConstraint(
                 fields=["data_state"],
-                condition=~Q(data_state="") & ~Q(status=RenderingStatus.FAILED),
+                condition=~Q(data_state="") & ~Q(status=JobStatus.FAILED),
                 name="rendering_one_per_data_state",
-            ),
-            # Done means there is a file to hand out.
-            models.CheckConstraint(
-                condition=~Q(status=RenderingStatus.DONE) | ~Q(file=""),
-                name="rendering_done_has_file",
             ),
         ]
 
@@ -196,29 +275,6 @@ class Rendering(models.Model):
 
     def get_absolute_url(self):
         return reverse("renderings:detail", args=[self.pk])
-
-    @property
-    def is_pending(self):
-        return self.status in (RenderingStatus.QUEUED, RenderingStatus.RUNNING)
-
-    @property
-    def stage(self):
-        """Where it stands, in more detail than ``status``, for its page (``RenderingStage``)."""
-        return job_stage(self, running_patience())
-
-    @property
-    def out_of_memory(self):
-        return self.status == RenderingStatus.FAILED and self.error.startswith(OUT_OF_MEMORY)
-
-    @property
-    def timed_out(self):
-        return self.status == RenderingStatus.FAILED and self.error.startswith(TIME_LIMIT_EXCEEDED)
-
-    @property
-    def can_retry(self):
-        """Failed; running past its time limit (its worker is gone); or waiting for a worker
-        longer than ``QUEUED_PATIENCE`` (Redis was down or lost it)."""
-        return self.stage in RETRYABLE_STAGES
 
     @property
     def title(self):
@@ -254,7 +310,7 @@ def final_rendering(circular):
         return None
     return (
         circular.renderings.filter(of_final=True)
-        .exclude(status=RenderingStatus.FAILED)
+        .exclude(status=JobStatus.FAILED)
         .order_by("-pk")
         .first()
     )
@@ -274,32 +330,18 @@ def export_file_name(instance, filename) -> str:
     return f"exports/{instance.pk}.xlsx"
 
 
-def export_patience():
-    """An export running longer than its hard time limit (and a little) has lost its
-    worker (``reports.tasks.build_export``: the default task limits)."""
-    return datetime.timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT + 30)
-
-
-class Export(models.Model):
+class Export(Job):
     """One XLSX export of a list, built by a Celery worker: which list with which filters,
     for whom, and how many of its rows are written.
 
-    A row of its own rather than a kind of ``Rendering``: it has a query, a language and a
-    progress and no PDF, page count or circular; what both share is how a job moves on
-    (``status``, the times, the sweep).
+    A job of its own rather than a kind of ``Rendering``: it has a query, a language and a
+    progress and no PDF, page count or circular; what both share is ``Job``, how a job
+    moves on (``status``, the times, the sweep).
     """
 
     source = models.CharField(_("Liste"), max_length=20, choices=ExportSource.choices)
     # The list's filters, as its page had them in its address.
     query = models.TextField(_("Filter"), blank=True)
-    agreement = models.ForeignKey(
-        "agreements.FrameworkAgreement",
-        on_delete=models.CASCADE,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("Vereinbarung"),
-    )
     # The headers, sheet and file name are in the language of the page it was asked on.
     language = models.CharField(_("Sprache"), max_length=10)
     requested_by = models.ForeignKey(
@@ -308,47 +350,25 @@ class Export(models.Model):
         related_name="+",
         verbose_name=_("angefordert von"),
     )
-    # Whose list it is: colleagues of the same organisation and role see the same rows.
-    organisation = models.ForeignKey(
-        Organisation,
-        on_delete=models.CASCADE,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("für"),
-    )
+    # Whose list it is (with ``organisation``): colleagues of the same organisation and
+    # role see the same rows.
     role = models.CharField(_("Rolle"), max_length=30, blank=True)
-    status = models.CharField(
-        _("Stand"), max_length=20, choices=RenderingStatus.choices, default=RenderingStatus.QUEUED
-    )
-    task_id = models.CharField(_("Aufgaben-ID"), max_length=50, blank=True)
     file = models.FileField(_("Datei"), upload_to=export_file_name, blank=True)
     file_name = models.CharField(_("Dateiname"), max_length=200, blank=True)
     rows_total = models.PositiveIntegerField(_("Zeilen"), null=True, blank=True)
     rows_done = models.PositiveIntegerField(_("Zeilen geschrieben"), default=0)
-    error = models.TextField(_("Fehler"), blank=True)
-    attempts = models.PositiveSmallIntegerField(_("Versuche"), default=0)
-    created_at = models.DateTimeField(_("angefordert am"), auto_now_add=True)
-    queued_at = models.DateTimeField(_("in Auftrag seit"), default=timezone.now)
-    dispatched_at = models.DateTimeField(_("an den Worker übergeben am"), null=True, blank=True)
-    started_at = models.DateTimeField(_("begonnen am"), null=True, blank=True)
-    finished_at = models.DateTimeField(_("fertig am"), null=True, blank=True)
 
-    class Meta:
+    # The export task runs under the default task limits (``reports.tasks.build_export``).
+    time_limit_setting = "CELERY_TASK_TIME_LIMIT"
+
+    class Meta(Job.Meta):
         verbose_name = _("Excel-Export")
         verbose_name_plural = _("Excel-Exporte")
-        ordering = ["-created_at", "-pk"]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(status__in=RenderingStatus.values), name="export_status_valid"
-            ),
+            *Job.Meta.constraints,
             models.CheckConstraint(
                 condition=~Q(source=ExportSource.ACCESSIONS) | Q(agreement__isnull=False),
                 name="export_accessions_has_agreement",
-            ),
-            models.CheckConstraint(
-                condition=~Q(status=RenderingStatus.DONE) | ~Q(file=""),
-                name="export_done_has_file",
             ),
         ]
 
@@ -357,19 +377,6 @@ class Export(models.Model):
 
     def get_absolute_url(self):
         return reverse("exports:detail", args=[self.pk])
-
-    @property
-    def is_pending(self):
-        return self.status in (RenderingStatus.QUEUED, RenderingStatus.RUNNING)
-
-    @property
-    def stage(self):
-        """Where it stands (``RenderingStage``), as a rendering's."""
-        return job_stage(self, export_patience())
-
-    @property
-    def can_retry(self):
-        return self.stage in RETRYABLE_STAGES
 
     @property
     def list_url(self):

@@ -8,23 +8,18 @@ from pathlib import Path
 from django.core.files import File
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
-from django.db.models import Q
-from django.db.models.functions import Coalesce
 from django.utils import timezone, translation
 
-from core.dispatch import delay as dispatch_task
+from reports import jobs
 from reports.models import (
     Export,
     ExportSource,
+    JobStage,
+    JobStatus,
     Rendering,
     RenderingKind,
-    RenderingStage,
-    RenderingStatus,
-    export_file_name,
-    export_patience,
     final_rendering,
     rendering_file_name,
-    running_patience,
 )
 from reports.states import overview_state, profile_state
 
@@ -38,7 +33,7 @@ def circular_render(*, circular, user):
     """
     existing = final_rendering(circular)
     if existing is not None:
-        if existing.stage == RenderingStage.UNDISPATCHED:
+        if existing.stage == JobStage.UNDISPATCHED:
             _start(existing)  # asked again while it waits for Redis: hand it on if it is back
         return existing
     rendering = Rendering.objects.create(
@@ -84,7 +79,7 @@ def profile_render(*, agreement, jobcenter, user):
 
 
 def _live_rendering(data_state):
-    return Rendering.objects.exclude(status=RenderingStatus.FAILED).filter(data_state=data_state)
+    return Rendering.objects.exclude(status=JobStatus.FAILED).filter(data_state=data_state)
 
 
 def _render_once(data_state, **fields):
@@ -104,7 +99,7 @@ def _render_once(data_state, **fields):
         else:
             _start(rendering)
             return rendering
-    if existing.stage == RenderingStage.UNDISPATCHED:
+    if existing.stage == JobStage.UNDISPATCHED:
         _start(existing)  # asked again while it waits for Redis: hand it on if it is back
     return existing
 
@@ -126,19 +121,14 @@ def rendering_retry(*, rendering, user):
     rendering = Rendering.objects.select_for_update().get(pk=rendering.pk)
     if not rendering.can_retry:
         return rendering
-    if rendering.status == RenderingStatus.FAILED and rendering.data_state:
+    if rendering.status == JobStatus.FAILED and rendering.data_state:
         # Asked for again since it failed: that one is the PDF of this data state now.
         sibling = _live_rendering(rendering.data_state).first()
         if sibling is not None:
             return sibling
-    rendering.status = RenderingStatus.QUEUED
-    rendering.error = ""
-    rendering.attempts = 0
-    rendering.task_id = ""
-    rendering.queued_at = timezone.now()
     try:
         with transaction.atomic():
-            rendering.save(update_fields=["status", "error", "attempts", "task_id", "queued_at"])
+            jobs.requeue(rendering)
     except IntegrityError:
         # The same data state was asked for again just now, by another request.
         return _live_rendering(rendering.data_state).get()
@@ -146,124 +136,46 @@ def rendering_retry(*, rendering, user):
     return rendering
 
 
-# A rendering not dispatched after this long is the sweep's to dispatch.
-DISPATCH_GRACE = datetime.timedelta(minutes=1)
-# A rendering is started at most this often (worker deaths and retries together).
-MAX_ATTEMPTS = 5
-
-
 def _start(rendering):
     """Dispatch the render once the row is committed (``rendering_dispatch``)."""
-    pk, kind = rendering.pk, rendering.kind
-    transaction.on_commit(lambda: rendering_dispatch(pk, kind))
+    jobs.start_on_commit(rendering_dispatch, rendering.pk, rendering.kind)
 
 
 def rendering_dispatch(pk, kind):
-    """Hand the render of one row to its queue and note the task on the row: a circular's
-    to ``circulars``, every other to ``reports`` (``CELERY_TASK_ROUTES``).
-
-    With Redis down the row keeps no task id: its page says it waits for the background
-    service, and the sweep (``renderings_sweep``) dispatches it once Redis is back.
-    """
+    """Hand the render of one row to its queue (``jobs.dispatch``): a circular's to
+    ``circulars``, every other to ``reports`` (``CELERY_TASK_ROUTES``)."""
     # Here, not at the top: the task module imports this one (dispatching a task).
     from reports.tasks import render, render_circular
 
-    task = render_circular if kind == RenderingKind.CIRCULAR else render
-    result = dispatch_task(task, pk)
-    if result is not None:
-        Rendering.objects.filter(pk=pk).update(task_id=result.id, dispatched_at=timezone.now())
-    return result
-
-
-# A dispatched row still queued after this long was most likely lost with Redis (restarted
-# without its data): the sweep dispatches it again (a second message finds it done).
-LOST_AFTER = datetime.timedelta(minutes=15)
+    return jobs.dispatch(
+        Rendering, render_circular if kind == RenderingKind.CIRCULAR else render, pk
+    )
 
 
 def renderings_sweep(*, now=None):
-    """Dispatch the renderings asked for and never started: not dispatched a minute after
-    they were asked for (Redis was down), or queued longer than ``LOST_AFTER``, or running
-    that long after their time limit with no worker left to finish or redeliver them.
-    Returns how many were dispatched."""
-    lost = _lost_jobs(Rendering.objects, now or timezone.now(), running_patience())
-    dispatched = 0
-    for pk, kind in lost.values_list("pk", "kind"):
-        if rendering_dispatch(pk, kind) is None:
-            break  # the broker is still away; the next sweep tries again
-        dispatched += 1
-    return dispatched
-
-
-def _lost_jobs(jobs, now, patience):
-    """The jobs (renderings, exports) asked for and never started: not dispatched a minute
-    after they were asked for, queued longer than ``LOST_AFTER``, or running that long
-    after their time limit (``patience``)."""
-    # A row handed on again waits LOST_AFTER for that message too.
-    not_lately = Q(dispatched_at__isnull=True) | Q(dispatched_at__lt=now - LOST_AFTER)
-    queued = Q(status=RenderingStatus.QUEUED) & (
-        Q(task_id="", queued_at__lt=now - DISPATCH_GRACE)
-        | (Q(queued_at__lt=now - LOST_AFTER) & not_lately)
-    )
-    abandoned = (
-        Q(status=RenderingStatus.RUNNING, started_at__lt=now - patience - LOST_AFTER) & not_lately
-    )
-    return jobs.filter(queued | abandoned).order_by("pk")
+    """Dispatch the renderings asked for and never started (``JobQuerySet.lost``: Redis was
+    down, or lost them, or their worker died). Returns how many were dispatched."""
+    lost = Rendering.objects.lost(now or timezone.now()).values_list("pk", "kind")
+    return jobs.sweep(lost, rendering_dispatch)
 
 
 def rendering_start(rendering_id):
     """Mark the rendering as running; ``None`` when there is nothing (more) to do."""
-    with transaction.atomic():
-        rendering = (
-            Rendering.objects.select_for_update(of=("self",))
-            .select_related("circular__association", "agreement", "organisation", "jobcenter")
-            .filter(pk=rendering_id)
-            .first()
-        )
-        if rendering is None or rendering.status == RenderingStatus.DONE:
-            return None
-        if rendering.attempts >= MAX_ATTEMPTS:
-            # Delivered again and again (a worker dies on this PDF): stop and say so.
-            rendering.status = RenderingStatus.FAILED
-            rendering.error = f"given up after {rendering.attempts} attempts"
-            rendering.finished_at = timezone.now()
-            rendering.save(update_fields=["status", "error", "finished_at"])
-            return None
-        rendering.status = RenderingStatus.RUNNING
-        rendering.started_at = timezone.now()
-        rendering.attempts += 1
-        rendering.save(update_fields=["status", "started_at", "attempts"])
-    return rendering
+    renderings = Rendering.objects.select_related(
+        "circular__association", "agreement", "organisation", "jobcenter"
+    )
+    return jobs.start(renderings, rendering_id)
 
 
-@transaction.atomic
 def rendering_finish(*, rendering, pdf, page_count):
-    """Store the PDF under the rendering's one file name and mark it done.
-
-    Run twice (a worker died after writing the file, the task was delivered again), it
-    overwrites the same file: one row, one file.
-    """
-    rendering = Rendering.objects.select_for_update().get(pk=rendering.pk)
-    if rendering.status == RenderingStatus.DONE:
-        return rendering
-    storage = rendering.file.storage
-    name = rendering_file_name(rendering, "")
-    if storage.exists(name):
-        storage.delete(name)
-    saved = storage.save(name, ContentFile(pdf))
-    rendering.file.name = saved
-    rendering.page_count = page_count
-    rendering.status = RenderingStatus.DONE
-    rendering.error = ""
-    rendering.finished_at = timezone.now()
-    rendering.save(update_fields=["file", "page_count", "status", "error", "finished_at"])
-    return rendering
+    """Store the PDF under the rendering's one file name and mark it done (``jobs.finish``:
+    run twice, it overwrites the same file)."""
+    return jobs.finish(rendering, ContentFile(pdf), page_count=page_count)
 
 
 def rendering_fail(*, rendering_id, error):
     """Record that the rendering failed for good; the page offers to try again."""
-    Rendering.objects.filter(pk=rendering_id).exclude(status=RenderingStatus.DONE).update(
-        status=RenderingStatus.FAILED, error=str(error)[:2000], finished_at=timezone.now()
-    )
+    jobs.fail(Rendering, rendering_id, error)
 
 
 # Overviews, profiles and drafts' PDFs are snapshots to download at once; after this long
@@ -282,25 +194,18 @@ def renderings_prune(*, now=None):
     """
     cutoff = (now or timezone.now()) - KEEP_RENDERINGS
     latest_readers = {}
-    readers = Rendering.objects.filter(kind=RenderingKind.READER, status=RenderingStatus.DONE)
+    readers = Rendering.objects.filter(kind=RenderingKind.READER, status=JobStatus.DONE)
     for agreement_id, pk in readers.order_by("agreement", "-finished_at", "-pk").values_list(
         "agreement", "pk"
     ):
         latest_readers.setdefault(agreement_id, pk)
     old = (
-        Rendering.objects.alias(last=Coalesce("finished_at", "created_at"))
-        .filter(last__lt=cutoff, status__in=(RenderingStatus.DONE, RenderingStatus.FAILED))
-        .exclude(kind=RenderingKind.CIRCULAR, of_final=True, status=RenderingStatus.DONE)
+        Rendering.objects.ended_before(cutoff)
+        .exclude(kind=RenderingKind.CIRCULAR, of_final=True, status=JobStatus.DONE)
         .exclude(pk__in=latest_readers.values())
     )
-    with transaction.atomic():
-        # Locked, so a retry of one of them waits and then finds it gone.
-        doomed = dict(old.select_for_update().values_list("pk", "file"))
-        rows, _by_model = Rendering.objects.filter(pk__in=doomed).delete()
+    rows, names = jobs.prune(old)
     storage = Rendering._meta.get_field("file").storage
-    names = [name for name in doomed.values() if name]
-    for name in names:
-        storage.delete(name)
     orphans = _orphan_files(storage)
     for name in orphans:
         storage.delete(name)
@@ -338,11 +243,9 @@ def export_request(*, user, source, query, agreement=None):
         "language": translation.get_language() or "de",
         "requested_by": user,
     }
-    pending = Export.objects.filter(
-        **fields, status__in=(RenderingStatus.QUEUED, RenderingStatus.RUNNING)
-    ).first()
+    pending = Export.objects.filter(**fields).pending().first()
     if pending is not None:
-        if pending.stage == RenderingStage.UNDISPATCHED:
+        if pending.stage == JobStage.UNDISPATCHED:
             _start_export(pending)
         return pending
     export = Export.objects.create(**fields, organisation=user.organisation, role=user.role or "")
@@ -351,30 +254,21 @@ def export_request(*, user, source, query, agreement=None):
 
 
 def _start_export(export):
-    pk = export.pk
-    transaction.on_commit(lambda: export_dispatch(pk))
+    jobs.start_on_commit(export_dispatch, export.pk)
 
 
 def export_dispatch(pk):
-    """Hand the export to the ``reports`` queue and note the task (``rendering_dispatch``)."""
+    """Hand the export to the ``reports`` queue (``jobs.dispatch``)."""
     from reports.tasks import build_export
 
-    result = dispatch_task(build_export, pk)
-    if result is not None:
-        Export.objects.filter(pk=pk).update(task_id=result.id, dispatched_at=timezone.now())
-    return result
+    return jobs.dispatch(Export, build_export, pk)
 
 
 def exports_sweep(*, now=None):
-    """Dispatch the exports asked for while Redis was down or lost with it, as
-    ``renderings_sweep`` does the PDFs. Returns how many were dispatched."""
-    dispatched = 0
-    lost = _lost_jobs(Export.objects, now or timezone.now(), export_patience())
-    for pk in lost.values_list("pk", flat=True):
-        if export_dispatch(pk) is None:
-            break
-        dispatched += 1
-    return dispatched
+    """Dispatch the exports asked for and never started, as ``renderings_sweep`` does the
+    PDFs. Returns how many were dispatched."""
+    lost = Export.objects.lost(now or timezone.now()).values_list("pk")
+    return jobs.sweep(lost, export_dispatch)
 
 
 @transaction.atomic
@@ -383,87 +277,38 @@ def export_retry(*, export, user):
     export = Export.objects.select_for_update().get(pk=export.pk)
     if not export.can_retry:
         return export
-    export.status = RenderingStatus.QUEUED
-    export.error = ""
-    export.attempts = 0
-    export.rows_done = 0
-    export.task_id = ""
-    export.queued_at = timezone.now()
-    export.save(update_fields=["status", "error", "attempts", "rows_done", "task_id", "queued_at"])
+    jobs.requeue(export, rows_done=0)
     _start_export(export)
     return export
 
 
 def export_start(export_id):
-    """Mark the export as running; ``None`` when there is nothing (more) to do."""
-    with transaction.atomic():
-        export = (
-            Export.objects.select_for_update(of=("self",))
-            .select_related("requested_by", "agreement")
-            .filter(pk=export_id)
-            .first()
-        )
-        if export is None or export.status == RenderingStatus.DONE:
-            return None
-        if export.attempts >= MAX_ATTEMPTS:
-            export.status = RenderingStatus.FAILED
-            export.error = f"given up after {export.attempts} attempts"
-            export.finished_at = timezone.now()
-            export.save(update_fields=["status", "error", "finished_at"])
-            return None
-        export.status = RenderingStatus.RUNNING
-        export.started_at = timezone.now()
-        export.attempts += 1
-        export.rows_done = 0
-        export.save(update_fields=["status", "started_at", "attempts", "rows_done"])
-    return export
+    """Mark the export as running, no row written yet; ``None`` when there is nothing
+    (more) to do."""
+    exports = Export.objects.select_related("requested_by", "agreement")
+    return jobs.start(exports, export_id, rows_done=0)
 
 
 def export_progress(export_id, *, rows_done=None, rows_total=None):
     """Note how far the worker got, for the export's page (one UPDATE, no lock)."""
     fields = {"rows_done": rows_done, "rows_total": rows_total}
-    Export.objects.filter(pk=export_id, status=RenderingStatus.RUNNING).update(
+    Export.objects.filter(pk=export_id, status=JobStatus.RUNNING).update(
         **{name: value for name, value in fields.items() if value is not None}
     )
 
 
-@transaction.atomic
 def export_finish(*, export, path, file_name, rows):
-    """Store the written file under the export's one name and mark it done (run twice, it
-    overwrites the same file)."""
-    export = Export.objects.select_for_update().get(pk=export.pk)
-    if export.status == RenderingStatus.DONE:
-        return export
-    storage = export.file.storage
-    name = export_file_name(export, "")
-    if storage.exists(name):
-        storage.delete(name)
+    """Store the written file under the export's one name and mark it done (``jobs.finish``:
+    run twice, it overwrites the same file)."""
     with Path(path).open("rb") as written:
-        export.file.name = storage.save(name, File(written))
-    export.file_name = file_name
-    export.rows_done = export.rows_total = rows
-    export.status = RenderingStatus.DONE
-    export.error = ""
-    export.finished_at = timezone.now()
-    export.save(
-        update_fields=[
-            "file",
-            "file_name",
-            "rows_done",
-            "rows_total",
-            "status",
-            "error",
-            "finished_at",
-        ]
-    )
-    return export
+        return jobs.finish(
+            export, File(written), file_name=file_name, rows_done=rows, rows_total=rows
+        )
 
 
 def export_fail(*, export_id, error):
     """Record that the export failed for good; its page offers to try again."""
-    Export.objects.filter(pk=export_id).exclude(status=RenderingStatus.DONE).update(
-        status=RenderingStatus.FAILED, error=str(error)[:2000], finished_at=timezone.now()
-    )
+    jobs.fail(Export, export_id, error)
 
 
 # An export is a copy of a list for one download: a week later nobody needs it, and it
@@ -474,15 +319,5 @@ KEEP_EXPORTS = datetime.timedelta(days=7)
 def exports_prune(*, now=None):
     """Delete the exports finished or failed more than ``KEEP_EXPORTS`` ago, with their
     files. Returns the number of rows deleted."""
-    cutoff = (now or timezone.now()) - KEEP_EXPORTS
-    old = Export.objects.alias(last=Coalesce("finished_at", "created_at")).filter(
-        last__lt=cutoff, status__in=(RenderingStatus.DONE, RenderingStatus.FAILED)
-    )
-    with transaction.atomic():
-        doomed = dict(old.select_for_update().values_list("pk", "file"))
-        rows, _by_model = Export.objects.filter(pk__in=doomed).delete()
-    storage = Export._meta.get_field("file").storage
-    for name in doomed.values():
-        if name:
-            storage.delete(name)
+    rows, _names = jobs.prune(Export.objects.ended_before((now or timezone.now()) - KEEP_EXPORTS))
     return rows

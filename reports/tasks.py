@@ -13,6 +13,7 @@ message to be delivered again; running it twice leaves one file and one row.
 import logging
 import resource
 import tempfile
+from contextlib import contextmanager
 from pathlib import Path
 
 from celery import Task, shared_task
@@ -21,10 +22,10 @@ from django.conf import settings
 from django.utils import translation
 
 from core.exports import write_xlsx
-from reports import services
+from reports import jobs, services
 from reports.documents import build_pdf
 from reports.exports import table_of
-from reports.models import OUT_OF_MEMORY, TIME_LIMIT_EXCEEDED
+from reports.models import OUT_OF_MEMORY, TIME_LIMIT_EXCEEDED, Export, Rendering
 
 logger = logging.getLogger(__name__)
 
@@ -63,23 +64,45 @@ def reached_memory_cap(peak_before):
 TRANSIENT_ERRORS = (OSError,)
 
 
-class RenderTask(Task):
-    """The render task, with the one failure its own code cannot see: the hard time limit.
+class JobTask(Task):
+    """A task that does the job of one row (``job_model``), given its id as the first
+    argument: what happens to the row when the job fails.
 
-    At ``RENDER_TIME_LIMIT`` the worker's parent kills the child and, acknowledging the
-    message, calls ``on_failure`` itself (Celery 5.6+). Without this the row stayed
-    "running" until the sweep handed it on again, to be killed again, five times over.
+    One failure its own code cannot see is the hard time limit: the worker's parent kills
+    the child and, acknowledging the message, calls ``on_failure`` itself (Celery 5.6+).
+    Without this the row stayed "running" until the sweep handed it on again, to be killed
+    again, five times over.
     """
+
+    job_model = None
 
     def on_failure(self, exc, task_id, args, kwargs, einfo):
         if isinstance(exc, TimeLimitExceeded) and args:
-            logger.error("PDF rendering %s ran past its hard time limit.", args[0])
-            services.rendering_fail(rendering_id=args[0], error=f"{TIME_LIMIT_EXCEEDED} ({exc})")
+            logger.error("%s %s ran past its hard time limit.", self.job_model.__name__, args[0])
+            jobs.fail(self.job_model, args[0], f"{TIME_LIMIT_EXCEEDED} ({exc})")
         super().on_failure(exc, task_id, args, kwargs, einfo)
 
+    @contextmanager
+    def failing(self, job_id, known=None):
+        """Say on the row when the job fails: a transient error after its last retry (until
+        then, another try comes: autoretry), any other at once, raised on. ``known(error)``
+        may name an error in words for the row instead (it is then not raised on)."""
+        try:
+            yield
+        except TRANSIENT_ERRORS as error:
+            if self.request.retries >= self.max_retries:
+                jobs.fail(self.job_model, job_id, error)
+            raise
+        except (SoftTimeLimitExceeded, Exception) as error:
+            words = known(error) if known else None
+            jobs.fail(self.job_model, job_id, words or error)
+            if words is None:
+                raise
 
-RENDER_OPTIONS = {
-    "base": RenderTask,
+
+# How every job's task runs: acknowledged when it has finished, so a worker that dies
+# mid-job leaves the message to be delivered again; a transient error is tried again.
+JOB_OPTIONS = {
     "bind": True,
     "acks_late": True,
     "reject_on_worker_lost": True,
@@ -87,6 +110,16 @@ RENDER_OPTIONS = {
     "retry_backoff": 5,
     "retry_backoff_max": 120,
     "max_retries": 3,
+}
+
+
+class RenderTask(JobTask):
+    job_model = Rendering
+
+
+RENDER_OPTIONS = {
+    **JOB_OPTIONS,
+    "base": RenderTask,
     "soft_time_limit": settings.RENDER_SOFT_TIME_LIMIT,
     "time_limit": settings.RENDER_TIME_LIMIT,
 }
@@ -106,57 +139,38 @@ def render_circular(self, rendering_id):
 
 def _render(self, rendering_id):
     peak_before = peak_address_space()
-    try:
+
+    def out_of_memory(error):
+        if isinstance(error, MemoryError):
+            # Past the child's cap (WORKER_CHILD_MEMORY_MB, config/celery.py); what the
+            # render had allocated is freed again by now. Not raised on: Celery's parent
+            # process takes a MemoryError in a task's result for one of its own and raises
+            # it there.
+            logger.error(
+                "PDF rendering %s needed more memory than a worker child may take.",
+                rendering_id,
+            )
+            return OUT_OF_MEMORY
+        if reached_memory_cap(peak_before):
+            logger.error(
+                "PDF rendering %s failed at the worker child's memory cap: %r", rendering_id, error
+            )
+            return OUT_OF_MEMORY
+        return None
+
+    with self.failing(rendering_id, known=out_of_memory):
         rendering = services.rendering_start(rendering_id)
         if rendering is None:
             return
         pdf, page_count = build_pdf(rendering)
         services.rendering_finish(rendering=rendering, pdf=pdf, page_count=page_count)
-    except MemoryError:
-        # Past the child's cap (WORKER_CHILD_MEMORY_MB, config/celery.py); what the render
-        # had allocated is freed again by now. Not raised on: Celery's parent process takes
-        # a MemoryError in a task's result for one of its own and raises it there.
-        logger.error(
-            "PDF rendering %s needed more memory than a worker child may take.", rendering_id
-        )
-        services.rendering_fail(rendering_id=rendering_id, error=OUT_OF_MEMORY)
-    except TRANSIENT_ERRORS as error:
-        # Another try comes (autoretry); after the last one the row says it failed.
-        if self.request.retries >= self.max_retries:
-            services.rendering_fail(rendering_id=rendering_id, error=error)
-        raise
-    except (SoftTimeLimitExceeded, Exception) as error:
-        if reached_memory_cap(peak_before):
-            logger.error(
-                "PDF rendering %s failed at the worker child's memory cap: %r", rendering_id, error
-            )
-            services.rendering_fail(rendering_id=rendering_id, error=OUT_OF_MEMORY)
-            return
-        services.rendering_fail(rendering_id=rendering_id, error=error)
-        raise
 
 
-class ExportTask(Task):
-    """The export task; past its hard time limit its row is failed, as a render's is
-    (``RenderTask``)."""
-
-    def on_failure(self, exc, task_id, args, kwargs, einfo):
-        if isinstance(exc, TimeLimitExceeded) and args:
-            logger.error("Export %s ran past its hard time limit.", args[0])
-            services.export_fail(export_id=args[0], error=f"{TIME_LIMIT_EXCEEDED} ({exc})")
-        super().on_failure(exc, task_id, args, kwargs, einfo)
+class ExportTask(JobTask):
+    job_model = Export
 
 
-@shared_task(
-    base=ExportTask,
-    bind=True,
-    acks_late=True,
-    reject_on_worker_lost=True,
-    autoretry_for=TRANSIENT_ERRORS,
-    retry_backoff=5,
-    retry_backoff_max=120,
-    max_retries=3,
-)
+@shared_task(**JOB_OPTIONS, base=ExportTask)
 def build_export(self, export_id):
     """Write the XLSX of one ``Export`` row, noting its progress as it goes.
 
@@ -164,7 +178,7 @@ def build_export(self, export_id):
     (openpyxl's write-only mode): the worker holds a chunk, never the sheet. Runs under the
     default task time limits (``CELERY_TASK_TIME_LIMIT``).
     """
-    try:
+    with self.failing(export_id):
         export = services.export_start(export_id)
         if export is None:
             return
@@ -183,13 +197,6 @@ def build_export(self, export_id):
             services.export_finish(
                 export=export, path=path, file_name=table.filename("xlsx"), rows=rows
             )
-    except TRANSIENT_ERRORS as error:
-        if self.request.retries >= self.max_retries:
-            services.export_fail(export_id=export_id, error=error)
-        raise
-    except (SoftTimeLimitExceeded, Exception) as error:
-        services.export_fail(export_id=export_id, error=error)
-        raise
 
 
 @shared_task

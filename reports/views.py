@@ -15,7 +15,7 @@ from circulars.access import can_render_circular
 from core.http import pdf_download
 from reports import services
 from reports.access import can_make_reader, get_rendering_for_user
-from reports.models import RenderingKind, RenderingStage, RenderingStatus, running_patience
+from reports.models import JobStage, JobStatus, Rendering, RenderingKind
 
 # Renderings
 
@@ -24,7 +24,7 @@ from reports.models import RenderingKind, RenderingStage, RenderingStatus, runni
 def rendering_detail(request, pk):
     """Where a PDF stands; the page asks again by itself (static script) until it is done."""
     rendering = get_rendering_for_user(request.user, pk)
-    stage = RenderingStage(rendering.stage)
+    stage = JobStage(rendering.stage)
     context = {
         "rendering": rendering,
         "stage": stage,
@@ -32,10 +32,10 @@ def rendering_detail(request, pk):
         "can_retry": rendering.can_retry and _can_retry(request.user, rendering),
         # When the broker hands the task of a dead worker to another one by itself.
         "redelivery_minutes": settings.CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"] // 60,
-        "time_limit_minutes": math.ceil(running_patience().total_seconds() / 60),
+        "time_limit_minutes": math.ceil(Rendering.patience().total_seconds() / 60),
         # Under a minute "seit 0 Minuten" reads wrong: the page says "seit eben".
         "just_now": _under_a_minute(
-            rendering.started_at if stage == RenderingStage.RUNNING else rendering.queued_at
+            rendering.started_at if stage == JobStage.RUNNING else rendering.queued_at
         ),
     }
     return render(request, "reports/rendering_detail.html", context)
@@ -54,7 +54,7 @@ def rendering_status(request, pk):
         {
             "status": rendering.status,
             "stage": stage,
-            "label": RenderingStage(stage).label,
+            "label": JobStage(stage).label,
             "pending": rendering.is_pending,
         }
     )
@@ -63,7 +63,7 @@ def rendering_status(request, pk):
 @login_required
 def rendering_download(request, pk):
     rendering = get_rendering_for_user(request.user, pk)
-    if rendering.status != RenderingStatus.DONE:
+    if rendering.status != JobStatus.DONE:
         raise Http404
     return pdf_download(rendering.file, download_name(rendering))
 

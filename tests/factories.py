@@ -23,7 +23,7 @@ from circulars.models import (
 from jobcenters.models import Jobcenter, JobcenterForm
 from measures.models import KeyFigures, Measure, MeasureStatus, Publication
 from outbox.models import MailStatus, OutgoingEmail
-from reports.models import Rendering, RenderingKind, RenderingStatus
+from reports.models import JobStatus, Rendering, RenderingKind
 
 PASSWORD = "a-long-test-password"
 
@@ -330,12 +330,12 @@ class RenderingFactory(DjangoModelFactory):
         # Asked for while the broker was away: no task carries it.
         undispatched = factory.Trait(task_id="")
         running = factory.Trait(
-            status=RenderingStatus.RUNNING,
+            status=JobStatus.RUNNING,
             attempts=1,
             started_at=factory.LazyFunction(timezone.now),
         )
         done = factory.Trait(
-            status=RenderingStatus.DONE,
+            status=JobStatus.DONE,
             page_count=1,
             file=factory.LazyFunction(lambda: ContentFile(minimal_pdf(), name="rendering.pdf")),
             finished_at=factory.LazyFunction(timezone.now),

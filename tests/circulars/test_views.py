@@ -11,7 +11,7 @@ from django.utils import timezone
 from circulars import services as circulars_services
 from circulars.models import AttachmentDocument, Circular, CircularCounter, CircularStatus
 from reports import services
-from reports.models import Rendering, RenderingStatus
+from reports.models import JobStatus, Rendering
 from tests import factories
 from tests.core import corpus
 
@@ -98,7 +98,7 @@ def test_finalising_gives_the_number_and_renders_the_pdf(
     draft.refresh_from_db()
     assert draft.number_label == "42/18"
     assert "trägt die Nummer 42/18" in response.content.decode()
-    assert draft.renderings.get().status == RenderingStatus.DONE
+    assert draft.renderings.get().status == JobStatus.DONE
     readback(draft, "42/18")
     readback(draft.renderings.get(), "42/18")
 
@@ -443,7 +443,7 @@ def test_a_draft_can_be_looked_at_as_pdf(
     response = client.get(response.url)
 
     rendering = draft.renderings.get()
-    assert rendering.status == RenderingStatus.DONE
+    assert rendering.status == JobStatus.DONE
     assert "Das PDF ist fertig" in response.content.decode()
 
 
@@ -451,7 +451,7 @@ def test_a_failed_rendering_says_so_in_german_and_can_be_tried_again(
     client, users, accession_world, django_capture_on_commit_callbacks
 ):
     rendering = factories.RenderingFactory(
-        circular=accession_world.final_circular, status=RenderingStatus.FAILED, error="boom"
+        circular=accession_world.final_circular, status=JobStatus.FAILED, error="boom"
     )
     client.force_login(users.landkreistag)
 
@@ -463,13 +463,13 @@ def test_a_failed_rendering_says_so_in_german_and_can_be_tried_again(
     assert "Das PDF konnte nicht erstellt werden." in page
     assert "boom" not in page
     rendering.refresh_from_db()
-    assert rendering.status == RenderingStatus.DONE
+    assert rendering.status == JobStatus.DONE
     assert "Das PDF ist fertig" in response.content.decode()
 
 
 def test_only_the_association_tries_a_failed_rendering_again(client, users, accession_world):
     rendering = factories.RenderingFactory(
-        circular=accession_world.final_circular, status=RenderingStatus.FAILED
+        circular=accession_world.final_circular, status=JobStatus.FAILED
     )
     client.force_login(users.ministry)
 

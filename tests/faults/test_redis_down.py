@@ -15,7 +15,7 @@ from openpyxl import load_workbook
 
 from outbox.models import MailStatus, OutgoingEmail
 from outbox.tasks import sweep as outbox_sweep
-from reports.models import Export, Rendering, RenderingStatus
+from reports.models import Export, JobStatus, Rendering
 from reports.tasks import sweep_exports, sweep_renderings
 from tests import factories
 
@@ -60,7 +60,7 @@ def test_a_pdf_asked_for_while_redis_is_down_is_made_once_it_is_back(
     _a_minute_passes()
     sweep_renderings.delay()
     rendering = Rendering.objects.get()
-    assert wait_for(lambda: Rendering.objects.get().status == RenderingStatus.DONE, 90), (
+    assert wait_for(lambda: Rendering.objects.get().status == JobStatus.DONE, 90), (
         celery_worker.log.read_text()
     )
     rendering.refresh_from_db()
@@ -181,7 +181,7 @@ def test_an_export_asked_for_while_redis_is_down_is_written_once_it_is_back(
     back_up()
     Export.objects.update(queued_at=timezone.now() - datetime.timedelta(minutes=2))
     sweep_exports.delay()
-    assert wait_for(lambda: Export.objects.get().status == RenderingStatus.DONE, 90), (
+    assert wait_for(lambda: Export.objects.get().status == JobStatus.DONE, 90), (
         celery_worker.log.read_text()
     )
     export.refresh_from_db()

@@ -17,8 +17,8 @@ from django.core.files.base import ContentFile
 from django.urls import reverse
 
 from reports import services
-from reports.models import Rendering, RenderingStatus
-from reports.services import MAX_ATTEMPTS
+from reports.jobs import MAX_ATTEMPTS
+from reports.models import JobStatus, Rendering
 from reports.tasks import render_circular
 from tests import factories
 from tests.conftest import start_worker
@@ -45,7 +45,7 @@ def _row(rendering):
 def _kill_child_while_it_renders(worker, wait_for, rendering, attempt):
     """Wait for the ``attempt``-th start of the render, then SIGKILL the child doing it."""
     assert wait_for(
-        lambda: _row(rendering).status == RenderingStatus.RUNNING and rendering.attempts == attempt,
+        lambda: _row(rendering).status == JobStatus.RUNNING and rendering.attempts == attempt,
         90,
     ), worker.log.read_text()
     [child] = worker.children()
@@ -71,12 +71,12 @@ def test_a_child_killed_mid_render_is_replaced_and_the_pdf_is_made_once(
     response = client.post(reverse("circulars:render", args=[circular.pk]))
     rendering = Rendering.objects.get()
     parent = prefork_worker.process.pid
-    assert wait_for(lambda: _row(rendering).status == RenderingStatus.RUNNING, 90)
+    assert wait_for(lambda: _row(rendering).status == JobStatus.RUNNING, 90)
     running = client.get(response.url).content.decode()
 
     _kill_child_while_it_renders(prefork_worker, wait_for, rendering, attempt=1)
 
-    assert wait_for(lambda: _row(rendering).status == RenderingStatus.DONE, 120), (
+    assert wait_for(lambda: _row(rendering).status == JobStatus.DONE, 120), (
         prefork_worker.log.read_text()
     )
     assert "Stand: wird erstellt, seit" in running
@@ -105,7 +105,7 @@ def test_a_pdf_that_kills_every_child_it_runs_in_is_given_up_and_offered_again(
         _kill_child_while_it_renders(prefork_worker, wait_for, rendering, attempt)
 
     # The next delivery finds the row out of starts: failed, no message loop.
-    assert wait_for(lambda: _row(rendering).status == RenderingStatus.FAILED, 60), (
+    assert wait_for(lambda: _row(rendering).status == JobStatus.FAILED, 60), (
         prefork_worker.log.read_text()
     )
     page = client.get(rendering.get_absolute_url()).content.decode()
@@ -116,7 +116,7 @@ def test_a_pdf_that_kills_every_child_it_runs_in_is_given_up_and_offered_again(
 
     client.post(reverse("renderings:retry", args=[rendering.pk]))
 
-    assert wait_for(lambda: _row(rendering).status == RenderingStatus.DONE, 120), (
+    assert wait_for(lambda: _row(rendering).status == JobStatus.DONE, 120), (
         prefork_worker.log.read_text()
     )
     assert Rendering.objects.count() == 1
@@ -149,7 +149,7 @@ def test_a_render_beyond_the_memory_cap_fails_cleanly_and_the_worker_lives_on(
         assert wait_for(worker.children, 30)  # the pool forks its child after "ready"
         [child] = worker.children()
         limits = Path(f"/proc/{child}/limits").read_text()
-        assert wait_for(lambda: _row(rendering).status == RenderingStatus.FAILED, 180), (
+        assert wait_for(lambda: _row(rendering).status == JobStatus.FAILED, 180), (
             worker.log.read_text()
         )
         client.force_login(users.landkreistag)
@@ -158,9 +158,7 @@ def test_a_render_beyond_the_memory_cap_fails_cleanly_and_the_worker_lives_on(
         ordinary = factories.CircularFactory(association=nrw.landkreistag, final=True, number=157)
         after = services.circular_render(circular=ordinary, user=users.landkreistag)
 
-        assert wait_for(lambda: _row(after).status == RenderingStatus.DONE, 120), (
-            worker.log.read_text()
-        )
+        assert wait_for(lambda: _row(after).status == JobStatus.DONE, 120), worker.log.read_text()
         address_space = next(line for line in limits.splitlines() if "address space" in line)
         assert address_space.split()[3] != "unlimited"  # the child's cap
         assert "es braucht mehr Arbeitsspeicher, als eine PDF-Erstellung haben darf" in page
@@ -194,7 +192,7 @@ def test_a_render_past_the_hard_time_limit_fails_once_and_offers_a_retry(
         rendering = services.circular_render(circular=circular, user=users.landkreistag)
         parent = worker.process.pid
 
-        assert wait_for(lambda: _row(rendering).status == RenderingStatus.FAILED, 90), (
+        assert wait_for(lambda: _row(rendering).status == JobStatus.FAILED, 90), (
             worker.log.read_text()
         )
         client.force_login(users.landkreistag)

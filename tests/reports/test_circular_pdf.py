@@ -8,9 +8,9 @@ import pytest
 
 from circulars import services as circulars_services
 from circulars.models import CircularCounter
-from reports import services
+from reports import jobs, services
 from reports.documents import circular_pdf
-from reports.models import RenderingStatus
+from reports.models import JobStatus
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -135,17 +135,17 @@ def test_rendering_stores_one_file_and_marks_the_row_done(
         rendering = services.circular_render(circular=circular_151, user=None)
 
     rendering.refresh_from_db()
-    assert rendering.status == RenderingStatus.DONE
+    assert rendering.status == JobStatus.DONE
     assert rendering.page_count == 5
     assert rendering.file.name == f"renderings/{rendering.pk}.pdf"
     assert rendering.file.read().startswith(b"%PDF-")
 
 
 def test_finishing_a_rendering_twice_leaves_one_file(circular_151, private_media):
-    rendering = factories.RenderingFactory(circular=circular_151, status=RenderingStatus.RUNNING)
+    rendering = factories.RenderingFactory(circular=circular_151, status=JobStatus.RUNNING)
 
     services.rendering_finish(rendering=rendering, pdf=factories.minimal_pdf(), page_count=1)
-    rendering.status = RenderingStatus.RUNNING  # as a second delivery of the task sees it
+    rendering.status = JobStatus.RUNNING  # as a second delivery of the task sees it
     rendering.save()
     services.rendering_finish(rendering=rendering, pdf=factories.minimal_pdf(), page_count=1)
 
@@ -165,13 +165,13 @@ def test_a_final_circular_is_rendered_once(circular_151, django_capture_on_commi
 
 def test_a_rendering_delivered_too_often_is_given_up_and_says_so(circular_151):
     rendering = factories.RenderingFactory(
-        circular=circular_151, status=RenderingStatus.RUNNING, attempts=services.MAX_ATTEMPTS
+        circular=circular_151, status=JobStatus.RUNNING, attempts=jobs.MAX_ATTEMPTS
     )
 
     assert services.rendering_start(rendering.pk) is None
 
     rendering.refresh_from_db()
-    assert rendering.status == RenderingStatus.FAILED
+    assert rendering.status == JobStatus.FAILED
     assert rendering.can_retry
 
 

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from config.celery import app as celery_app
 from reports import services
-from reports.models import RenderingStage, RenderingStatus, running_patience
+from reports.models import JobStage, JobStatus, Rendering
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -35,7 +35,7 @@ def page(client, users, accession_world):
 def test_a_pdf_no_task_carries_says_it_waits_for_the_background_service(page):
     rendering, content = page(undispatched=True)
 
-    assert rendering.stage == RenderingStage.UNDISPATCHED
+    assert rendering.stage == JobStage.UNDISPATCHED
     assert "Das PDF wartet auf den Hintergrunddienst." in content
     assert "Noch einmal versuchen" not in content
 
@@ -72,7 +72,7 @@ def test_a_pdf_asked_for_a_moment_ago_says_so_not_0_minutes(page, fields, moment
 def test_a_pdf_running_past_its_time_limit_is_offered_again(page):
     rendering, content = page(running=True, started_at=_ago(seconds=200))
 
-    assert rendering.stage == RenderingStage.STUCK
+    assert rendering.stage == JobStage.STUCK
     assert "länger als die erlaubten 3 Minuten" in content
     assert "spätestens 10 Minuten nach dem Beginn" in content
     assert "Noch einmal versuchen" in content
@@ -81,7 +81,7 @@ def test_a_pdf_running_past_its_time_limit_is_offered_again(page):
 def test_a_pdf_waiting_too_long_is_offered_again(page):
     rendering, content = page(queued_at=_ago(minutes=6))
 
-    assert rendering.stage == RenderingStage.WAITING_LONG
+    assert rendering.stage == JobStage.WAITING_LONG
     assert "Das PDF wartet seit 6\xa0Minuten auf den Hintergrunddienst." in content
     assert "Noch einmal versuchen" in content
 
@@ -90,7 +90,7 @@ def test_retry_is_offered_before_the_broker_would_hand_the_task_on(settings):
     # Otherwise the page would offer nothing while a dead worker's task waits for redelivery.
     visibility_timeout = settings.CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"]
 
-    assert running_patience().total_seconds() < visibility_timeout
+    assert Rendering.patience().total_seconds() < visibility_timeout
 
 
 def test_asking_again_for_a_hanging_pdf_makes_it_once(
@@ -106,7 +106,7 @@ def test_asking_again_for_a_hanging_pdf_makes_it_once(
 
     assert response.url == rendering.get_absolute_url()
     rendering.refresh_from_db()
-    assert (rendering.status, rendering.attempts) == (RenderingStatus.DONE, 1)
+    assert (rendering.status, rendering.attempts) == (JobStatus.DONE, 1)
     assert rendering.file.read().startswith(b"%PDF-")
 
 
@@ -134,7 +134,7 @@ def test_asking_again_for_a_final_circular_s_waiting_pdf_hands_it_on(
 
     assert again == waiting
     waiting.refresh_from_db()
-    assert waiting.status == RenderingStatus.DONE
+    assert waiting.status == JobStatus.DONE
     assert waiting.task_id
 
 
@@ -156,7 +156,7 @@ def test_asking_again_for_a_final_circular_s_waiting_pdf_hands_it_on(
         ({"done": True, "undispatched": True, "queued_at": datetime.timedelta(days=1)}, False),
         (
             {
-                "status": RenderingStatus.FAILED,
+                "status": JobStatus.FAILED,
                 "undispatched": True,
                 "queued_at": datetime.timedelta(days=1),
             },
@@ -174,7 +174,7 @@ def test_the_sweep_dispatches_what_no_task_carries_and_nothing_else(nrw, fields,
     assert services.renderings_sweep() == int(swept)
 
     rendering.refresh_from_db()
-    assert rendering.status == (RenderingStatus.DONE if swept else before)
+    assert rendering.status == (JobStatus.DONE if swept else before)
 
 
 def test_the_sweep_is_on_the_beat_schedule(settings):

@@ -14,8 +14,8 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from core.exports import CSV_ROWS_PER_CHUNK, Column, Table, _csv_value, csv_response, write_xlsx
-from reports import services
-from reports.models import Export, RenderingStage, RenderingStatus
+from reports import jobs, services
+from reports.models import Export, JobStage, JobStatus
 from tests import factories
 from tests.downloads import download
 
@@ -86,7 +86,7 @@ def test_the_xlsx_button_leads_to_the_export_page_which_offers_the_file(
     response = ministry_client.get(reverse("exports:download", args=[export.pk]))
 
     export.refresh_from_db()
-    assert export.status == RenderingStatus.DONE
+    assert export.status == JobStatus.DONE
     assert (export.rows_done, export.rows_total) == (1, 1)
     assert export.requested_by == users.ministry
     assert "Die Excel-Datei ist fertig (1 Zeile" in page
@@ -105,7 +105,7 @@ def test_a_waiting_export_shows_its_progress_and_follows_it_with_the_static_scri
 ):
     export = _ask(ministry_client)
     Export.objects.filter(pk=export.pk).update(
-        status=RenderingStatus.RUNNING, started_at=timezone.now(), rows_done=12000, rows_total=80000
+        status=JobStatus.RUNNING, started_at=timezone.now(), rows_done=12000, rows_total=80000
     )
 
     page = ministry_client.get(export.get_absolute_url()).content.decode()
@@ -174,7 +174,7 @@ def test_an_export_whose_filters_went_wrong_fails_and_is_offered_again(ministry_
     page = ministry_client.get(export.get_absolute_url()).content.decode()
 
     export.refresh_from_db()
-    assert export.status == RenderingStatus.FAILED
+    assert export.status == JobStatus.FAILED
     assert "Noch einmal versuchen" in page
 
 
@@ -217,7 +217,7 @@ def test_an_export_is_seen_by_its_requester_and_colleagues_only(
 
 
 def test_a_foreign_export_cannot_be_asked_for_again(client, users, nrw, landkreistag_export):
-    Export.objects.filter(pk=landkreistag_export.pk).update(status=RenderingStatus.FAILED)
+    Export.objects.filter(pk=landkreistag_export.pk).update(status=JobStatus.FAILED)
     client.force_login(users.staedtetag)
 
     response = client.post(reverse("exports:retry", args=[landkreistag_export.pk]))
@@ -257,16 +257,16 @@ def test_an_export_asked_for_while_redis_is_down_is_recorded_and_swept_once(
     ministry_client, nrw, monkeypatch
 ):
     dispatched = []
-    monkeypatch.setattr(services, "dispatch_task", lambda task, pk: None)  # Redis is down
+    monkeypatch.setattr(jobs, "dispatch_task", lambda task, pk: None)  # Redis is down
 
     export = _ask(ministry_client, run=True)
     page = ministry_client.get(export.get_absolute_url())
 
     assert page.status_code == 200
     assert "Die Excel-Datei wartet auf den Hintergrunddienst." in page.content.decode()
-    assert export.stage == RenderingStage.UNDISPATCHED
+    assert export.stage == JobStage.UNDISPATCHED
     monkeypatch.setattr(
-        services, "dispatch_task", lambda task, pk: dispatched.append(pk) or _Result(pk)
+        jobs, "dispatch_task", lambda task, pk: dispatched.append(pk) or _Result(pk)
     )
     later = timezone.now() + datetime.timedelta(minutes=2)
     assert services.exports_sweep(now=later) == 1

@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from jobcenters.services import CONTACT_FIELDS, jobcenter_update
 from reports import services
-from reports.models import Rendering, RenderingKind, RenderingStatus
+from reports.models import JobStatus, Rendering, RenderingKind
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -26,7 +26,7 @@ def _profile(nrw, user):
 
 def _finish(rendering):
     Rendering.objects.filter(pk=rendering.pk).update(
-        status=RenderingStatus.DONE, file=f"renderings/{rendering.pk}.pdf"
+        status=JobStatus.DONE, file=f"renderings/{rendering.pk}.pdf"
     )
 
 
@@ -114,7 +114,7 @@ def test_after_a_failure_a_request_makes_a_new_pdf_and_the_retry_leads_to_it(
     accession_world, nrw, users
 ):
     failed = _overview(nrw, users.staedtetag)
-    Rendering.objects.filter(pk=failed.pk).update(status=RenderingStatus.FAILED)
+    Rendering.objects.filter(pk=failed.pk).update(status=JobStatus.FAILED)
 
     again = _overview(nrw, users.staedtetag)
     retried = services.rendering_retry(rendering=failed, user=users.staedtetag)
@@ -122,7 +122,7 @@ def test_after_a_failure_a_request_makes_a_new_pdf_and_the_retry_leads_to_it(
     assert again.pk != failed.pk
     assert retried.pk == again.pk
     failed.refresh_from_db()
-    assert failed.status == RenderingStatus.FAILED
+    assert failed.status == JobStatus.FAILED
 
 
 def test_the_second_click_leads_to_the_first_pdf(client, accession_world, nrw, users):

@@ -15,7 +15,7 @@ from jobcenters.models import Jobcenter
 from reports import services
 from reports.contents import jobcenter_profile, status_overview
 from reports.documents import overview_pdf, profile_pdf
-from reports.models import Rendering, RenderingKind, RenderingStatus
+from reports.models import JobStatus, Rendering, RenderingKind
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -83,7 +83,7 @@ def test_asking_for_the_pdf_renders_it_for_the_user_s_organisation(
 
     rendering = Rendering.objects.get(kind=RenderingKind.OVERVIEW, organisation=nrw.staedtetag)
     assert response.url == rendering.get_absolute_url()
-    assert rendering.status == RenderingStatus.DONE
+    assert rendering.status == JobStatus.DONE
 
 
 @pytest.mark.parametrize(("user_kind", "status"), [("city_manager", 403), ("hessen_ministry", 403)])
@@ -159,7 +159,7 @@ def test_the_pdf_tags_the_table_with_header_cells(many_rows, nrw):
 
 def test_a_retry_of_an_overview_is_offered_to_its_organisation(client, users, accession_world):
     rendering = accession_world.overview_rendering
-    Rendering.objects.filter(pk=rendering.pk).update(status=RenderingStatus.FAILED)
+    Rendering.objects.filter(pk=rendering.pk).update(status=JobStatus.FAILED)
     client.force_login(users.landkreistag)
 
     content = client.get(rendering.get_absolute_url()).content.decode()

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from config.celery import app
 from reports import services, tasks
-from reports.models import Rendering, RenderingKind, RenderingStatus
+from reports.models import JobStatus, Rendering, RenderingKind
 from tests import factories
 
 pytestmark = pytest.mark.usefixtures("private_media")
@@ -89,7 +89,7 @@ def test_the_period_is_counted_from_now(db):
     assert not Rendering.objects.filter(pk=rendering.pk).exists()
 
 
-@pytest.mark.parametrize("status", [RenderingStatus.QUEUED, RenderingStatus.RUNNING])
+@pytest.mark.parametrize("status", [JobStatus.QUEUED, JobStatus.RUNNING])
 def test_an_old_pdf_started_again_stays(db, status):
     rendering = made_on(factories.RenderingFactory(status=status, **overview()), OLD)
 
@@ -107,7 +107,7 @@ def test_the_pdf_of_a_final_circular_stays_however_old(db):
 
 
 def test_an_old_failed_pdf_of_a_final_circular_goes(db):
-    failed = made_on(factories.RenderingFactory(status=RenderingStatus.FAILED), OLD)
+    failed = made_on(factories.RenderingFactory(status=JobStatus.FAILED), OLD)
 
     services.renderings_prune()
 

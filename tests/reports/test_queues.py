@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from config import settings as project
-from reports import services
+from reports import jobs, services
 from reports.models import RenderingKind
 from tests import factories
 
@@ -69,7 +69,7 @@ def test_the_demo_worker_listens_to_every_queue(settings):
 )
 def test_a_rendering_is_dispatched_to_the_task_of_its_kind(nrw, monkeypatch, kind, task):
     sent = []
-    monkeypatch.setattr(services, "dispatch_task", lambda task, *args: sent.append(task.name))
+    monkeypatch.setattr(jobs, "dispatch_task", lambda task, *args: sent.append(task.name))
     circular = factories.CircularFactory(association=nrw.landkreistag, final=True, number=3)
     if kind == RenderingKind.CIRCULAR:
         rendering = factories.RenderingFactory(circular=circular, undispatched=True)

@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from reports.contents import reader_sections
 from reports.documents import reader_pdf
-from reports.models import Rendering, RenderingKind, RenderingStatus
+from reports.models import JobStatus, Rendering, RenderingKind
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -133,4 +133,4 @@ def test_making_a_reader_renders_it(
     with django_capture_on_commit_callbacks(execute=True):
         client.post(reverse("overviews:reader-pdf", args=[nrw.agreement.pk]))
 
-    assert Rendering.objects.get(kind=RenderingKind.READER).status == RenderingStatus.DONE
+    assert Rendering.objects.get(kind=RenderingKind.READER).status == JobStatus.DONE

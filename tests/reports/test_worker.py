@@ -10,7 +10,7 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from reports import services
-from reports.models import Export, Rendering, RenderingStatus, running_patience
+from reports.models import Export, JobStatus, Rendering
 from tests import factories
 
 pytestmark = pytest.mark.worker
@@ -33,9 +33,7 @@ def test_the_worker_renders_a_final_circular_with_its_attachment(celery_worker, 
 
     rendering = services.circular_render(circular=circular, user=None)
 
-    assert wait_for(lambda: _status(rendering) == RenderingStatus.DONE, 60), (
-        celery_worker.log.read_text()
-    )
+    assert wait_for(lambda: _status(rendering) == JobStatus.DONE, 60), celery_worker.log.read_text()
     assert rendering.page_count == 3
     assert rendering.task_id
     assert rendering.file.read().startswith(b"%PDF-")
@@ -48,13 +46,13 @@ def test_a_render_cut_off_by_a_dead_worker_is_done_once_after_a_restart(
         association=nrw.landkreistag, final=True, number=152, body=LONG_BODY
     )
     rendering = services.circular_render(circular=circular, user=None)
-    assert wait_for(lambda: _status(rendering) == RenderingStatus.RUNNING, 60)
+    assert wait_for(lambda: _status(rendering) == JobStatus.RUNNING, 60)
 
     celery_worker.kill()
-    assert _status(rendering) == RenderingStatus.RUNNING  # cut off in the middle
+    assert _status(rendering) == JobStatus.RUNNING  # cut off in the middle
     celery_worker.start()
 
-    assert wait_for(lambda: _status(rendering) == RenderingStatus.DONE, 120), (
+    assert wait_for(lambda: _status(rendering) == JobStatus.DONE, 120), (
         celery_worker.log.read_text()
     )
     assert Rendering.objects.count() == 1
@@ -71,14 +69,14 @@ def test_the_page_of_a_render_cut_off_by_a_dead_worker_offers_to_ask_again_in_ti
         association=nrw.landkreistag, final=True, number=153, body=LONG_BODY
     )
     rendering = services.circular_render(circular=circular, user=None)
-    assert wait_for(lambda: _status(rendering) == RenderingStatus.RUNNING, 60)
+    assert wait_for(lambda: _status(rendering) == JobStatus.RUNNING, 60)
     celery_worker.kill()
     client.force_login(users.landkreistag)
     running = client.get(rendering.get_absolute_url()).content.decode()
     # Its time limit passes: no render runs that long, the worker is gone. The broker hands
     # the task on only after the visibility timeout (600 s, here 4 s), later than this.
     Rendering.objects.filter(pk=rendering.pk).update(
-        started_at=timezone.now() - running_patience() - datetime.timedelta(seconds=1)
+        started_at=timezone.now() - Rendering.patience() - datetime.timedelta(seconds=1)
     )
     stuck = client.get(rendering.get_absolute_url()).content.decode()
 
@@ -90,7 +88,7 @@ def test_the_page_of_a_render_cut_off_by_a_dead_worker_offers_to_ask_again_in_ti
     assert "länger als die erlaubten" in stuck
     assert "Noch einmal versuchen" in stuck
     assert response.status_code == 302
-    assert wait_for(lambda: _status(rendering) == RenderingStatus.DONE, 120), (
+    assert wait_for(lambda: _status(rendering) == JobStatus.DONE, 120), (
         celery_worker.log.read_text()
     )
     # The retry made it. The dead worker's task, given back by the broker whenever its
@@ -106,9 +104,7 @@ def test_the_page_of_a_render_cut_off_by_a_dead_worker_offers_to_ask_again_in_ti
 def test_the_worker_renders_a_status_overview(celery_worker, wait_for, accession_world, nrw, users):
     rendering = services.overview_render(agreement=nrw.agreement, user=users.landkreistag)
 
-    assert wait_for(lambda: _status(rendering) == RenderingStatus.DONE, 60), (
-        celery_worker.log.read_text()
-    )
+    assert wait_for(lambda: _status(rendering) == JobStatus.DONE, 60), celery_worker.log.read_text()
     assert rendering.organisation == nrw.landkreistag
     assert rendering.file.read().startswith(b"%PDF-")
 
@@ -118,18 +114,14 @@ def test_the_worker_renders_a_jobcenter_profile(celery_worker, wait_for, nrw, us
         agreement=nrw.agreement, jobcenter=nrw.city_jobcenter, user=users.ministry
     )
 
-    assert wait_for(lambda: _status(rendering) == RenderingStatus.DONE, 60), (
-        celery_worker.log.read_text()
-    )
+    assert wait_for(lambda: _status(rendering) == JobStatus.DONE, 60), celery_worker.log.read_text()
     assert rendering.page_count == 1
 
 
 def test_the_worker_renders_a_reader(celery_worker, wait_for, accession_world, nrw, users):
     rendering = services.reader_render(agreement=nrw.agreement, user=users.ministry)
 
-    assert wait_for(lambda: _status(rendering) == RenderingStatus.DONE, 60), (
-        celery_worker.log.read_text()
-    )
+    assert wait_for(lambda: _status(rendering) == JobStatus.DONE, 60), celery_worker.log.read_text()
     assert rendering.page_count == 3
 
 
@@ -143,9 +135,7 @@ def test_the_worker_writes_an_xlsx_export_that_its_requester_downloads(
     export = Export.objects.get()
 
     assert response.url == export.get_absolute_url()
-    assert wait_for(lambda: _status(export) == RenderingStatus.DONE, 60), (
-        celery_worker.log.read_text()
-    )
+    assert wait_for(lambda: _status(export) == JobStatus.DONE, 60), celery_worker.log.read_text()
     page = client.get(response.url).content.decode()
     download = client.get(reverse("exports:download", args=[export.pk]))
     sheet = load_workbook(io.BytesIO(download.getvalue())).active
