@@ -227,3 +227,22 @@ def test_an_empty_email_cell_keeps_the_stored_address(associations):
     jobcenters_import(data=csv(HEADER + ",email", DUESSELDORF + ","), actor=None)
 
     assert Jobcenter.objects.get(name="Jobcenter Düsseldorf").email == "jc@duesseldorf.example"
+
+
+WESEL = "Jobcenter Kreis Wesel,zkT,Wesel,Kreis,Landkreistag NRW,NW"
+
+
+def test_an_imported_jobcenter_is_on_every_page_that_shows_it_for_every_role(nrw, readback):
+    jobcenters_import(data=csv(HEADER, WESEL), actor=None)
+
+    readback(Jobcenter.objects.get(name="Jobcenter Kreis Wesel"), "Wesel")
+
+
+def test_a_jobcenter_changed_by_a_second_import_shows_the_change_for_every_role(nrw, readback):
+    moved = "Jobcenter Düsseldorf,zkT,Düsseldorf,kreisfreie Stadt,Städtetag NRW,NW"
+
+    jobcenters_import(data=csv(HEADER, moved), actor=None)
+
+    nrw.city_jobcenter.refresh_from_db()
+    assert nrw.city_jobcenter.form == "zkT"
+    readback(nrw.city_jobcenter, nrw.city_jobcenter.get_form_display())
