@@ -398,6 +398,39 @@ def test_ministry_reviews_accessions_and_catalogue_proposals(
         assert measure_title in main_text(visitor, base + reverse("catalogue:list"))
         text = main_text(city, measure_link)
         assert city.url == measure_url and "veröffentlicht" in text
+
+        # A proposal declined with its reason: Bochum's mail names it and leads to the measure.
+        declined_title = "Netzwerk psychische und Suchterkrankungen"
+        main_text(ministry, base + reverse("measures:proposals"))
+        ministry.get_by_role("link", name=declined_title).click()
+        ministry.get_by_role("link", name="Vorschlag ablehnen").click()
+        ministry.wait_for_url("**/katalog/ablehnen/")
+        click(ministry, "Ablehnen")
+        assert ministry.locator(".error-summary").is_visible()  # no reason, no decision
+        ministry.get_by_label("Grund").fill("Bitte Ergebnisse\nund Kosten ergänzen.")
+        click(ministry, "Ablehnen")
+        assert "Der Vorschlag ist abgelehnt." in main_text(ministry)
+        assert declined_title not in main_text(ministry, base + reverse("measures:proposals"))
+        bochum_address = Jobcenter.objects.get(name="Jobcenter Bochum").email
+        (declined,) = mailbox.wait(to=bochum_address, subject="Vorschlag für den Katalog abgelehnt")
+        assert "Bitte Ergebnisse\nund Kosten ergänzen." in declined.body
+        text = main_text(ministry, declined.link(base))
+        assert declined_title in ministry.locator("h1").inner_text()
+        assert "Bitte Ergebnisse\nund Kosten ergänzen." in text
+        assert declined_title not in main_text(visitor, base + reverse("catalogue:list"))
+
+        # Taken out of the catalogue again: Düsseldorf is told why, the public sees it gone.
+        main_text(ministry, measure_url)
+        ministry.get_by_role("link", name="Aus dem Katalog zurückziehen").click()
+        ministry.wait_for_url("**/katalog/zurueckziehen/")
+        ministry.get_by_label("Grund").fill("Die Maßnahme ist beendet.")
+        click(ministry, "Zurückziehen")
+        assert "Die Maßnahme ist aus dem Katalog zurückgezogen." in main_text(ministry)
+        (withdrawn,) = mailbox.wait(to=city_address, subject="Aus dem Katalog zurückgezogen")
+        text = main_text(city, withdrawn.link(base))
+        assert city.url == measure_url and "Die Maßnahme ist beendet." in text
+        assert measure_title not in main_text(visitor, base + reverse("catalogue:list"))
+        assert visitor.goto(catalogue_link).status == 404
     finally:
         public.close()
 
