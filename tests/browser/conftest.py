@@ -96,6 +96,38 @@ def new_context(browser):
     return browser.new_context(viewport=VIEWPORT, locale="de-DE")
 
 
+class PagePerUserKind:
+    """One open tab per user kind in its logged-in context, for a module's page checks.
+
+    Opening a tab costs about as much as the check on it (a renderer starts, axe is
+    compiled anew); a tab that goes to the next page starts from that page's own document,
+    so nothing of the previous test's page is left. After a failed test its tab is closed
+    (``discard``) and the next test of that user kind gets a new one.
+    """
+
+    def __init__(self, world, viewport=None):
+        self.world, self.viewport = world, viewport
+        self.pages = {}
+
+    def __call__(self, user_kind):
+        page = self.pages.get(user_kind)
+        if page is None or page.is_closed():
+            page = self.world.context(user_kind).new_page()
+            if self.viewport is not None:
+                page.set_viewport_size(self.viewport)
+            self.pages[user_kind] = page
+        return page
+
+    def discard(self, user_kind):
+        page = self.pages.pop(user_kind, None)
+        if page is not None and not page.is_closed():
+            page.close()
+
+    def close(self):
+        for user_kind in list(self.pages):
+            self.discard(user_kind)
+
+
 def login(page, base_url, username, password=DEMO_PASSWORD):
     """Sign in through the login form, as a person would."""
     page.goto(base_url + reverse("login"))

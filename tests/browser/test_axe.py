@@ -7,15 +7,21 @@ Pages the demo data cannot show (``in_demo=False``) are left out; ``SWEPT_PAGES`
 ``NOT_SWEPT`` say which is which.
 """
 
+from contextlib import contextmanager
+
 import pytest
 
-from tests.browser.conftest import USER_KINDS
+from tests.browser.conftest import USER_KINDS, PagePerUserKind
 from tests.pages import OK, PAGES
 
 pytestmark = pytest.mark.browser
 
 WCAG_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
-AXE_RUN = "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})"
+# Only the violations come back: the whole result (every rule that passed, with its nodes'
+# HTML) would cost more to hand over to Python than axe takes to run.
+AXE_RUN = (
+    "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}}).then(r => r.violations)"
+)
 
 CASES = [
     (user_kind, page)
@@ -37,7 +43,7 @@ def run_axe(page, axe_source):
     """Inject axe (``evaluate`` is not bound by the page's CSP) and run the WCAG 2.1 AA rules."""
     if not page.evaluate("typeof window.axe !== 'undefined'"):
         page.evaluate(axe_source)
-    return page.evaluate(AXE_RUN, WCAG_AA)["violations"]
+    return page.evaluate(AXE_RUN, WCAG_AA)
 
 
 def describe(violations, where):
@@ -55,24 +61,35 @@ def describe(violations, where):
     return "\n".join(lines)
 
 
-def open_page(demo, user_kind, page_entry):
-    page = demo.context(user_kind).new_page()
-    url = demo.base_url + page_entry.url()
-    response = page.goto(url)
-    assert response is not None
-    assert response.status == OK, f"{user_kind} gets {response.status} at {url}"
-    return page
+@pytest.fixture(scope="module")
+def tabs(demo_world):
+    """The module's tab per user kind (``PagePerUserKind``)."""
+    tabs = PagePerUserKind(demo_world)
+    yield tabs
+    tabs.close()
+
+
+@contextmanager
+def open_page(demo, tabs, user_kind, page_entry):
+    """The user kind's tab at the page; a test that fails leaves no tab behind."""
+    page = tabs(user_kind)
+    try:
+        url = demo.base_url + page_entry.url()
+        response = page.goto(url)
+        assert response is not None
+        assert response.status == OK, f"{user_kind} gets {response.status} at {url}"
+        yield page
+    except BaseException:
+        tabs.discard(user_kind)
+        raise
 
 
 @pytest.mark.parametrize("case", CASES, ids=case_id)
-def test_page_has_no_axe_violations(demo_readonly, axe_source, case):
+def test_page_has_no_axe_violations(demo_readonly, tabs, axe_source, case):
     user_kind, page_entry = case
-    page = open_page(demo_readonly, user_kind, page_entry)
-    try:
+    with open_page(demo_readonly, tabs, user_kind, page_entry) as page:
         violations = run_axe(page, axe_source)
         assert not violations, describe(violations, f"{page.url} as {user_kind}")
-    finally:
-        page.close()
 
 
 def submit_invalid(page, data):
@@ -117,16 +134,13 @@ def assert_errors_are_announced(page):
 
 
 @pytest.mark.parametrize("case", FORM_CASES, ids=case_id)
-def test_form_with_errors_has_no_axe_violations(demo_readonly, axe_source, case):
+def test_form_with_errors_has_no_axe_violations(demo_readonly, tabs, axe_source, case):
     user_kind, page_entry = case
-    page = open_page(demo_readonly, user_kind, page_entry)
-    try:
+    with open_page(demo_readonly, tabs, user_kind, page_entry) as page:
         submit_invalid(page, page_entry.invalid_data)
         assert_errors_are_announced(page)
         violations = run_axe(page, axe_source)
         assert not violations, describe(violations, f"{page.url} (form with errors) as {user_kind}")
-    finally:
-        page.close()
 
 
 def test_the_sweep_covers_every_page_the_demo_can_show():

@@ -7,7 +7,8 @@ itself may not.
 
 import pytest
 
-from tests.browser.test_axe import CASES, case_id
+from tests.browser.conftest import PagePerUserKind
+from tests.browser.test_axe import CASES, case_id, open_page
 
 pytestmark = pytest.mark.browser
 
@@ -27,19 +28,21 @@ OVERFLOWING = """() => {
 }"""
 
 
+@pytest.fixture(scope="module")
+def narrow_tabs(demo_world):
+    """A tab 320 pixels wide per user kind, for the module (``PagePerUserKind``)."""
+    tabs = PagePerUserKind(demo_world, viewport=NARROW)
+    yield tabs
+    tabs.close()
+
+
 @pytest.mark.parametrize("case", CASES, ids=case_id)
-def test_page_does_not_scroll_sideways_at_320_pixels(demo_readonly, case):
+def test_page_does_not_scroll_sideways_at_320_pixels(demo_readonly, narrow_tabs, case):
     user_kind, page_entry = case
-    page = demo_readonly.context(user_kind).new_page()
-    try:
-        page.set_viewport_size(NARROW)
-        url = demo_readonly.base_url + page_entry.url()
-        response = page.goto(url)
-        assert response is not None and response.status == 200, url
+    with open_page(demo_readonly, narrow_tabs, user_kind, page_entry) as page:
+        assert page.viewport_size == NARROW
         scroll_width = page.evaluate("document.documentElement.scrollWidth")
         assert scroll_width <= NARROW["width"], (
-            f"{url} as {user_kind} is {scroll_width} px wide at {NARROW['width']} px; "
+            f"{page.url} as {user_kind} is {scroll_width} px wide at {NARROW['width']} px; "
             f"sticking out: {page.evaluate(OVERFLOWING)}"
         )
-    finally:
-        page.close()
