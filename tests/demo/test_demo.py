@@ -1,5 +1,6 @@
 import datetime
 import re
+import shutil
 import subprocess
 from urllib.parse import urlsplit
 
@@ -8,6 +9,8 @@ from django.core import mail
 from django.core.files.base import ContentFile
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.db import transaction
+from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
 
@@ -16,9 +19,11 @@ from accessions.models import Accession
 from accounts.models import AuditEvent, Organisation, User
 from agreements.models import ActionField, FrameworkAgreement
 from circulars.models import Circular
+from config.celery import app as celery_app
 from jobcenters.models import Jobcenter
 from measures.models import KeyFigures
 from outbox.models import OutgoingEmail
+from tests.conftest import FAST_HASHERS, private_storage
 
 
 def _counts():
@@ -36,9 +41,38 @@ def _counts():
     ]
 
 
-def test_demo_data_has_nrw_as_in_the_seed_documents(db):
-    call_command("load_demo", "--force")
+@pytest.fixture(scope="module")
+def _demo_loaded(django_db_setup, django_db_blocker, tmp_path_factory):
+    """``load_demo`` once for the module (half a minute and more on a busy machine).
 
+    The rows live in a transaction around the module, rolled back after its last test; each
+    test (it has ``db``) runs in a savepoint inside it, so what one test changes is gone
+    for the next. Returns the folder of the demo's files.
+    """
+    media = tmp_path_factory.mktemp("demo-files")
+    eager = celery_app.conf.task_always_eager
+    with (
+        django_db_blocker.unblock(),
+        override_settings(PASSWORD_HASHERS=FAST_HASHERS, STORAGES=private_storage(media)),
+        transaction.atomic(),
+    ):
+        # The demo's circular PDF is made in-process, as in a test (``celery_eager``).
+        celery_app.conf.task_always_eager = True
+        try:
+            call_command("load_demo", "--force")
+        finally:
+            celery_app.conf.task_always_eager = eager
+        yield media
+        transaction.set_rollback(True)
+
+
+@pytest.fixture
+def demo_data(_demo_loaded, db, private_media):
+    """The demo data as ``load_demo --force`` leaves it, with a copy of its files for the test."""
+    shutil.copytree(_demo_loaded, private_media, dirs_exist_ok=True)
+
+
+def test_demo_data_has_nrw_as_in_the_seed_documents(demo_data):
     assert Jobcenter.objects.filter(state="NW").count() == 53
     assert Jobcenter.objects.filter(form="gE").count() == 35
     nrw = FrameworkAgreement.objects.get(short_title="Rahmenvereinbarung Inklusion NRW")
@@ -54,8 +88,7 @@ def test_demo_data_has_nrw_as_in_the_seed_documents(db):
     assert (youth.initial_term_months, youth.renewal_months, youth.notice_months) == (12, 12, 3)
 
 
-def test_loading_the_demo_twice_changes_nothing(db):
-    call_command("load_demo", "--force")
+def test_loading_the_demo_twice_changes_nothing(demo_data):
     before = _counts()
 
     call_command("load_demo", "--force")
@@ -75,9 +108,7 @@ def test_loading_the_demo_twice_changes_nothing(db):
         "admin",
     ],
 )
-def test_every_demo_login_works(client, db, username):
-    call_command("load_demo", "--force")
-
+def test_every_demo_login_works(client, demo_data, username):
     response = client.post(reverse("login"), {"username": username, "password": "rahmenwerk-demo"})
 
     assert response.status_code == 302
@@ -91,9 +122,7 @@ def test_demo_data_is_refused_outside_debug_without_force(db, settings):
         call_command("load_demo")
 
 
-def test_demo_nrw_has_47_of_53_joined_and_steinfurt_in_draft(db):
-    call_command("load_demo", "--force")
-
+def test_demo_nrw_has_47_of_53_joined_and_steinfurt_in_draft(demo_data):
     accessions = Accession.objects.filter(agreement__short_title="Rahmenvereinbarung Inklusion NRW")
     assert accessions.filter(status="accepted").count() == 47
     assert accessions.get(jobcenter__name="Jobcenter Kreis Steinfurt").status == "draft"
@@ -102,9 +131,7 @@ def test_demo_nrw_has_47_of_53_joined_and_steinfurt_in_draft(db):
     assert accessions.filter(status="accepted").latest("joined_on").joined_on.year == 2019
 
 
-def test_demo_accessions_are_signed_and_have_their_timeline(db):
-    call_command("load_demo", "--force")
-
+def test_demo_accessions_are_signed_and_have_their_timeline(demo_data):
     accessions = Accession.objects.exclude(status="draft")
     assert accessions.count() == 51
     assert not accessions.filter(signed_form="").exists()
@@ -129,8 +156,7 @@ def _history(accession):
     ]
 
 
-def test_a_demo_accession_has_the_history_the_services_write(db):
-    call_command("load_demo", "--force")
+def test_a_demo_accession_has_the_history_the_services_write(demo_data):
     demo = Accession.objects.get(jobcenter__name="Jobcenter Bochum")
     # The same steps on the site, for a jobcenter the demo has not started.
     jobcenter = Jobcenter.objects.get(name="Jobcenter Kreis Gütersloh")
@@ -165,8 +191,7 @@ def test_a_demo_accession_has_the_history_the_services_write(db):
     )
 
 
-def test_the_demo_history_lies_on_the_days_of_the_steps(db):
-    call_command("load_demo", "--force")
+def test_the_demo_history_lies_on_the_days_of_the_steps(demo_data):
     accession = Accession.objects.get(jobcenter__name="Jobcenter Düsseldorf")
 
     dates = [
@@ -179,16 +204,13 @@ def test_the_demo_history_lies_on_the_days_of_the_steps(db):
     assert timezone.localdate(accession.submitted_at) == datetime.date(2018, 3, 13)
 
 
-def test_the_demo_queues_no_e_mails_of_its_accessions_past_steps(db):
-    call_command("load_demo", "--force")
-
+def test_the_demo_queues_no_e_mails_of_its_accessions_past_steps(demo_data):
     subjects = set(OutgoingEmail.objects.values_list("subject", flat=True))
 
     assert not [subject for subject in subjects if "Beitritt" in subject]
 
 
-def test_the_demo_jobcenters_have_a_fictional_postal_address_and_phone(db, client):
-    call_command("load_demo", "--force")
+def test_the_demo_jobcenters_have_a_fictional_postal_address_and_phone(demo_data, client):
     jobcenters = Jobcenter.objects.filter(state="NW")
 
     assert not jobcenters.filter(street="").exists()
@@ -209,17 +231,13 @@ def test_the_demo_jobcenters_have_a_fictional_postal_address_and_phone(db, clien
     assert steinfurt.street in page
 
 
-def test_demo_key_figures_have_their_entry_in_the_history(db):
-    call_command("load_demo", "--force")
-
+def test_demo_key_figures_have_their_entry_in_the_history(demo_data):
     figures = KeyFigures.objects.get(jobcenter__name="Jobcenter Hagen", year=2018)
     events = AuditEvent.objects.for_object(figures)
     assert [event.action for event in events] == ["key_figures_entered"]
 
 
-def test_the_demo_circular_151_18_went_to_the_kreise_at_their_demo_addresses(db):
-    call_command("load_demo", "--force")
-
+def test_the_demo_circular_151_18_went_to_the_kreise_at_their_demo_addresses(demo_data):
     circular = Circular.objects.get(association__short_name="Landkreistag NRW", number=151)
     emails = dict(circular.recipients.values_list("jobcenter__name", "emails"))
     assert len(emails) == 31
@@ -231,9 +249,8 @@ def test_the_demo_circular_151_18_went_to_the_kreise_at_their_demo_addresses(db)
 
 
 def test_sending_the_demo_circular_of_the_staedtetag_e_mails_every_city(
-    db, client, django_capture_on_commit_callbacks, settings
+    demo_data, client, django_capture_on_commit_callbacks, settings
 ):
-    call_command("load_demo", "--force")
     circular = Circular.objects.get(
         association__short_name="Städtetag NRW", status="final", sent_at__isnull=True
     )
