@@ -11,6 +11,7 @@ network: the URL fetcher refuses every URL that is not a ``file:`` URL inside ``
 """
 
 import functools
+import re
 import threading
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -67,6 +68,46 @@ def __getattr__(name):
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
+# WeasyPrint's user-agent stylesheet styles a ``::marker`` and five footnote and note
+# pseudo-elements on *every* element (``::marker { … }``, ``::footnote-call { … }``, …): it
+# computes six styles per element for them, half the cascade of a 404-row overview
+# (5,000 cells). Only list items have markers here, and no template floats footnotes or
+# notes: our copy puts the marker rule on ``li`` and leaves the note rules out (a template
+# that wants footnotes brings their rules along).
+_EVERY_ELEMENT_PSEUDO = re.compile(
+    r"^::(marker|footnote-call|footnote-marker|note-call|note-marker|note-callback) \{[^}\n]*\}$",
+    re.MULTILINE,
+)
+
+
+@functools.cache
+def user_agent_stylesheet():
+    """WeasyPrint's HTML user-agent stylesheet without its rules for every element's
+    pseudo-elements; WeasyPrint's own if its stylesheet no longer has all six."""
+    from weasyprint import CSS
+    from weasyprint.html import UA, UA_COUNTER_STYLE, UA_STYLESHEET
+
+    text, count = _EVERY_ELEMENT_PSEUDO.subn(
+        lambda rule: "li" + rule[0] if rule[1] == "marker" else "", UA
+    )
+    if count != 6:
+        return UA_STYLESHEET
+    return CSS(string=text, counter_style=UA_COUNTER_STYLE)
+
+
+@functools.cache
+def _html_class():
+    import weasyprint
+
+    class ProjectHTML(weasyprint.HTML):
+        """An HTML document styled by our user-agent stylesheet (forms' one as WeasyPrint's)."""
+
+        def _ua_stylesheets(self, forms=False):
+            return [user_agent_stylesheet(), *super()._ua_stylesheets(forms)[1:]]
+
+    return ProjectHTML
+
+
 _fonts = threading.local()
 
 
@@ -91,9 +132,7 @@ def _document(template_name, context, *, roots, language):
     with translation.override(language):
         html = render_to_string(template_name, context)
     base_url = roots[0].as_uri() + "/"
-    import weasyprint
-
-    return weasyprint.HTML(
+    return _html_class()(
         string=html, base_url=base_url, url_fetcher=_fetcher_class()(roots)
     ).render(font_config=font_configuration())
 

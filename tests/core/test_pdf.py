@@ -65,3 +65,27 @@ def test_the_web_s_import_path_does_not_load_weasyprint():
     )
 
     assert result.stdout.strip() == "False"
+
+
+def test_our_documents_give_no_element_but_list_items_pseudo_element_styles():
+    """WeasyPrint's own stylesheet styles a marker and five footnote and note pseudo-elements
+    on every element: half the cascade of a long table. Ours has none of these rules (if a
+    new WeasyPrint's stylesheet no longer has all six, its own is used and this fails)."""
+    import weasyprint.html
+
+    document = pdf._html_class()(string="<p>Text</p>")
+
+    assert document._ua_stylesheets() == [pdf.user_agent_stylesheet()]
+    assert pdf.user_agent_stylesheet() is not weasyprint.html.UA_STYLESHEET
+
+
+def test_list_items_keep_their_markers():
+    html = "<ul><li>Eins</li></ul><ol><li>Zwei</li><li>Drei</li></ol>"
+    document = pdf._html_class()(string=html).render(font_config=pdf.font_configuration())
+
+    text = subprocess.run(
+        ["pdftotext", "-", "-"], input=document.write_pdf(), capture_output=True, check=True
+    ).stdout.decode()
+    assert "• Eins" in text
+    assert "1. Zwei" in text
+    assert "2. Drei" in text
