@@ -4,7 +4,7 @@ For ministry staff, the directorate and association staff (their members), all r
 """
 
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -19,7 +19,7 @@ from accessions.dashboard import accession_overview, bar_chart, membership_cours
 from accessions.forms import AccessionFilterForm
 from accessions.models import STANDINGS, standing_label, with_accession
 from accounts.roles import is_state_wide
-from core.exports import CHUNK_SIZE, Column, Table, back_to_the_list, csv_response
+from core.exports import CHUNK_SIZE, Column, Table, list_export
 from core.paging import page_of, query_without
 from jobcenters.views import JOBCENTER_COLUMNS, jobcenter_values
 from reports.services import export_request
@@ -78,17 +78,17 @@ EXPORT_COLUMNS = [
 @login_required
 def accession_jobcenters_export(request, agreement_pk, file_format):
     """Exactly the rows the list shows with these filters (all pages): a CSV at once, an
-    XLSX from a worker."""
+    XLSX from a worker, asked for by the list's button (a POST)."""
     agreement = get_overview_agreement_for_user(request.user, agreement_pk)
-    table = accession_table(request.user, request.GET, agreement)
-    if table is None:
-        return back_to_the_list(request, reverse("accessions:jobcenters", args=[agreement.pk]))
-    if file_format == "xlsx":
-        export = export_request(
+    return list_export(
+        request,
+        file_format,
+        list_url=reverse("accessions:jobcenters", args=[agreement.pk]),
+        table=lambda query: accession_table(request.user, query, agreement),
+        ask_for_xlsx=lambda: export_request(
             user=request.user, source="accessions", query=request.GET, agreement=agreement
-        )
-        return redirect(export)
-    return csv_response(table)
+        ),
+    )
 
 
 def accession_table(user, query, agreement):

@@ -94,7 +94,7 @@ def web_worker(database, media, user_pk, queue):
     gc.collect()
     after_csv = _status("VmRSS")
     start = time.perf_counter()
-    button = client.get(reverse("measures:export-xlsx"))
+    button = client.post(reverse("measures:export-xlsx"))
     request = time.perf_counter() - start
     gc.collect()
     queue.put(

@@ -14,10 +14,12 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from urllib.parse import quote
 
+from django.contrib import messages
 from django.http import StreamingHttpResponse
 from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
@@ -46,10 +48,27 @@ def export_filename(*parts, extension):
     return f"{stem}-{timezone.localdate().isoformat()}.{extension}"
 
 
-def back_to_the_list(request, list_url):
-    """Where an export with wrong filters goes: its list with the same query, which names
-    the filter to correct (an export of nothing would hide it)."""
-    return redirect(f"{list_url}?{request.GET.urlencode()}")
+def list_export(request, file_format, *, list_url, table, ask_for_xlsx):
+    """A list's export with the filters of the request's address, as every list answers it:
+    a CSV streamed at once, an XLSX from a worker (``ask_for_xlsx()`` asks for it and is the
+    job's page to follow).
+
+    ``table(query)`` is the list's ``Table``, ``None`` when the filters are wrong: then the
+    list again with the same query, which names the filter to correct (an export of nothing
+    would hide it). An XLSX is asked for by the list's button, a POST only: a GET of its
+    address (a bookmark, a link copied before it was a button, a prefetch) starts no job and
+    leads to the list, whose button asks for the file.
+    """
+    the_list = f"{list_url}?{request.GET.urlencode()}"
+    if file_format == "xlsx" and request.method != "POST":
+        messages.info(request, _("Eine Excel-Datei entsteht mit ihrem Knopf auf dieser Seite."))
+        return redirect(the_list)
+    rows = table(request.GET)
+    if rows is None:
+        return redirect(the_list)
+    if file_format == "xlsx":
+        return redirect(ask_for_xlsx())
+    return csv_response(rows)
 
 
 @dataclass

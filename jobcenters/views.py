@@ -14,7 +14,7 @@ from accessions.models import Accession, AccessionStatus
 from accounts.models import AuditEvent, RegionKind
 from agreements.access import get_agreement_for_user, visible_agreements
 from agreements.models import FrameworkAgreement
-from core.exports import CHUNK_SIZE, Column, Table, back_to_the_list, csv_response
+from core.exports import CHUNK_SIZE, Column, Table, list_export
 from core.paging import page_of, query_without
 from jobcenters.access import can_change_jobcenter, get_jobcenter_for_user, visible_jobcenters
 from jobcenters.forms import JobcenterContactForm, JobcenterFilterForm
@@ -124,13 +124,16 @@ def jobcenter_values(jobcenter):
 @login_required
 def jobcenter_export(request, file_format):
     """The register as the list shows it with these filters (all pages): a CSV at once, an
-    XLSX from a worker."""
-    table = jobcenter_table(request.user, request.GET)
-    if table is None:
-        return back_to_the_list(request, reverse("jobcenters:list"))
-    if file_format == "xlsx":
-        return redirect(export_request(user=request.user, source="jobcenters", query=request.GET))
-    return csv_response(table)
+    XLSX from a worker, asked for by the list's button (a POST)."""
+    return list_export(
+        request,
+        file_format,
+        list_url=reverse("jobcenters:list"),
+        table=lambda query: jobcenter_table(request.user, query),
+        ask_for_xlsx=lambda: export_request(
+            user=request.user, source="jobcenters", query=request.GET
+        ),
+    )
 
 
 def jobcenter_table(user, query):

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from accessions.access import get_overview_agreement_for_user, overview_jobcenters
 from accounts.models import AuditEvent
 from agreements.models import ActionField
-from core.exports import Column, Table, back_to_the_list, csv_response
+from core.exports import Column, Table, list_export
 from core.forms import add_errors
 from jobcenters.access import get_jobcenter_for_user, own_jobcenter, visible_jobcenters
 from jobcenters.forms import JobcenterFilterForm
@@ -67,6 +67,9 @@ def key_figures(request):
     own = own_jobcenter(request.user)
     query = request.GET.copy()
     query.pop("year", None)
+    # The exports' filters: the page's, with the year it shows.
+    export_query = query.copy()
+    export_query["year"] = year
     context = {
         "filters": filters,
         "year": year,
@@ -76,6 +79,7 @@ def key_figures(request):
         "fields": [KeyFigures._meta.get_field(name) for name in KEY_FIGURE_FIELDS],
         "can_enter": own is not None and can_change_key_figures(request.user, own),
         "query": query.urlencode(),
+        "export_query": export_query.urlencode(),
         "sort": "name",
     }
     return render(request, "measures/key_figures.html", context)
@@ -84,13 +88,16 @@ def key_figures(request):
 @login_required
 def key_figures_export(request, file_format):
     """The rows of the key figures page (its year and filters): a CSV at once, an XLSX from
-    a worker."""
-    table = key_figures_table(request.user, request.GET)
-    if table is None:
-        return back_to_the_list(request, reverse("measures:key-figures"))
-    if file_format == "xlsx":
-        return redirect(export_request(user=request.user, source="key_figures", query=request.GET))
-    return csv_response(table)
+    a worker, asked for by the page's button (a POST)."""
+    return list_export(
+        request,
+        file_format,
+        list_url=reverse("measures:key-figures"),
+        table=lambda query: key_figures_table(request.user, query),
+        ask_for_xlsx=lambda: export_request(
+            user=request.user, source="key_figures", query=request.GET
+        ),
+    )
 
 
 def key_figures_table(user, query):

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy
 from accessions.models import AccessionStatus
 from accounts.models import AuditEvent, Role
 from agreements.access import get_agreement_for_user, visible_agreements
-from core.exports import CHUNK_SIZE, Column, Table, back_to_the_list, csv_response
+from core.exports import CHUNK_SIZE, Column, Table, list_export
 from core.forms import add_errors
 from core.paging import page_of, query_without
 from core.steps import Step, step_view
@@ -112,13 +112,17 @@ EXPORT_COLUMNS = [
 @login_required
 def measure_export(request, file_format):
     """Exactly the measures the list shows with these filters (all pages): a CSV at once,
-    an XLSX from a worker (its page shows the progress and then the download)."""
-    table = measure_table(request.user, request.GET)
-    if table is None:
-        return back_to_the_list(request, reverse("measures:list"))
-    if file_format == "xlsx":
-        return redirect(export_request(user=request.user, source="measures", query=request.GET))
-    return csv_response(table)
+    an XLSX from a worker, asked for by the list's button (a POST; its page shows the
+    progress and then the download)."""
+    return list_export(
+        request,
+        file_format,
+        list_url=reverse("measures:list"),
+        table=lambda query: measure_table(request.user, query),
+        ask_for_xlsx=lambda: export_request(
+            user=request.user, source="measures", query=request.GET
+        ),
+    )
 
 
 def measure_table(user, query):

@@ -10,7 +10,7 @@ from openpyxl import load_workbook
 
 from accessions.models import AccessionStatus, standing_label
 from tests import factories
-from tests.downloads import download
+from tests.downloads import ask_for_xlsx, download
 
 
 @pytest.fixture
@@ -384,7 +384,7 @@ def test_exports_keep_a_formula_as_text(ministry_client, world):
 
 
 def test_export_with_bad_filters_sends_back_to_the_list(ministry_client, world):
-    response = ministry_client.get(export(world, "xlsx"), {"joined_from": "gestern"})
+    response = ask_for_xlsx(ministry_client, export(world, "xlsx"), {"joined_from": "gestern"})
 
     assert response.status_code == 302
     assert response.url == f"{jobcenter_list(world)}?joined_from=gestern"
@@ -432,7 +432,9 @@ def test_export_asks_the_anonymous_to_log_in(client, world, file_format):
 def test_export_of_a_foreign_unpublished_agreement_is_not_found(client, users, hessen, file_format):
     client.force_login(users.ministry)
 
-    response = client.get(reverse(f"accessions:export-{file_format}", args=[hessen.agreement.pk]))
+    url = reverse(f"accessions:export-{file_format}", args=[hessen.agreement.pk])
+
+    response = download(client, url)
 
     assert response.status_code == 404
 

@@ -221,6 +221,29 @@ def test_every_header_stop_and_a_focused_link_have_a_visible_outline(demo_readon
         page.close()
 
 
+def test_the_xlsx_button_looks_like_the_csv_link_and_is_pressed_with_the_keyboard(demo):
+    from reports.models import Export
+
+    page = demo.context("ministry").new_page()
+    page.goto(demo.base_url + reverse("jobcenters:list") + "?q=Kreis")
+    button = page.get_by_role("button", name="Diese Liste als Excel-Datei (XLSX)")
+    link = page.get_by_role("link", name="Diese Liste als CSV-Datei")
+    style = "e => [getComputedStyle(e).borderColor, getComputedStyle(e).fontSize]"
+
+    # One row of two alike buttons, as when both were links.
+    assert button.evaluate(style) == link.evaluate(style)
+    assert button.bounding_box()["y"] == link.bounding_box()["y"]
+    assert button.bounding_box()["height"] == link.bounding_box()["height"]
+    tab_to(page, "form[action*='export.xlsx'] > button", limit=80)
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+
+    export = Export.objects.get()
+    assert page.url == demo.base_url + export.get_absolute_url()
+    assert export.query == "q=Kreis"
+    page.close()
+
+
 def screenshot_dir(tmp_path):
     directory = Path(os.environ.get("SCREENSHOT_DIR") or tmp_path)
     directory.mkdir(parents=True, exist_ok=True)

@@ -18,6 +18,7 @@ from outbox.tasks import sweep as outbox_sweep
 from reports.models import Export, JobStatus, Rendering
 from reports.tasks import sweep_exports, sweep_renderings
 from tests import factories
+from tests.downloads import ask_for_xlsx
 
 pytestmark = pytest.mark.worker
 
@@ -169,8 +170,8 @@ def test_an_export_asked_for_while_redis_is_down_is_written_once_it_is_back(
     client.force_login(users.ministry)
     redis_server.stop()
 
-    first = client.get(reverse("jobcenters:export-xlsx"))
-    again = client.get(reverse("jobcenters:export-xlsx"))
+    first = ask_for_xlsx(client, reverse("jobcenters:export-xlsx"))
+    again = ask_for_xlsx(client, reverse("jobcenters:export-xlsx"))
     page = client.get(first.url)
 
     assert (first.status_code, again.status_code, page.status_code) == (302, 302, 200)

@@ -5,10 +5,11 @@ colleagues who see the same list; anybody else's is not found."""
 import csv
 import datetime
 import io
+import re
 
 import pytest
 from django.http import QueryDict
-from django.test import TestCase
+from django.test import Client, TestCase
 from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
@@ -17,7 +18,7 @@ from core.exports import CSV_ROWS_PER_CHUNK, Column, Table, _csv_value, csv_resp
 from reports import jobs, services
 from reports.models import Export, JobStage, JobStatus
 from tests import factories
-from tests.downloads import download
+from tests.downloads import ask_for_xlsx, download
 
 pytestmark = pytest.mark.django_db
 
@@ -27,7 +28,7 @@ REGISTER_XLSX = reverse("jobcenters:export-xlsx")
 def _ask(client, url=REGISTER_XLSX, query=None, run=False):
     """The export button; with ``run`` its (eager) task runs after the commit."""
     with TestCase.captureOnCommitCallbacks(execute=run):
-        response = client.get(url, query or {})
+        response = ask_for_xlsx(client, url, query)
     assert response.status_code == 302
     return Export.objects.get(pk=response["Location"].rstrip("/").split("/")[-1])
 
@@ -98,6 +99,51 @@ def test_the_xlsx_button_leads_to_the_export_page_which_offers_the_file(
         "Jobcenter",
         "Jobcenter Kreis Steinfurt",
     ]
+
+
+XLSX_BUTTONS = [
+    ("jobcenters:export-xlsx", "jobcenters:list"),
+    ("measures:export-xlsx", "measures:list"),
+    ("measures:key-figures-export-xlsx", "measures:key-figures"),
+    ("accessions:export-xlsx", "accessions:jobcenters"),
+]
+
+
+@pytest.mark.parametrize(("export_name", "list_name"), XLSX_BUTTONS)
+def test_a_get_of_an_xlsx_address_makes_no_export_and_leads_to_the_list_s_button(
+    ministry_client, accession_world, nrw, export_name, list_name
+):
+    kwargs = {"agreement_pk": nrw.agreement.pk} if export_name.startswith("accessions") else None
+    url = reverse(export_name, kwargs=kwargs)
+
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        response = ministry_client.get(url, {"q": "Jobcenter"})  # a bookmark, a prefetch
+    page = ministry_client.get(response.url).content.decode()
+
+    assert not Export.objects.exists()
+    assert response.url == f"{reverse(list_name, kwargs=kwargs)}?q=Jobcenter"
+    assert "Eine Excel-Datei entsteht mit ihrem Knopf auf dieser Seite." in page
+    # The button: a form that posts to the same address with the list's filters.
+    button = re.search(
+        rf'<form class="d-flex" method="post" action="{re.escape(url)}\?q=Jobcenter[^"]*">\s*'
+        r'<input type="hidden" name="csrfmiddlewaretoken" value="[^"]+">\s*'
+        r'<button type="submit" class="btn btn-outline-primary">',
+        page,
+    )
+    assert button is not None, page
+
+
+def test_the_xlsx_button_needs_its_csrf_token(users, nrw):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(users.ministry)
+    page = client.get(reverse("jobcenters:list")).content.decode()
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+
+    refused = client.post(REGISTER_XLSX)
+    asked = client.post(REGISTER_XLSX, {"csrfmiddlewaretoken": token})
+
+    assert refused.status_code == 403
+    assert asked.url == Export.objects.get().get_absolute_url()
 
 
 def test_a_waiting_export_shows_its_progress_and_follows_it_with_the_static_script(

@@ -12,6 +12,7 @@ from openpyxl import load_workbook
 from reports import services
 from reports.models import Export, JobStatus, Rendering
 from tests import factories
+from tests.downloads import ask_for_xlsx
 
 pytestmark = pytest.mark.worker
 
@@ -131,7 +132,7 @@ def test_the_worker_writes_an_xlsx_export_that_its_requester_downloads(
     factories.JobcenterFactory.create_batch(30, kreis=True)
     client.force_login(users.ministry)
 
-    response = client.get(reverse("jobcenters:export-xlsx"), {"sort": "name"})
+    response = ask_for_xlsx(client, reverse("jobcenters:export-xlsx"), {"sort": "name"})
     export = Export.objects.get()
 
     assert response.url == export.get_absolute_url()
