@@ -87,11 +87,13 @@ def test_a_logo_of_9400_by_9400_pixels_is_refused_at_its_field_within_a_second(c
     huge = SimpleUploadedFile("logo.png", _image("PNG", (9400, 9400), mode="1"))
     client.force_login(users.admin)
 
-    start = time.monotonic()
+    # CPU time of this process (the request runs in it): what the check costs, whatever
+    # else the machine is doing (decoding the image took 9.5 s of it before the check).
+    start = time.process_time()
     response = _post(client, nrw.landkreistag, huge)
-    seconds = time.monotonic() - start
+    seconds = time.process_time() - start
 
-    assert seconds < 1, f"{seconds:.1f} s"
+    assert seconds < 1, f"{seconds:.1f} s CPU"
     assert response.context["adminform"].form.errors["logo"] == [
         "Das Logo ist 9400 × 9400 Pixel groß; erlaubt sind höchstens 4000 × 4000. Im "
         "Briefkopf erscheint es höchstens 50 × 22 mm groß, dafür genügen 591 × 260 Pixel."
