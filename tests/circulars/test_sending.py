@@ -112,7 +112,7 @@ def test_an_address_that_breaks_its_mail_stops_none_of_the_others(
 
 
 def test_the_failed_mails_of_a_circular_are_sent_again_on_request(
-    client, final, kreise, users, django_capture_on_commit_callbacks
+    client, final, kreise, users, django_capture_on_commit_callbacks, readback
 ):
     recipients = services.circular_send(circular=final, user=users.landkreistag)
     failed = next(mail for recipient in recipients for mail in recipient.mails.all())
@@ -128,6 +128,7 @@ def test_the_failed_mails_of_a_circular_are_sent_again_on_request(
 
     assert "1 E-Mail wird erneut versandt." in response.content.decode()
     assert [message.to for message in mail.outbox] == [[failed.to]]
+    readback(final, absent=["Fehlgeschlagene E-Mails erneut versenden"])
 
 
 def test_only_the_association_sends_its_failed_mails_again(client, final, kreise, users):

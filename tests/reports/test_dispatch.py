@@ -94,7 +94,7 @@ def test_retry_is_offered_before_the_broker_would_hand_the_task_on(settings):
 
 
 def test_asking_again_for_a_hanging_pdf_makes_it_once(
-    client, users, accession_world, django_capture_on_commit_callbacks
+    client, users, accession_world, django_capture_on_commit_callbacks, readback
 ):
     rendering = factories.RenderingFactory(
         circular=accession_world.final_circular, running=True, started_at=_ago(minutes=4)
@@ -108,6 +108,7 @@ def test_asking_again_for_a_hanging_pdf_makes_it_once(
     rendering.refresh_from_db()
     assert (rendering.status, rendering.attempts) == (JobStatus.DONE, 1)
     assert rendering.file.read().startswith(b"%PDF-")
+    readback(rendering, "PDF herunterladen", absent=["Noch einmal versuchen"])
 
 
 def test_a_fresh_queued_pdf_is_not_started_twice_on_request(client, users, accession_world):

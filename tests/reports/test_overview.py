@@ -74,7 +74,7 @@ def test_the_page_runs_a_fixed_number_of_queries(
 
 
 def test_asking_for_the_pdf_renders_it_for_the_user_s_organisation(
-    client, users, nrw, accession_world, django_capture_on_commit_callbacks
+    client, users, nrw, accession_world, django_capture_on_commit_callbacks, readback
 ):
     client.force_login(users.staedtetag)
 
@@ -84,6 +84,7 @@ def test_asking_for_the_pdf_renders_it_for_the_user_s_organisation(
     rendering = Rendering.objects.get(kind=RenderingKind.OVERVIEW, organisation=nrw.staedtetag)
     assert response.url == rendering.get_absolute_url()
     assert rendering.status == JobStatus.DONE
+    readback(rendering, "Das PDF ist fertig", "PDF herunterladen")
 
 
 @pytest.mark.parametrize(("user_kind", "status"), [("city_manager", 403), ("hessen_ministry", 403)])
