@@ -6,8 +6,10 @@ whatever the number of jobcenters (the request must stay as quick for 404 jobcen
 one): for each table the PDF reads, its number of rows in scope and their latest change
 (``updated_at``, which ``auto_now`` moves on every save, in a service or the admin); for
 the jobcenters, which have no ``updated_at``, their set and the latest audit event of any
-jobcenter (every change of the register is audited, ``jobcenters.services``); the
-agreement and its action fields as they are.
+jobcenter (every change of the register is audited, ``jobcenters.services``, and the
+admin); the agreement and its action fields as they are, and the organisations the PDF
+names (the one an overview is made for, a profile's association) as they are: the admin
+renames them without moving any ``updated_at``.
 """
 
 import hashlib
@@ -61,7 +63,8 @@ def overview_state(organisation, agreement):
     return _key(
         {
             "kind": "overview",
-            "organisation": organisation.pk if organisation else None,
+            # Its title names the organisation.
+            "organisation": _fields(organisation) if organisation else None,
             **_agreement(agreement),
             "jobcenters": jobcenters.aggregate(rows=Count("pk"), ids=Sum("pk")),
             "register": _register_events(),
@@ -79,11 +82,13 @@ def overview_state(organisation, agreement):
 def profile_state(agreement, jobcenter):
     """The key of ``jobcenter``'s profile under ``agreement`` (the same for every reader)."""
     accessions = Accession.objects.filter(agreement=agreement, jobcenter=jobcenter)
+    association = jobcenter.association
     return _key(
         {
             "kind": "profile",
             **_agreement(agreement),
             "jobcenter": _fields(jobcenter),
+            "association": _fields(association) if association else None,
             "register": _register_events(),
             "accessions": _changes(accessions),
             # The accession's timeline: its audit events.

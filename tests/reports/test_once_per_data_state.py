@@ -8,6 +8,7 @@ import pytest
 from django.db import connection
 from django.urls import reverse
 
+from accounts.models import User
 from jobcenters.services import CONTACT_FIELDS, jobcenter_update
 from reports import services
 from reports.models import JobStatus, Rendering, RenderingKind
@@ -99,6 +100,56 @@ def test_a_jobcenter_with_a_new_address_makes_a_new_overview(accession_world, nr
     )
 
     assert _overview(nrw, users.staedtetag).pk != first.pk
+
+
+def _admin_edit(client, admin, instance, url_name, fields, **changes):
+    """A save of ``instance``'s change form in the Django admin, with ``changes``."""
+    client.force_login(admin)
+    data = {field: getattr(instance, field) or "" for field in fields}
+    response = client.post(reverse(url_name, args=[instance.pk]), {**data, **changes})
+    assert response.status_code == 302, response.content.decode()[:2000]
+
+
+JOBCENTER_ADMIN_FIELDS = ["name", "short_name", "state", "form", "region", "region_kind"]
+ORGANISATION_ADMIN_FIELDS = ["name", "short_name", "kind", "state", "member_region_kind"]
+
+
+@pytest.mark.parametrize("ask", [_overview, _profile])
+def test_a_jobcenter_renamed_in_the_admin_makes_a_new_pdf(client, accession_world, nrw, users, ask):
+    first = ask(nrw, users.staedtetag)
+    _finish(first)
+
+    _admin_edit(
+        client,
+        users.admin,
+        nrw.city_jobcenter,
+        "admin:jobcenters_jobcenter_change",
+        JOBCENTER_ADMIN_FIELDS + CONTACT_FIELDS,
+        name="Jobcenter Düsseldorf (neu)",
+    )
+
+    assert ask(nrw, users.staedtetag).pk != first.pk
+
+
+@pytest.mark.parametrize("ask", [_overview, _profile])
+def test_an_association_renamed_in_the_admin_makes_a_new_pdf(
+    client, accession_world, nrw, users, ask
+):
+    # The overview names the association it is made for, the profile the jobcenter's.
+    first = ask(nrw, users.staedtetag)
+    _finish(first)
+
+    _admin_edit(
+        client,
+        users.admin,
+        nrw.staedtetag,
+        "admin:accounts_organisation_change",
+        ORGANISATION_ADMIN_FIELDS + CONTACT_FIELDS,
+        name="Städtetag Nordrhein-Westfalen (neu)",
+    )
+
+    # The next request loads its user and organisation afresh.
+    assert ask(nrw, User.objects.get(pk=users.staedtetag.pk)).pk != first.pk
 
 
 def test_another_organisation_gets_its_own_overview(accession_world, nrw, users):
