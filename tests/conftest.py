@@ -1,6 +1,7 @@
 import datetime
 import email
 import os
+import shutil
 import subprocess
 import sys
 import time
@@ -264,10 +265,19 @@ def private_storage(location):
 
 
 @pytest.fixture(autouse=True)
-def private_media(settings, tmp_path):
-    """Uploads of a test go to its own folder, never to the project's var/private."""
-    settings.STORAGES = private_storage(tmp_path / "private")
-    return tmp_path / "private"
+def private_media(request, settings, tmp_path):
+    """Uploads of a test go to its own folder, never to the project's var/private.
+
+    With a real worker (``celery_worker``) that is the folder the module's worker stores
+    in, emptied for each test.
+    """
+    if "celery_worker" in request.fixturenames:
+        location = request.getfixturevalue("worker_home") / "private"
+        shutil.rmtree(location, ignore_errors=True)
+    else:
+        location = tmp_path / "private"
+    settings.STORAGES = private_storage(location)
+    return location
 
 
 # The production hasher is slow on purpose; tests log in hundreds of times.
@@ -357,6 +367,13 @@ class Worker:
         except subprocess.TimeoutExpired:
             self.process.kill()
 
+    def ready_for_a_test(self):
+        """Nothing queued, nothing in the mailbox, and running."""
+        _purge_queues()
+        shutil.rmtree(self.mail_dir, ignore_errors=True)
+        if self.process is None or self.process.poll() is not None:
+            self.start()
+
     def _ready_count(self):
         return self.log.read_text().count("ready.") if self.log.exists() else 0
 
@@ -382,19 +399,33 @@ def _queues():
 WORKER_VISIBILITY_TIMEOUT = 4
 
 
-@pytest.fixture
-def celery_worker(transactional_db, tmp_path, private_media):
-    """A real Celery worker process, on Redis, against the test database.
+@pytest.fixture(scope="module")
+def worker_home(tmp_path_factory):
+    """The folder of a module's real worker: its log, its mail and its private files."""
+    return tmp_path_factory.mktemp("worker")
 
-    It sends e-mail to files in ``worker.mail_dir`` and stores files where the test's
-    storage looks (``private_media``). Data the worker should see must be committed, hence
-    ``transactional_db``.
-    """
-    worker = start_worker(tmp_path, private_media)
+
+@pytest.fixture(scope="module")
+def _module_worker(worker_home):
+    """One real worker for the tests of a module (``celery_worker``): a start costs seconds."""
+    worker = start_worker(worker_home, worker_home / "private")
     try:
         yield worker
     finally:
         worker.stop()
+
+
+@pytest.fixture
+def celery_worker(_module_worker, transactional_db, private_media):
+    """A real Celery worker process, on Redis, against the test database.
+
+    It sends e-mail to files in ``worker.mail_dir`` and stores files where the test's
+    storage looks (``private_media``). Data the worker should see must be committed, hence
+    ``transactional_db``. The module's tests share the process; each gets it with empty
+    queues and an empty mailbox, running again if the test before killed it.
+    """
+    _module_worker.ready_for_a_test()
+    return _module_worker
 
 
 def start_worker(tmp_path, private_media, *, pool="solo", env=None):
@@ -417,12 +448,16 @@ def start_worker(tmp_path, private_media, *, pool="solo", env=None):
         "CELERY_VISIBILITY_TIMEOUT": str(WORKER_VISIBILITY_TIMEOUT),
         **(env or {}),
     }
-    with celery_app.connection_for_write() as broker:
-        for queue in _queues():
-            broker.default_channel.queue_purge(queue)
+    _purge_queues()
     worker = Worker(env, tmp_path / "worker.log", tmp_path / "mail", pool=pool)
     worker.start()
     return worker
+
+
+def _purge_queues():
+    with celery_app.connection_for_write() as broker:
+        for queue in _queues():
+            broker.default_channel.queue_purge(queue)
 
 
 def _wait_for(condition, seconds):

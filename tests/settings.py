@@ -39,3 +39,5 @@ TEST_CELERY_QUEUES = sorted(
 # The same for the cache on Redis (when REDIS_URL is set).
 if _XDIST_WORKER and hasattr(_project, "CACHES"):
     CACHES = {"default": {**_project.CACHES["default"], "KEY_PREFIX": _XDIST_WORKER}}
+# Only the worker imports these, when it starts (tests/worker_process.py says why).
+CELERY_IMPORTS = ["tests.worker_process"]

@@ -9,6 +9,7 @@ import pytest
 
 from config.celery import app as celery_app
 from core import dispatch
+from tests.conftest import start_worker
 
 
 def free_port():
@@ -90,9 +91,14 @@ def redis_server(tmp_path, monkeypatch):
 
 
 @pytest.fixture
-def celery_worker(redis_server, celery_worker):
-    """The real worker, on the test's own Redis (the fixture of tests/conftest.py)."""
-    return celery_worker
+def celery_worker(redis_server, transactional_db, tmp_path, private_media):
+    """A real worker of the test's own (as in tests/conftest.py), on the test's own Redis,
+    started after it."""
+    worker = start_worker(tmp_path, private_media)
+    try:
+        yield worker
+    finally:
+        worker.stop()
 
 
 @pytest.fixture
