@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accessions.uploads import signed_form_name
 from agreements.models import ActionField, FrameworkAgreement
+from core.choices import ChoiceLabels
 from core.dates import EARLIEST_DATE
 from jobcenters.models import Jobcenter
 
@@ -48,7 +49,7 @@ class AccessionQuerySet(models.QuerySet):
         )
 
 
-class Accession(models.Model):
+class Accession(ChoiceLabels, models.Model):
     """A jobcenter joining an agreement (Beitritt), with the accession form it signs."""
 
     jobcenter = models.ForeignKey(

@@ -6,6 +6,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from accounts import audit
+from core.choices import ChoiceLabels
 
 
 class State(models.TextChoices):
@@ -61,7 +62,7 @@ ROLES_BY_ORGANISATION_KIND = {
 }
 
 
-class Organisation(models.Model):
+class Organisation(ChoiceLabels, models.Model):
     """A public body: a ministry, a regional directorate, an association or a jobcenter.
 
     Jobcenters extend this model (``jobcenters.Jobcenter``) with their registry data.

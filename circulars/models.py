@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organisation, OrganisationKind
+from core.choices import ChoiceLabels
 from core.dates import EARLIEST_DATE, LATEST_DATE
 from outbox.models import MailStatus, OutgoingEmail
 
@@ -125,7 +126,7 @@ def default_addressees(association) -> str:
     return "An die\nMitglieder des\n" + genitive(association.name)
 
 
-class Circular(models.Model):
+class Circular(ChoiceLabels, models.Model):
     """A numbered letter of an association to its members (Rundschreiben).
 
     A draft has no number; finalising (``circulars.services.circular_finalise``) gives it the

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accessions.models import PlannedMeasure
 from agreements.models import ActionField, FrameworkAgreement
+from core.choices import ChoiceLabels
 from core.dates import EARLIEST_DATE, LATEST_DATE
 from jobcenters.models import Jobcenter
 
@@ -39,7 +40,7 @@ class MeasureQuerySet(models.QuerySet):
         return self.filter(publication=Publication.PUBLISHED, agreement__is_published=True)
 
 
-class Measure(models.Model):
+class Measure(ChoiceLabels, models.Model):
     """A concrete project of a jobcenter under an agreement, in one or more action fields."""
 
     jobcenter = models.ForeignKey(
