@@ -9,6 +9,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organisation, OrganisationKind, RegionKind
+from core.forms import FilterForm, ListedChoiceField
 from core.paging import sorted_by
 from core.text import CleanTextMixin
 from jobcenters.models import Jobcenter, JobcenterForm
@@ -106,7 +107,7 @@ class JobcenterNameField(forms.CharField):
         return [pk for pk, _name in matches]
 
 
-class JobcenterFilterForm(CleanTextMixin, forms.Form):
+class JobcenterFilterForm(CleanTextMixin, FilterForm):
     """The filters and sorting of the jobcenter list (read from the query string)."""
 
     SORTS = {
@@ -123,7 +124,7 @@ class JobcenterFilterForm(CleanTextMixin, forms.Form):
     }
 
     q = forms.CharField(label=_("Name oder Region enthält"), required=False, max_length=100)
-    association = forms.ModelChoiceField(
+    association = ListedChoiceField(
         label=_("Kommunaler Spitzenverband"),
         queryset=Organisation.objects.none(),
         required=False,

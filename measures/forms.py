@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Organisation
 from agreements.models import ActionField, FrameworkAgreement
 from core.dates import GermanDateField, PastDateField
-from core.forms import add_problems
+from core.forms import FilterForm, ListedChoiceField, add_problems
 from core.paging import sorted_by
 from core.text import CleanTextMixin
 from jobcenters.forms import JobcenterFilterForm, JobcenterNameField, associations_of
@@ -137,17 +137,17 @@ class ReasonForm(CleanTextMixin, forms.Form):
     )
 
 
-class MeasureFilterForm(CleanTextMixin, forms.Form):
+class MeasureFilterForm(CleanTextMixin, FilterForm):
     """The filters of the measures list (read from the query string)."""
 
     q = forms.CharField(label=_("Suche"), required=False, max_length=100)
-    agreement = forms.ModelChoiceField(
+    agreement = ListedChoiceField(
         label=_("Vereinbarung"),
         queryset=FrameworkAgreement.objects.none(),
         required=False,
         empty_label=_("alle"),
     )
-    action_field = forms.ModelChoiceField(
+    action_field = ListedChoiceField(
         label=_("Handlungsfeld"),
         queryset=ActionField.objects.none(),
         required=False,
@@ -157,7 +157,7 @@ class MeasureFilterForm(CleanTextMixin, forms.Form):
         label=_("Stand"), choices=[("", _("alle")), *MeasureStatus.choices], required=False
     )
     jobcenter = JobcenterNameField(label=_("Jobcenter"), required=False)
-    association = forms.ModelChoiceField(
+    association = ListedChoiceField(
         label=_("Kommunaler Spitzenverband"),
         queryset=Organisation.objects.none(),
         required=False,
@@ -224,7 +224,7 @@ class MeasureFilterForm(CleanTextMixin, forms.Form):
         return sorted_by(measures, self.SORTS[data["sort"] or "title"])
 
 
-class CatalogueSearchForm(CleanTextMixin, forms.Form):
+class CatalogueSearchForm(CleanTextMixin, FilterForm):
     """The search of the public catalogue (read from the query string)."""
 
     q = forms.CharField(

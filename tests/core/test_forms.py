@@ -1,0 +1,112 @@
+"""The lists' filter forms render cheaply and say the same: widgets written in Python,
+fields without crispy, choices read in one plain query, choice labels from a table."""
+
+import re
+
+import pytest
+from django import forms
+from django.db import connection
+from django.template.loader import render_to_string
+from django.test.utils import CaptureQueriesContext
+from django.utils.translation import override
+
+from accounts.models import Organisation
+from core.forms import FilterForm, ListedChoiceField
+from measures.models import MeasureStatus
+from tests import factories
+
+
+class Sample(FilterForm):
+    q = forms.CharField(label="Suche", required=False, max_length=100)
+    year = forms.IntegerField(label="Jahr", required=False, min_value=2000, help_text="leer: alle")
+    day = forms.DateField(label="Tag", required=False, widget=forms.DateInput(format="%d.%m.%Y"))
+    status = forms.ChoiceField(
+        label="Stand", required=False, choices=[("", "alle"), *MeasureStatus.choices]
+    )
+    grouped = forms.ChoiceField(
+        label="Gruppe",
+        required=False,
+        choices=[("", "alle"), ("A & B", [("a", "<a>"), ("b", "b")]), ("c", "c")],
+    )
+    flag = forms.CharField(
+        required=False, widget=forms.TextInput(attrs={"autofocus": True, "hidden": False})
+    )
+
+
+class Stock(Sample):
+    default_renderer = forms.renderers.DjangoTemplates
+
+
+def _same_markup(html):
+    """Whitespace between tags is all that may differ."""
+    return re.sub(r">\s+<", "><", str(html)).strip()
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        {},
+        {"q": 'a "quoted" <b>', "year": "1999", "day": "31.12.2020", "status": "running"},
+        {"grouped": "a", "flag": "x"},
+        {"grouped": "b", "year": "x"},
+    ],
+)
+def test_widgets_written_in_python_match_djangos_templates(data):
+    plain, stock = Sample(data), Stock(data)
+    plain.is_valid(), stock.is_valid()
+
+    for name in plain.fields:
+        assert _same_markup(plain[name]) == _same_markup(stock[name]), name
+
+
+def test_a_widget_of_its_own_still_renders_its_template():
+    class Custom(forms.Textarea):
+        pass
+
+    class WithText(FilterForm):
+        text = forms.CharField(widget=Custom)
+
+    assert "<textarea" in str(WithText()["text"])
+
+
+def test_a_filter_field_ties_its_error_and_help_to_the_control():
+    form = Sample({"year": "1999"})
+    form.is_valid()
+
+    html = render_to_string("includes/plain_field.html", {"field": form["year"]})
+
+    assert '<label for="id_year" class="form-label">Jahr</label>' in html
+    assert 'class="numberinput form-control is-invalid"' in html
+    assert 'aria-invalid="true"' in html
+    assert 'aria-describedby="id_year_helptext id_year_error"' in html
+    assert '<div id="id_year_error" class="invalid-feedback">' in html
+    assert '<div id="id_year_helptext" class="form-text">leer: alle</div>' in html
+    select = render_to_string("includes/plain_field.html", {"field": form["status"]})
+    assert 'class="select form-select"' in select
+    assert "is-invalid" not in select
+
+
+@pytest.mark.django_db
+def test_choices_are_read_in_one_plain_query(nrw):
+    class Associations(FilterForm):
+        association = ListedChoiceField(queryset=Organisation.objects.order_by("name"))
+
+    with CaptureQueriesContext(connection) as queries:
+        html = str(Associations()["association"])
+
+    assert len(queries) == 1
+    assert not queries[0]["sql"].startswith("DECLARE")
+    assert "Städtetag NRW" in html
+
+
+@pytest.mark.django_db
+def test_choice_labels_follow_the_language():
+    measure = factories.MeasureFactory(status=MeasureStatus.RUNNING)
+
+    with override("de"):
+        assert measure.get_status_display() == "laufend"
+    with override("en"):
+        assert measure.get_status_display() == str(MeasureStatus.RUNNING.label)
+        assert measure.get_status_display() != "laufend"
+    measure.status = "unknown"
+    assert measure.get_status_display() == "unknown"
