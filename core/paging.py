@@ -8,6 +8,7 @@ however long the list, instead of an ``OFFSET`` over every row before it.
 """
 
 from django.core.paginator import Paginator
+from django.utils.functional import cached_property
 
 PAGE_SIZE = 50
 # Page links around the current page and at either end; the rest elided ("…").
@@ -62,3 +63,44 @@ def query_without(query, key):
     query = query.copy()
     query.pop(key, None)
     return query.urlencode()
+
+
+class GroupedPaginator(Paginator):
+    """A paginator over a list whose rows come in groups, each group's rows together (the
+    catalogue: by action field), ordered across joined tables that no one index serves.
+
+    ``groups`` are ``(key, rows)`` in the list's order, counted in one small query; their
+    sum is the count. A page reads only the rows of the groups it shows (``group`` is the
+    field that holds the key), so the database sorts those, not every row before them:
+    the last page costs what the first costs."""
+
+    def __init__(self, object_list, per_page, *, group, groups):
+        super().__init__(object_list, per_page)
+        self.group = group
+        self.groups = groups
+
+    @cached_property
+    def count(self):
+        return sum(rows for _key, rows in self.groups)
+
+    def page(self, number):
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        top = min(bottom + self.per_page, self.count)
+        keys, first, start = [], None, 0
+        for key, rows in self.groups:
+            if start < top and start + rows > bottom:
+                first = start if first is None else first
+                keys.append(key)
+            start += rows
+        rows = []
+        if keys:
+            shown = self.object_list.filter(**{f"{self.group}__in": keys})
+            rows = list(shown[bottom - first : top - first])
+        return self._get_page(rows, number, self)
+
+
+def page_of_groups(request, items, *, group, groups):
+    """As ``page_of``, for ``items`` in groups (``GroupedPaginator``)."""
+    paginator = GroupedPaginator(items, PAGE_SIZE, group=group, groups=groups)
+    return with_page_links(paginator.get_page(request.GET.get("seite")))

@@ -113,7 +113,11 @@ class Measure(ChoiceLabels, models.Model):
         indexes = [
             models.Index(fields=["agreement", "action_field", "status"]),
             models.Index(fields=["jobcenter", "agreement"]),
-            models.Index(fields=["publication"]),
+            # The catalogue counts its published measures per action field from this
+            # index alone (``measures.views.catalogue``); also the publication queues.
+            models.Index(
+                fields=["publication", "agreement", "action_field"], name="measure_catalogue"
+            ),
             # One per sort key of the list, the id as tie breaker (``core.paging.sorted_by``);
             # read backwards for the descending sorts and for late pages.
             models.Index(fields=["title", "id"], name="measure_title_id"),

@@ -612,6 +612,43 @@ def test_the_catalogue_runs_the_same_queries_for_10_and_300_measures(
     assert response.status_code == 200
 
 
+def test_the_catalogue_pages_through_its_action_fields_in_order(
+    client, accession_world, nrw, django_assert_num_queries
+):
+    fields = [
+        accession_world.action_field,
+        factories.ActionFieldFactory(agreement=nrw.agreement, number=2),
+        factories.ActionFieldFactory(agreement=nrw.agreement, number=3),
+    ]
+    # 20, 40 and 45 measures, created out of order: page 2 spans two action fields,
+    # page 3 lies inside the last one.
+    for number in range(105):
+        field = fields[0 if number < 20 else 1 if number < 60 else 2]
+        factories.MeasureFactory(
+            jobcenter=nrw.city_jobcenter,
+            agreement=nrw.agreement,
+            action_field=field,
+            published=True,
+            title=f"Gute Praxis {(number * 37) % 105:03d}",
+        )
+    expected = list(
+        Measure.objects.published()
+        .order_by("action_field__number", "title", "pk")
+        .values_list("pk", flat=True)
+    )
+
+    shown = []
+    for page in (1, 2, 3):
+        with django_assert_num_queries(2) as captured:  # measures per action field; the page
+            response = client.get(reverse("catalogue:list"), {"seite": page})
+        shown += [measure.pk for measure in response.context["page"]]
+
+    assert shown == expected
+    assert response.context["page"].paginator.count == len(expected) > 100
+    # The last page reads the measures of its one action field, not every one before it.
+    assert f'"action_field_id" IN ({fields[2].pk})' in captured.captured_queries[-1]["sql"]
+
+
 # Plausible numbers and dates
 
 KEY_FIGURES = {
