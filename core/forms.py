@@ -6,6 +6,8 @@ from django.forms.models import ModelChoiceIterator
 from django.forms.renderers import DjangoTemplates
 from django.utils.html import format_html, format_html_join
 
+from core.text import CleanTextMixin
+
 
 def add_errors(form, error):
     """Show a service's ``ValidationError`` at the fields it names (others above the form)."""
@@ -105,7 +107,7 @@ class ListedChoiceField(forms.ModelChoiceField):
     iterator = ListedChoiceIterator
 
 
-class FilterForm(forms.Form):
-    """A list's filters or search: widgets rendered by ``PlainWidgetRenderer``."""
+class FilterForm(CleanTextMixin, forms.Form):
+    """A list's filters or search: guarded text, widgets rendered by ``PlainWidgetRenderer``."""
 
     default_renderer = PlainWidgetRenderer

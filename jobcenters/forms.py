@@ -107,7 +107,7 @@ class JobcenterNameField(forms.CharField):
         return [pk for pk, _name in matches]
 
 
-class JobcenterFilterForm(CleanTextMixin, FilterForm):
+class JobcenterFilterForm(FilterForm):
     """The filters and sorting of the jobcenter list (read from the query string)."""
 
     SORTS = {

@@ -137,7 +137,7 @@ class ReasonForm(CleanTextMixin, forms.Form):
     )
 
 
-class MeasureFilterForm(CleanTextMixin, FilterForm):
+class MeasureFilterForm(FilterForm):
     """The filters of the measures list (read from the query string)."""
 
     q = forms.CharField(label=_("Suche"), required=False, max_length=100)
@@ -224,7 +224,7 @@ class MeasureFilterForm(CleanTextMixin, FilterForm):
         return sorted_by(measures, self.SORTS[data["sort"] or "title"])
 
 
-class CatalogueSearchForm(CleanTextMixin, FilterForm):
+class CatalogueSearchForm(FilterForm):
     """The search of the public catalogue (read from the query string)."""
 
     q = forms.CharField(
