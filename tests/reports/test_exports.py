@@ -125,7 +125,8 @@ def test_a_get_of_an_xlsx_address_makes_no_export_and_leads_to_the_list_s_button
     assert "Eine Excel-Datei entsteht mit ihrem Knopf auf dieser Seite." in page
     # The button: a form that posts to the same address with the list's filters.
     button = re.search(
-        rf'<form class="d-flex" method="post" action="{re.escape(url)}\?q=Jobcenter[^"]*">\s*'
+        r'<form class="d-flex" method="post" data-export '
+        rf'action="{re.escape(url)}\?q=Jobcenter[^"]*">\s*'
         r'<input type="hidden" name="csrfmiddlewaretoken" value="[^"]+">\s*'
         r'<button type="submit" class="btn btn-outline-primary">',
         page,
