@@ -39,6 +39,7 @@ from accessions.services import (
     accession_withdraw,
 )
 from accounts.models import AuditEvent
+from agreements.models import AccessionScope
 from tests import factories
 
 SIGNED_FORM_NAME = re.compile(r"^signed-forms/[0-9a-f]{32}\.pdf$")
@@ -1037,3 +1038,67 @@ def test_two_ministry_users_deciding_at_once_record_exactly_one_decision(
     assert [mail.subject for mail in mailoutbox] == [
         "Beitritt angenommen: Rahmenvereinbarung Inklusion NRW"
     ]
+
+
+def test_the_whole_way_in_another_state_hessen(
+    nrw, hessen, users, django_capture_on_commit_callbacks, readback
+):
+    # The same pattern in Hessen: its jobcenter, its ministry, its association's members.
+    agreement = factories.AgreementFactory(
+        state="HE", short_title="Kooperationsvereinbarung Arbeitsmarkt Hessen"
+    )
+    action_field = factories.ActionFieldFactory(agreement=agreement, number=1)
+    manager = factories.UserFactory(organisation=hessen.city_jobcenter, role="jobcenter_manager")
+    ministry = factories.UserFactory(organisation=hessen.ministry, role="ministry_staff")
+    # Its member's association reads it along (Kassel is a city: the Städtetag).
+    factories.UserFactory(organisation=hessen.staedtetag, role="association_staff")
+    measures = [(action_field, "Jugendberufsagentur Kassel")]
+
+    with django_capture_on_commit_callbacks(execute=True):
+        accession = accession_start(
+            jobcenter=hessen.city_jobcenter, agreement=agreement, user=manager
+        )
+        readback(accession, "Entwurf")
+        accession_save(
+            accession=accession,
+            user=manager,
+            data=form_data(jobcenter_name="Jobcenter Stadt Kassel", city="Kassel"),
+            planned_measures=measures,
+            signed_form=signed_pdf(),
+        )
+        readback(accession, "Jugendberufsagentur Kassel", "Jobcenter Stadt Kassel")
+        accession_submit(accession=accession, user=manager)
+        readback(accession, "eingereicht")
+        accession_accept(accession=accession, user=ministry, joined_on=today())
+        readback(accession, "beigetreten")
+
+
+def test_the_whole_way_of_a_local_agreement_jobcenterjugend(
+    nrw, users, django_capture_on_commit_callbacks, readback
+):
+    # Like JobCenterJugend Kamen und Unna: only the jobcenter it names may join.
+    agreement = factories.AgreementFactory(
+        short_title="JobCenterJugend", accession_scope=AccessionScope.LISTED
+    )
+    agreement.accession_jobcenters.add(nrw.kreis_jobcenter)
+    action_field = factories.ActionFieldFactory(agreement=agreement, number=1)
+    measures = [(action_field, "Beratung unter 25 an einem Ort")]
+
+    with pytest.raises(ValidationError):
+        accession_start(jobcenter=nrw.city_jobcenter, agreement=agreement, user=users.city_manager)
+    with django_capture_on_commit_callbacks(execute=True):
+        accession = accession_start(
+            jobcenter=nrw.kreis_jobcenter, agreement=agreement, user=users.kreis_manager
+        )
+        readback(accession, "Entwurf")
+        accession_save(
+            accession=accession,
+            user=users.kreis_manager,
+            data=form_data(),
+            planned_measures=measures,
+            signed_form=signed_pdf(),
+        )
+        accession_submit(accession=accession, user=users.kreis_manager)
+        readback(accession, "eingereicht", "Beratung unter 25 an einem Ort")
+        accession_accept(accession=accession, user=users.ministry, joined_on=today())
+        readback(accession, "beigetreten")
