@@ -28,3 +28,11 @@ def test_a_worker_child_is_replaced_once_a_task_left_it_above_600_mb():
 def test_a_worker_child_may_take_a_gigabyte_beyond_what_it_starts_with():
     # config/celery.py sets it as RLIMIT_AS in each child (tests/faults/test_worker_child.py)
     assert settings.WORKER_CHILD_MEMORY_MB == 1024
+
+
+def test_a_dead_worker_s_task_is_looked_for_every_10_seconds_not_every_100():
+    # Kombu scans for unacknowledged tasks every interval × throttle seconds (10 × 10 by
+    # default); tests/reports/test_worker.py waits for it after killing a worker.
+    options = settings.CELERY_BROKER_TRANSPORT_OPTIONS
+
+    assert options.get("unacked_restore_interval", 10) * options["unacked_restore_throttle"] == 10
