@@ -227,6 +227,17 @@ def test_a_profile_pdf_is_downloaded_by_whoever_sees_the_jobcenter(
     assert response.status_code == status
 
 
+def test_a_profile_pdf_asked_for_is_done_on_its_page_for_whoever_sees_the_jobcenter(
+    users, nrw, accession_world, django_capture_on_commit_callbacks, readback
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        rendering = services.profile_render(
+            agreement=nrw.agreement, jobcenter=nrw.city_jobcenter, user=users.ministry
+        )
+
+    readback(rendering, "Das PDF ist fertig", "PDF herunterladen")
+
+
 def test_the_profile_pdf_names_the_jobcenter_its_accession_and_key_figures(
     accession_world, nrw, users
 ):
