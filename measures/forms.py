@@ -51,12 +51,15 @@ YEAR_ERRORS = {
 
 
 def year_filter(label, **kwargs):
+    # A text input (numeric keyboard): a number input would show "31.02.2026" typed by
+    # mistake as empty beside its error, so the official would not see what was wrong.
     return forms.IntegerField(
         label=label,
         required=False,
         min_value=2000,
         max_value=2100,
         error_messages=YEAR_ERRORS,
+        widget=forms.TextInput(attrs={"inputmode": "numeric"}),
         **kwargs,
     )
 

@@ -10,6 +10,7 @@ is added without them. The tests below fill the gaps the inventory showed.
 import datetime
 import importlib
 import inspect
+import re
 from pathlib import Path
 
 import pytest
@@ -17,6 +18,7 @@ from django import forms
 from django.conf import settings
 from django.contrib import admin
 from django.test import RequestFactory
+from django.urls import reverse
 from django.utils import timezone
 from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
@@ -543,3 +545,12 @@ def test_a_video_lasts_from_a_second_to_three_hours(users):
     message = ["Bitte geben Sie die Dauer in Sekunden an: von 1 bis 10.800 (drei Stunden)."]
     assert errors("0") == message
     assert errors("10801") == message
+
+
+def test_a_wrong_year_filter_stays_in_its_field_beside_its_error(ministry_client):
+    # A number input shows a value that is no number as empty: the typed text would be lost.
+    response = ministry_client.get(reverse("measures:list"), {"year": "31.02.2026"})
+
+    field = re.search(r'<input[^>]*name="year"[^>]*>', response.content.decode()).group()
+    assert 'value="31.02.2026"' in field and 'type="text"' in field
+    assert "Bitte geben Sie eine Jahreszahl an" in response.content.decode()
