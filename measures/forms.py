@@ -265,6 +265,9 @@ class KeyFiguresForm(CleanTextMixin, forms.ModelForm):
         model = KeyFigures
         fields = ["year", *KEY_FIGURE_FIELDS]
         field_classes = dict.fromkeys(KEY_FIGURE_FIELDS, CountField)
+        # A text input with a numeric keyboard, as for the year filters: a number input
+        # shows "31.02.2026" typed by mistake as empty beside its error.
+        widgets = {"year": forms.TextInput(attrs={"inputmode": "numeric"})}
 
     def __init__(self, *args, jobcenter, **kwargs):
         super().__init__(*args, **kwargs)

@@ -915,3 +915,20 @@ def test_the_export_rows_read_as_the_measures_do_chunk_for_chunk(
     rows = list(csv.reader(io.StringIO(response.getvalue().decode("utf-8-sig")), delimiter=";"))
     assert rows[1:] == expected
     assert "2. Feld 2; 4. Feld 4" in {row[4] for row in rows}
+
+
+def test_a_key_figures_year_typed_wrong_stays_in_its_field_beside_its_error(manager_client, nrw):
+    # A number input shows a value that is no number as empty: the official would see an
+    # empty year and an error without what was wrong.
+    response = manager_client.post(
+        reverse("measures:key-figures-new"), {**KEY_FIGURES, "year": "31.02.2026"}
+    )
+
+    assert response.context["form"].errors == {
+        "year": ["Bitte geben Sie eine Jahreszahl an, z. B. 2019."]
+    }
+    year = re.search(r'<input[^>]*name="year"[^>]*>', response.text).group()
+    assert 'type="text"' in year
+    assert 'value="31.02.2026"' in year
+    assert 'inputmode="numeric"' in year
+    assert 'aria-describedby="' in year
