@@ -85,14 +85,18 @@ def user_agent_stylesheet():
     """WeasyPrint's HTML user-agent stylesheet without its rules for every element's
     pseudo-elements; WeasyPrint's own if its stylesheet no longer has all six."""
     from weasyprint import CSS
-    from weasyprint.html import UA, UA_COUNTER_STYLE, UA_STYLESHEET
+    from weasyprint.css.counters import CounterStyle
+    from weasyprint.html import UA, UA_STYLESHEET
 
     text, count = _EVERY_ELEMENT_PSEUDO.subn(
         lambda rule: "li" + rule[0] if rule[1] == "marker" else "", UA
     )
     if count != 6:
         return UA_STYLESHEET
-    return CSS(string=text, counter_style=UA_COUNTER_STYLE)
+    # Its @counter-style rules go into a throwaway: WeasyPrint's shared counter styles have
+    # them from its own stylesheet already (every document gets a copy of those), and
+    # parsed into them a second time they log "Invalid counter style name ' disc '".
+    return CSS(string=text, counter_style=CounterStyle())
 
 
 @functools.cache
