@@ -18,9 +18,11 @@ reports real/admin (goal ≤ 0.7). ``--json FILE`` keeps the medians; ``--agains
 (the run at demo size) adds the factor against the same page there (goal ≤ 1.3).
 """
 
+import cProfile
 import io
 import json
 import os
+import pstats
 import time
 
 from common import Table, get, machine, median, parser, ratio, timed_call
@@ -161,6 +163,33 @@ def scenarios(by_user):
     return result
 
 
+def calls(client, url):
+    """Python function calls of one request (cProfile): a count the machine's load does
+    not change, unlike the milliseconds."""
+    get(client, url)
+    profile = cProfile.Profile()
+    profile.enable()
+    get(client, url)
+    profile.disable()
+    return pstats.Stats(profile).total_calls
+
+
+def explained(client, url):
+    """The planner's total cost of the request's queries (``EXPLAIN``, the top node's
+    estimate summed): what the database is asked to do, also independent of the load."""
+    with CaptureQueriesContext(connection) as captured:
+        get(client, url)
+    cost = 0.0
+    with connection.cursor() as cursor:
+        for query in captured.captured_queries:
+            sql = query["sql"]
+            if not sql.lstrip().upper().startswith("SELECT"):
+                continue
+            cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}")
+            cost += cursor.fetchone()[0][0]["Plan"]["Total Cost"]
+    return cost
+
+
 def measure(client, url):
     def run():
         get(client, url)
@@ -173,6 +202,12 @@ def main():
     arguments.add_argument("--seed", help="'demo' (load_demo) or N (seed_scale --factor N)")
     arguments.add_argument("--json", help="write the medians to this file")
     arguments.add_argument("--against", help="the --json file of the run at demo size")
+    arguments.add_argument("--only", help="only the lists whose label contains this text")
+    arguments.add_argument(
+        "--calls",
+        action="store_true",
+        help="also count function calls per request (cProfile) and sum EXPLAIN costs",
+    )
     args = arguments.parse_args()
     if connection.vendor != "postgresql":
         raise SystemExit("lists.py braucht PostgreSQL (DATABASE_URL).")
@@ -191,7 +226,7 @@ def main():
         client.force_login(user, backend=BACKEND)
         clients[key] = client
     with override_settings(ROOT_URLCONF="bench_urls"):
-        pages = scenarios(by_user)
+        pages = [page for page in scenarios(by_user) if (args.only or "") in page[0]]
         functions = {}
         for label, user, url, admin, _rows in pages:
             functions[label] = [measure(clients[user], url)]
@@ -216,6 +251,14 @@ def main():
                 with CaptureQueriesContext(connection) as captured:
                     get(clients[user], admin)
                 sql[label].append(len(captured))
+        counted = {}
+        if args.calls:
+            for label, user, url, admin, _rows in pages:
+                targets = [url, admin] if admin else [url]
+                counted[label] = [
+                    (calls(clients[user], target), explained(clients[user], target))
+                    for target in targets
+                ]
     against = {}
     if args.against:
         with open(args.against) as file:
@@ -223,6 +266,8 @@ def main():
     result = {}
     headers = ["Liste", "Zeilen", "echt ms", "Admin ms", "echt/Admin", "Ziel ≤ 0,70"]
     headers += ["Demo ms", "echt/Demo", "Ziel ≤ 1,30", "KB", "SQL echt / Admin"]
+    if args.calls:
+        headers += ["Aufrufe echt / Admin", "EXPLAIN-Kosten echt / Admin"]
     table = Table(
         f"Listen, {Measure.objects.count()} Maßnahmen, {Jobcenter.objects.count()} Jobcenter: "
         f"Median aus {args.rounds} Runden (abwechselnd, nach {args.warmup} zum Aufwärmen)",
@@ -233,6 +278,13 @@ def main():
         stock = median(times[label][1]) if admin else None
         demo = against.get(label, {}).get("real")
         result[label] = {"real": real, "admin": stock, "kb": sizes[label]}
+        extra = []
+        if args.calls:
+            result[label]["calls"] = counted[label]
+            extra = [
+                " / ".join(f"{count / 1000:.0f}k" for count, _cost in counted[label]),
+                " / ".join(f"{cost:.0f}" for _count, cost in counted[label]),
+            ]
         table.add(
             label,
             rows,
@@ -245,6 +297,7 @@ def main():
             ("ja" if real / demo <= 1.3 else "nein") if demo else "–",
             sizes[label],
             " / ".join(str(count) for count in sql[label]),
+            *extra,
         )
     table.note(
         f"{machine()}; vorbereitet in {seeded:.0f} s. Admin: `bench_urls`, ein schlichter "

@@ -96,6 +96,7 @@ from measures.models import (
     Publication,
 )
 from measures.selectors import Cell, Matrix
+from measures.views import LIST_FIELDS
 
 STATE = State.BY  # the biggest state: 91 jobcenters
 COVERAGE_FLOOR = "bench-coverage-floor"
@@ -250,32 +251,23 @@ def list_floor(request):
         measures = measures.order_by(filters.SORTS[data["sort"] or "title"], "pk")
     else:
         measures = measures.none()
-    page, rows = values_page(
-        measures,
-        [
-            "pk",
-            "title",
-            "jobcenter__name",
-            "action_field__number",
-            "action_field__title",
-            "status",
-            "starts_on",
-            "publication",
-        ],
-        request,
-        PAGE_SIZE,
-    )
+    page, rows = values_page(measures, list(LIST_FIELDS), request, PAGE_SIZE)
     url = reverse("measures:detail", args=[0]).removesuffix("0/")
-    for row in rows:
-        # What the template asks of a Measure, as keys of the dict.
-        row["get_absolute_url"] = f"{url}{row['pk']}/"
-        row["jobcenter"] = {"name": row["jobcenter__name"]}
-        row["action_field"] = {
-            "number": row["action_field__number"],
-            "title": row["action_field__title"],
+    # The cells the template shows (as ``measures.views._list_rows`` makes them).
+    page.object_list = [
+        {
+            "pk": row["pk"],
+            "url": f"{url}{row['pk']}/",
+            "title": row["title"],
+            "jobcenter": row["jobcenter__name"],
+            "action_field_number": row["action_field__number"],
+            "action_field_title": row["action_field__title"],
+            "status": STATUS_LABELS[row["status"]],
+            "starts_on": row["starts_on"].strftime("%d.%m.%Y") if row["starts_on"] else "–",
+            "publication": PUBLICATION_LABELS[row["publication"]],
         }
-        row["get_status_display"] = STATUS_LABELS[row["status"]]
-        row["get_publication_display"] = PUBLICATION_LABELS[row["publication"]]
+        for row in rows
+    ]
     query = request.GET.copy()
     query.pop("seite", None)
     without_sort = query.copy()

@@ -16,9 +16,15 @@ class ChoiceLabels:
     than the rest of the row)."""
 
     def _get_FIELD_display(self, field):
-        key = (field, get_language())
-        labels = _LABELS.get(key)
-        if labels is None:
-            labels = _LABELS[key] = {value: str(label) for value, label in field.flatchoices}
         value = getattr(self, field.attname)
-        return labels.get(value, value)
+        return labels_of(field).get(value, value)
+
+
+def labels_of(field):
+    """``{value: label}`` of a model field's choices in the active language: what a list
+    of plain values (no model objects) shows for them."""
+    key = (field, get_language())
+    labels = _LABELS.get(key)
+    if labels is None:
+        labels = _LABELS[key] = {value: str(label) for value, label in field.flatchoices}
+    return labels

@@ -8,6 +8,7 @@ however long the list, instead of an ``OFFSET`` over every row before it.
 """
 
 from django.core.paginator import Paginator
+from django.urls import reverse
 from django.utils.functional import cached_property
 
 PAGE_SIZE = 50
@@ -17,7 +18,21 @@ ON_ENDS = 1
 
 
 class ListPaginator(Paginator):
-    """A paginator over an ordered queryset that reads late pages from the end."""
+    """A paginator over an ordered queryset that reads late pages from the end.
+
+    ``counted``, when given, is what is counted instead: the same rows without the joins
+    that only fetch a row's columns (``.values("jobcenter__name")``), which a count would
+    otherwise run over every row (80,000 at 4× Germany: 240 ms instead of 30)."""
+
+    def __init__(self, object_list, per_page, *, counted=None, **kwargs):
+        super().__init__(object_list, per_page, **kwargs)
+        self.counted = counted
+
+    @cached_property
+    def count(self):
+        if self.counted is not None:
+            return self.counted.count()
+        return super().count
 
     def page(self, number):
         number = self.validate_number(number)
@@ -34,11 +49,13 @@ class ListPaginator(Paginator):
         return self._get_page(rows, number, self)
 
 
-def page_of(request, items):
+def page_of(request, items, *, counted=None):
     """The page of ``items`` that ``?seite=`` asks for (the first for anything else), with
     ``page_links``: the page numbers to link, ``None`` for each elided gap (at most eleven
-    entries however many pages: a link per page was 1,605 links at 4× Germany)."""
-    return with_page_links(ListPaginator(items, PAGE_SIZE).get_page(request.GET.get("seite")))
+    entries however many pages: a link per page was 1,605 links at 4× Germany).
+    ``counted``: see ``ListPaginator``."""
+    paginator = ListPaginator(items, PAGE_SIZE, counted=counted)
+    return with_page_links(paginator.get_page(request.GET.get("seite")))
 
 
 def with_page_links(page):
@@ -104,3 +121,29 @@ def page_of_groups(request, items, *, group, groups):
     """As ``page_of``, for ``items`` in groups (``GroupedPaginator``)."""
     paginator = GroupedPaginator(items, PAGE_SIZE, group=group, groups=groups)
     return with_page_links(paginator.get_page(request.GET.get("seite")))
+
+
+class Row(dict):
+    """A list's row of plain values (``.values()``, no model object): the template reads a
+    cell as a key, its first and cheapest look-up; code reads it as an attribute."""
+
+    def __getattr__(self, name):
+        try:
+            return self[name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+
+# Stands in for a row's id in the one ``reverse`` of ``row_urls``: no real id is this long.
+_PLACEHOLDER = 987654321987654321
+
+
+def row_urls(viewname):
+    """``url(pk)``: the address of ``viewname`` for a row's id, from ONE ``reverse`` for the
+    whole page (a ``reverse`` a row was a tenth of a list's work)."""
+    before, after = reverse(viewname, args=[_PLACEHOLDER]).split(str(_PLACEHOLDER))
+
+    def url(pk):
+        return f"{before}{pk}{after}"
+
+    return url

@@ -2,7 +2,8 @@ import re
 
 from django import forms
 from django.core.validators import MaxValueValidator
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import CharField, Exists, OuterRef, Q, Value
+from django.db.models.functions import Cast, Concat
 from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
@@ -10,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Organisation
 from agreements.models import ActionField, FrameworkAgreement
 from core.dates import GermanDateField, PastDateField
-from core.forms import FilterForm, ListedChoiceField, add_problems
+from core.forms import FilterForm, ListedChoiceField, add_problems, read_choices
 from core.paging import sorted_by
 from core.text import CleanTextMixin
 from jobcenters.forms import JobcenterFilterForm, JobcenterNameField, associations_of
@@ -183,15 +184,26 @@ class MeasureFilterForm(FilterForm):
 
     def __init__(self, *args, user, jobcenters, agreements, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["agreement"].queryset = agreements
-        self.fields["action_field"].queryset = ActionField.objects.filter(
-            agreement__in=agreements
-        ).select_related("agreement")
         self.fields["action_field"].label_from_instance = lambda field: (
             f"{field.agreement.short_title}: {field}"
         )
         self.fields["jobcenter"].queryset = jobcenters
-        self.fields["association"].queryset = associations_of(jobcenters)
+        read_choices(
+            self,
+            agreement=(agreements, "short_title"),
+            action_field=(
+                ActionField.objects.filter(agreement__in=agreements).select_related("agreement"),
+                # As label_from_instance: "Rahmenvereinbarung NRW: 2. Barrierefreiheit".
+                Concat(
+                    "agreement__short_title",
+                    Value(": "),
+                    Cast("number", CharField()),
+                    Value(". "),
+                    "title",
+                ),
+            ),
+            association=(associations_of(jobcenters), "name"),
+        )
 
     def filter(self, measures):
         if not self.is_valid():

@@ -15,9 +15,10 @@ from django.utils.translation import gettext_lazy
 from accessions.models import AccessionStatus
 from accounts.models import AuditEvent, Role
 from agreements.access import get_agreement_for_user, visible_agreements
+from core.choices import labels_of
 from core.exports import CHUNK_SIZE, Column, Table, list_export
 from core.forms import add_errors
-from core.paging import page_of, page_of_groups, query_without
+from core.paging import Row, page_of, page_of_groups, query_without, row_urls
 from core.steps import Step, step_view
 from jobcenters.access import own_jobcenter, visible_jobcenters
 from measures import services
@@ -49,7 +50,8 @@ from reports.services import export_request
 def measure_list(request):
     """The measures the user may see: filtered, searched, sorted, paginated, exportable."""
     filters, measures = _filtered(request)
-    page = page_of(request, measures.select_related("jobcenter", "action_field"))
+    page = page_of(request, measures.values(*LIST_FIELDS), counted=measures)
+    page.object_list = _list_rows(page.object_list)
     query = request.GET.copy()
     query.pop("seite", None)
     context = {
@@ -61,6 +63,41 @@ def measure_list(request):
         "recording_agreements": _recording_agreements(request.user),
     }
     return render(request, "measures/measure_list.html", context)
+
+
+# What a row of the list shows, read as plain values: no model object a row.
+LIST_FIELDS = (
+    "pk",
+    "title",
+    "jobcenter__name",
+    "action_field__number",
+    "action_field__title",
+    "status",
+    "starts_on",
+    "publication",
+)
+
+
+def _list_rows(values):
+    """The page's rows as the template shows them: labels from a table, the date written
+    once, each measure's address from one ``reverse``."""
+    url = row_urls("measures:detail")
+    statuses = labels_of(Measure._meta.get_field("status"))
+    publications = labels_of(Measure._meta.get_field("publication"))
+    return [
+        Row(
+            pk=row["pk"],
+            url=url(row["pk"]),
+            title=row["title"],
+            jobcenter=row["jobcenter__name"],
+            action_field_number=row["action_field__number"],
+            action_field_title=row["action_field__title"],
+            status=statuses.get(row["status"], row["status"]),
+            starts_on=row["starts_on"].strftime("%d.%m.%Y") if row["starts_on"] else "–",
+            publication=publications.get(row["publication"], row["publication"]),
+        )
+        for row in values
+    ]
 
 
 def _filtered(request):

@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils.translation import override
 
 from accounts.models import Organisation
-from core.forms import FilterForm, ListedChoiceField
+from core.forms import FilterForm, ListedChoiceField, read_choices
 from measures.models import MeasureStatus
 from tests import factories
 
@@ -97,6 +97,35 @@ def test_choices_are_read_in_one_plain_query(nrw):
     assert len(queries) == 1
     assert not queries[0]["sql"].startswith("DECLARE")
     assert "Städtetag NRW" in html
+
+
+@pytest.mark.django_db
+def test_several_fields_read_their_choices_together_in_one_query_in_their_order(nrw):
+    class Two(FilterForm):
+        first = ListedChoiceField(queryset=Organisation.objects.none(), empty_label="alle")
+        second = ListedChoiceField(
+            queryset=Organisation.objects.none(), required=False, empty_label=None
+        )
+
+    form = Two({"first": str(nrw.city_jobcenter.pk)})
+    read_choices(
+        form,
+        first=(Organisation.objects.order_by("name"), "name"),
+        second=(Organisation.objects.filter(state="NW").order_by("-name"), "short_name"),
+    )
+    with CaptureQueriesContext(connection) as queries:
+        first, second = list(form["first"].field.choices), list(form["second"].field.choices)
+
+    assert len(queries) == 1
+    names = list(Organisation.objects.order_by("name").values_list("pk", "name"))
+    assert first == [("", "alle"), *names]
+    shorts = Organisation.objects.filter(state="NW").order_by("-name")
+    assert second == list(shorts.values_list("pk", "short_name"))
+    # A value sent is still checked against the field's queryset.
+    assert form.is_valid()
+    assert form.cleaned_data["first"] == nrw.city_jobcenter.organisation_ptr
+    html = str(form["first"])
+    assert f'<option value="{nrw.city_jobcenter.pk}" selected>Jobcenter Düsseldorf</option>' in html
 
 
 @pytest.mark.django_db

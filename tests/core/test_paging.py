@@ -5,8 +5,9 @@ import re
 import pytest
 from django.template.loader import render_to_string
 from django.test import RequestFactory
+from django.urls import reverse
 
-from core.paging import PAGE_SIZE, page_of, sorted_by
+from core.paging import PAGE_SIZE, Row, page_of, row_urls, sorted_by
 from measures.models import Measure
 from tests import factories
 
@@ -91,3 +92,18 @@ def test_the_last_page_reads_the_list_from_its_end(django_assert_num_queries):
     assert [measure.title for measure in rows] == [f"Titel {n:03d}" for n in range(100, 120)]
     assert "DESC" in captured.captured_queries[-1]["sql"]
     assert "OFFSET" not in captured.captured_queries[-1]["sql"]
+
+
+def test_row_urls_are_the_addresses_reverse_gives():
+    url = row_urls("measures:detail")
+
+    assert [url(pk) for pk in (1, 42, 10**12)] == [
+        reverse("measures:detail", args=[pk]) for pk in (1, 42, 10**12)
+    ]
+
+
+def test_a_row_reads_its_cells_as_keys_and_as_attributes():
+    row = Row(title="Titel")
+
+    assert row["title"] == row.title == "Titel"
+    assert not hasattr(row, "missing")
