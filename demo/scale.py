@@ -1,5 +1,5 @@
 """Benchmark data the size of Germany: 405 jobcenters, 16 states, 16 agreements, their
-accessions, 20,000 measures and ten years of key figures.
+accessions, 20,000 measures, ten years of key figures and the associations' circulars.
 
 Every name is derived from the state and a number, so seeding twice creates nothing
 new. Organisations and jobcenters that already exist (for example the NRW demo data
@@ -7,7 +7,8 @@ of ``demo.nrw``) are kept and count towards a state's numbers: load the demo dat
 first and NRW keeps its 53 real jobcenters (and their demo measures and key figures).
 
 One function per kind of object (``seed_organisations``, ``seed_jobcenters``,
-``seed_agreement``, ``seed_accessions``, ``seed_measures``, ``seed_key_figures``), so that
+``seed_agreement``, ``seed_accessions``, ``seed_measures``, ``seed_key_figures``,
+``seed_circulars``), so that
 further kinds can be added the same way.
 
 Accessions, measures and key figures are inserted with ``bulk_create``, which bypasses
@@ -22,7 +23,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from django.db import transaction
-from django.db.models import Case, DateTimeField, Value, When
+from django.db.models import Case, DateTimeField, ExpressionWrapper, F, Value, When
 from django.utils import timezone, translation
 from django.utils.text import slugify
 
@@ -30,6 +31,7 @@ from accessions.models import Accession, AccessionStatus
 from accessions.services import prefilled_accession, steps_history
 from accounts.models import AuditEvent, Organisation, OrganisationKind, RegionKind, State
 from agreements.models import ActionField, FrameworkAgreement
+from circulars.models import Circular, CircularCounter, CircularStatus, default_addressees
 from demo.nrw import NRW_ACTION_FIELDS
 from jobcenters.models import Jobcenter, JobcenterForm
 from measures.models import KeyFigures, Measure, MeasureStatus, Publication
@@ -150,6 +152,7 @@ def seed_scale(factor=1):
             "Beitritte": 0,
             "Maßnahmen": 0,
             "Kennzahlen": 0,
+            "Rundschreiben": 0,
         }
     )
     scaled = scaled_plan(factor)
@@ -163,6 +166,7 @@ def seed_scale(factor=1):
         jobcenters = planned_jobcenters(state, plan)
         seed_measures(agreement, jobcenters, counts[position : position + plan.jobcenters], created)
         seed_key_figures(jobcenters, position, created)
+        seed_circulars(organisations.associations, factor, created)
         position += plan.jobcenters
     return SeedResult(created)
 
@@ -771,3 +775,84 @@ def seed_key_figures(jobcenters, position, created):
             )
     KeyFigures.objects.bulk_create(rows, batch_size=BATCH_SIZE)
     created["Kennzahlen"] += len(rows)
+
+
+# Circulars
+
+# An association's numbered circulars a year at 1× Germany (N× at factor N: the Landkreistag
+# NRW was at 150 in 2018), over the last years; and a few drafts of its staff.
+CIRCULARS_A_YEAR = 40
+CIRCULAR_YEARS = 3
+CIRCULAR_DRAFTS = 2
+CIRCULAR_TOPICS = [
+    "Rahmenvereinbarung Inklusion: Stand der Beitritte",
+    "Kennzahlen des Vorjahres",
+    "Katalog guter Praxis: neue Maßnahmen",
+    "Fachtag Inklusion im Jobcenter",
+    "Änderungen im SGB II und SGB IX",
+    "Barrierefreie Bescheide",
+]
+
+
+def seed_circulars(associations, factor, created):
+    """Each of ``associations``: ``CIRCULARS_A_YEAR × factor`` final circulars in each of the
+    last ``CIRCULAR_YEARS`` years, numbered from 1, dated through the year, finalised and
+    sent on their day (without recipients: no list of the benchmarks reads them), with its
+    counters at the last number; and ``CIRCULAR_DRAFTS`` drafts. A number or draft that
+    exists (the demo's 151/18) is left alone. Inserted with ``bulk_create``, then dated in
+    one update (``created_at`` is set on inserting)."""
+    this_year = timezone.localdate().year
+    years = range(this_year - CIRCULAR_YEARS, this_year)
+    a_year = CIRCULARS_A_YEAR * factor
+    rows = []
+    for association in associations:
+        taken = set(Circular.objects.filter(association=association).values_list("year", "number"))
+        drafts = set(
+            Circular.objects.filter(
+                association=association, status=CircularStatus.DRAFT
+            ).values_list("subject", flat=True)
+        )
+        common = {
+            "association": association,
+            "addressees": default_addressees(association),
+            "signer_name": "Referentin Inklusion",
+            "body": "Sehr geehrte Damen und Herren,\n\nwir informieren Sie über den Stand.",
+        }
+        for year in years:
+            for number in range(1, a_year + 1):
+                if (year, number) in taken:
+                    continue
+                day = datetime.date(year, 1, 1) + datetime.timedelta(days=number * 364 // a_year)
+                at = _at(day)
+                rows.append(
+                    Circular(
+                        status=CircularStatus.FINAL,
+                        year=year,
+                        number=number,
+                        date=day,
+                        subject=CIRCULAR_TOPICS[number % len(CIRCULAR_TOPICS)],
+                        finalised_at=at,
+                        sent_at=at + datetime.timedelta(hours=1),
+                        **common,
+                    )
+                )
+            counter, _created = CircularCounter.objects.get_or_create(
+                association=association, year=year
+            )
+            if counter.last_number < a_year:
+                counter.last_number = a_year
+                counter.save(update_fields=["last_number"])
+        for number in range(1, CIRCULAR_DRAFTS + 1):
+            subject = f"Entwurf {number}: {CIRCULAR_TOPICS[number]}"
+            if subject not in drafts:
+                rows.append(Circular(date=timezone.localdate(), subject=subject, **common))
+    Circular.objects.bulk_create(rows, batch_size=BATCH_SIZE)
+    final = [row.pk for row in rows if row.status == CircularStatus.FINAL]
+    for start in range(0, len(final), BATCH_SIZE):
+        # Written on their day, an hour before they were finalised.
+        Circular.objects.filter(pk__in=final[start : start + BATCH_SIZE]).update(
+            created_at=ExpressionWrapper(
+                F("date") + Value(datetime.timedelta(hours=9)), output_field=DateTimeField()
+            )
+        )
+    created["Rundschreiben"] += len(rows)

@@ -18,7 +18,8 @@ from django.utils import timezone
 from accessions.models import NOT_STARTED, Accession, AccessionStatus, with_accession
 from accounts.models import AuditEvent, Organisation, OrganisationKind, RegionKind, State
 from agreements.models import ActionField, FrameworkAgreement
-from demo.scale import PLAN, accession_status
+from circulars.models import Circular, CircularCounter, CircularStatus
+from demo.scale import CIRCULAR_YEARS, CIRCULARS_A_YEAR, PLAN, accession_status
 from jobcenters.models import Jobcenter, JobcenterForm
 from measures.models import KeyFigures, Measure, MeasureStatus, Publication
 
@@ -41,6 +42,7 @@ def counts():
         "measures": Measure.objects.count(),
         "further_action_fields": Measure.further_action_fields.through.objects.count(),
         "key_figures": KeyFigures.objects.count(),
+        "circulars": Circular.objects.count(),
     }
 
 
@@ -337,3 +339,32 @@ def test_a_seeded_accession_has_the_history_of_its_steps_in_order(germany, statu
     assert [event.created_at for event in events] == sorted(event.created_at for event in events)
     if accession.joined_on:
         assert events[3].data == {"joined_on": accession.joined_on.isoformat()}
+
+
+def test_every_association_has_numbered_circulars_of_the_last_years_and_drafts(germany):
+    associations = Organisation.objects.filter(kind=OrganisationKind.MUNICIPAL_ASSOCIATION)
+    this_year = timezone.localdate().year
+    years = set(range(this_year - CIRCULAR_YEARS, this_year))
+
+    for association in associations:
+        final = Circular.objects.filter(association=association, status=CircularStatus.FINAL)
+        assert final.count() == CIRCULARS_A_YEAR * len(years)
+        assert set(final.values_list("year", flat=True)) == years
+        for year in years:
+            numbers = sorted(final.filter(year=year).values_list("number", flat=True))
+            assert numbers == list(range(1, CIRCULARS_A_YEAR + 1))
+            # Finalising the next one takes the number after the last.
+            counter = CircularCounter.objects.get(association=association, year=year)
+            assert counter.last_number == CIRCULARS_A_YEAR
+        assert Circular.objects.filter(association=association, status="draft").exists()
+    assert f"{Circular.objects.count()} Rundschreiben" in germany
+
+
+def test_seeded_circulars_are_dated_in_their_year_and_sent(germany):
+    final = Circular.objects.filter(status=CircularStatus.FINAL)
+
+    assert not final.exclude(date__year=F("year")).exists()
+    assert not final.filter(sent_at__isnull=True).exists()
+    assert not final.exclude(finalised_at__date__lte=F("sent_at__date")).exists()
+    # Newest first in the list: their creation follows their dates, not the seeding.
+    assert final.exclude(created_at__date=F("date")).count() == 0
