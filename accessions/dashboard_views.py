@@ -20,8 +20,8 @@ from accessions.forms import AccessionFilterForm
 from accessions.models import STANDINGS, standing_label, with_accession
 from accounts.roles import is_state_wide
 from core.exports import CHUNK_SIZE, Column, Table, list_export
-from core.paging import page_of, query_without
-from jobcenters.views import JOBCENTER_COLUMNS, jobcenter_values
+from core.paging import page_of, query_without, row_urls
+from jobcenters.views import JOBCENTER_COLUMNS, ROW_FIELDS, jobcenter_rows, jobcenter_values
 from reports.services import export_request
 
 
@@ -47,12 +47,26 @@ def accession_dashboard(request, agreement_pk):
     return render(request, "accessions/accession_dashboard.html", context)
 
 
+# Where a jobcenter stands, beside the columns of every list of jobcenters (``with_accession``).
+STANDING_FIELDS = ("accession_id", "accession_status", "accession_joined_on")
+
+
 @login_required
 def accession_jobcenters(request, agreement_pk):
     """Every jobcenter with where it stands: filtered, searched, sorted, paginated."""
     agreement = get_overview_agreement_for_user(request.user, agreement_pk)
     filters, jobcenters = _filtered(request, agreement)
-    page = page_of(request, jobcenters)
+    page = page_of(request, jobcenters.values(*ROW_FIELDS, *STANDING_FIELDS))
+    accession_url = row_urls("accessions:detail")
+    page.object_list = jobcenter_rows(
+        page.object_list,
+        accession_status=lambda row: row["accession_status"],
+        accession_url=lambda row: row["accession_id"] and accession_url(row["accession_id"]),
+        standing=lambda row: standing_label(row["accession_status"]),
+        joined_on=lambda row: (
+            row["accession_joined_on"].strftime("%d.%m.%Y") if row["accession_joined_on"] else "–"
+        ),
+    )
     query = request.GET.copy()
     query.pop("seite", None)
     context = {

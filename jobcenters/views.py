@@ -14,8 +14,9 @@ from accessions.models import Accession, AccessionStatus
 from accounts.models import AuditEvent, RegionKind
 from agreements.access import get_agreement_for_user, visible_agreements
 from agreements.models import FrameworkAgreement
+from core.choices import labels_of
 from core.exports import CHUNK_SIZE, Column, Table, list_export
-from core.paging import page_of, query_without
+from core.paging import Row, page_of, query_without, row_urls
 from jobcenters.access import can_change_jobcenter, get_jobcenter_for_user, visible_jobcenters
 from jobcenters.forms import JobcenterContactForm, JobcenterFilterForm
 from jobcenters.models import Jobcenter
@@ -50,10 +51,38 @@ def _filter_jobcenters(user, query):
     return filters, filters.filter(jobcenters)
 
 
+# What a row of a list of jobcenters shows, read as plain values (after ``with_association``).
+ROW_FIELDS = ("pk", "name", "region", "region_kind", "form", "association_name")
+
+
+def jobcenter_rows(values, **extra):
+    """The rows of a list of jobcenters as its template shows them: labels from a table,
+    each address from one ``reverse``; ``extra`` (name: function of the values) adds
+    cells of a list of its own."""
+    url = row_urls("jobcenters:detail")
+    region_kinds = labels_of(Jobcenter._meta.get_field("region_kind"))
+    forms = labels_of(Jobcenter._meta.get_field("form"))
+    return [
+        Row(
+            pk=row["pk"],
+            url=url(row["pk"]),
+            name=row["name"],
+            region=row["region"],
+            region_kind=region_kinds.get(row["region_kind"], row["region_kind"]),
+            form=row["form"],
+            form_label=forms.get(row["form"], row["form"]),
+            association_name=row["association_name"] or "–",
+            **{name: cell(row) for name, cell in extra.items()},
+        )
+        for row in values
+    ]
+
+
 @login_required
 def jobcenter_list(request):
     filters, jobcenters = _filtered_jobcenters(request)
-    page = page_of(request, jobcenters)
+    page = page_of(request, jobcenters.values(*ROW_FIELDS))
+    page.object_list = jobcenter_rows(page.object_list)
     query = request.GET.copy()
     query.pop("seite", None)
     return render(

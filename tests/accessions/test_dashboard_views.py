@@ -342,7 +342,7 @@ def test_export_holds_exactly_the_filtered_rows_of_all_pages(ministry_client, wo
     exported = csv_rows(ministry_client.get(export(world, "csv"), query))[1:]
 
     assert listed.context["page"].paginator.num_pages == 2
-    all_listed = [j.name for j in listed.context["page"].paginator.object_list]
+    all_listed = [j["name"] for j in listed.context["page"].paginator.object_list]
     assert [row[0] for row in exported] == all_listed
 
 
