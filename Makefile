@@ -12,7 +12,7 @@ PYTEST_ARGS ?= -n auto --dist worksteal
 export UV_PYTHON_DOWNLOADS = never
 export UV_PROJECT_ENVIRONMENT = $(VENV)
 
-.PHONY: run test install lint format messages lock bench bench-load clean
+.PHONY: run test install lint format messages lock bench bench-load bench-report clean
 
 ## run: install, migrate, load the demo data and serve at http://127.0.0.1:$(PORT) (PORT=8000)
 run: export DJANGO_DEBUG ?= true
@@ -83,6 +83,10 @@ bench: install
 ## bench-load: the busiest pages under load against gunicorn (PostgreSQL: DATABASE_URL, writes to it)
 bench-load: install
 	$(VENV)/bin/python bench/load.py
+
+## bench-report: every benchmark in one run, for bench/README.md (DATABASE_URL, REDIS_URL; idle machine)
+bench-report: install
+	bench/report.sh $(or $(OUT),var/bench.md)
 
 clean:
 	rm -rf $(VENV) var
