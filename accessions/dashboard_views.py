@@ -20,7 +20,7 @@ from accessions.forms import AccessionFilterForm
 from accessions.models import STANDINGS, standing_label, with_accession
 from accounts.roles import is_state_wide
 from core.exports import CHUNK_SIZE, Column, Table, list_export
-from core.paging import page_of, query_without, row_urls
+from core.paging import page_of, query_without, row_urls, without_paging
 from jobcenters.views import JOBCENTER_COLUMNS, ROW_FIELDS, jobcenter_rows, jobcenter_values
 from reports.services import export_request
 
@@ -67,8 +67,7 @@ def accession_jobcenters(request, agreement_pk):
             row["accession_joined_on"].strftime("%d.%m.%Y") if row["accession_joined_on"] else "–"
         ),
     )
-    query = request.GET.copy()
-    query.pop("seite", None)
+    query = without_paging(request.GET)
     context = {
         "agreement": agreement,
         "filters": filters,

@@ -8,6 +8,7 @@ however long the list, instead of an ``OFFSET`` over every row before it.
 """
 
 from django.core.paginator import Paginator
+from django.db.models import Q
 from django.urls import reverse
 from django.utils.functional import cached_property
 
@@ -34,8 +35,18 @@ class ListPaginator(Paginator):
             return self.counted.count()
         return super().count
 
+    anchor = None  # (direction, page number, row id) of a link from a nearby page
+
     def page(self, number):
         number = self.validate_number(number)
+        rows = self._anchored(number)
+        if rows is None:
+            return self._numbered(number)
+        return self._get_page(rows, number, self)
+
+    def _numbered(self, number):
+        """Page ``number`` by its place: from the end in the back half, the same index read
+        backwards, so no page costs an ``OFFSET`` over more than half the rows."""
         bottom = (number - 1) * self.per_page
         top = bottom + self.per_page
         if top + self.orphans >= self.count:
@@ -48,6 +59,77 @@ class ListPaginator(Paginator):
             rows = self.object_list[bottom:top]
         return self._get_page(rows, number, self)
 
+    def _anchored(self, number):
+        """The rows of page ``number`` read on from the anchor row of a nearby page (its
+        sort key: the index seeks there), or ``None`` to read them by number: no anchor,
+        a row that is gone, or one that cannot lead to this page."""
+        if self.anchor is None or not getattr(self.object_list, "ordered", False):
+            return None
+        direction, start, pk = self.anchor
+        skip = number - start - 1 if direction == "nach" else start - number - 1
+        if not 0 <= skip < NEARBY:
+            return None
+        order = _order(self.object_list)
+        if order is None:
+            return None
+        names = [name for name, _ascending in order]
+        values = list(self.object_list.filter(pk=pk).order_by().values_list(*names)[:1])
+        if not values:
+            return None
+        bottom = (number - 1) * self.per_page
+        size = min(self.per_page, self.count - bottom)
+        if direction == "nach":
+            rows = self.object_list.filter(_beyond(order, values[0], later=True))
+            return list(rows[skip * self.per_page : skip * self.per_page + size])
+        rows = self.object_list.reverse().filter(_beyond(order, values[0], later=False))
+        # Read backwards from the anchor: the page ends ``skip`` pages before it.
+        end = list(rows[skip * self.per_page : (skip + 1) * self.per_page])
+        end.reverse()
+        return end[len(end) - size :] if size < len(end) else end
+
+
+# Pages either side of this one whose links read on from one of its rows (``page_links``).
+NEARBY = ON_EACH_SIDE
+
+
+def _order(queryset):
+    """``[(name, ascending), …]`` of the queryset's order (field names, ``sorted_by``), the
+    id last; ``None`` for an order of expressions."""
+    order = []
+    for key in queryset.query.order_by:
+        if not isinstance(key, str):
+            return None
+        order.append((key.lstrip("-"), not key.startswith("-")))
+    if not order or order[-1][0] not in ("pk", "id"):
+        return None
+    return order
+
+
+def _beyond(order, values, *, later):
+    """The rows after (``later``) or before the row with sort ``values`` in ``order``: a
+    comparison the index of the sort key serves. Empty values sort where PostgreSQL puts
+    them: last ascending, first descending, that is always on the "greater" side."""
+    nothing = Q(pk__in=[])
+    condition, equal = nothing, Q()
+    for (name, ascending), value in zip(order, values, strict=True):
+        isnull = Q(**{f"{name}__isnull": True})
+        if later == ascending:  # the rows with a greater key
+            beyond = nothing if value is None else Q(**{f"{name}__gt": value}) | isnull
+        else:  # the rows with a smaller key
+            beyond = ~isnull if value is None else Q(**{f"{name}__lt": value})
+        condition |= equal & beyond
+        equal &= isnull if value is None else Q(**{name: value})
+    return condition
+
+
+def _anchor(request):
+    """``(direction, page number, row id)`` of ``?nach=`` or ``?vor=`` (``3.1234``), if any."""
+    for direction in ("nach", "vor"):
+        start, _dot, pk = request.GET.get(direction, "").partition(".")
+        if start.isdigit() and pk.isdigit() and len(pk) <= 18:
+            return direction, int(start), int(pk)
+    return None
+
 
 def page_of(request, items, *, counted=None):
     """The page of ``items`` that ``?seite=`` asks for (the first for anything else), with
@@ -55,16 +137,50 @@ def page_of(request, items, *, counted=None):
     entries however many pages: a link per page was 1,605 links at 4× Germany).
     ``counted``: see ``ListPaginator``."""
     paginator = ListPaginator(items, PAGE_SIZE, counted=counted)
+    paginator.anchor = _anchor(request)
     return with_page_links(paginator.get_page(request.GET.get("seite")))
 
 
+class PageLink:
+    """A page link: its ``number`` and, to a nearby page of a list in an index's order,
+    the ``anchor`` it reads on from (``nach=3.1234``: after row 1234 of page 3)."""
+
+    def __init__(self, number, anchor=""):
+        self.number, self.anchor = number, anchor
+
+
 def with_page_links(page):
-    """``page`` with its ``page_links`` (what ``includes/pagination.html`` shows)."""
+    """``page`` with its ``page_links`` (what ``includes/pagination.html`` shows; ``None``
+    for each elided gap) and ``previous_anchor``/``next_anchor``: a nearby page reads on
+    from the first or last row of this one, so paging through a long list never costs an
+    ``OFFSET`` over the rows before (a link to a far page reads by number, from the nearer
+    end)."""
     elided = page.paginator.get_elided_page_range(
         page.number, on_each_side=ON_EACH_SIDE, on_ends=ON_ENDS
     )
-    page.page_links = [number if isinstance(number, int) else None for number in elided]
+    before = after = ""
+    object_list = page.paginator.object_list
+    if isinstance(page.paginator, ListPaginator) and getattr(object_list, "ordered", False):
+        rows = page.object_list = list(page.object_list)
+        if rows and _order(object_list) is not None:
+            before = f"vor={page.number}.{_pk(rows[0])}"
+            after = f"nach={page.number}.{_pk(rows[-1])}"
+    page.previous_anchor, page.next_anchor = before, after
+
+    def link(number):
+        if not isinstance(number, int):
+            return None  # the ellipsis of a gap
+        near = 0 < abs(number - page.number) <= NEARBY
+        if not near:
+            return PageLink(number)
+        return PageLink(number, after if number > page.number else before)
+
+    page.page_links = [link(number) for number in elided]
     return page
+
+
+def _pk(row):
+    return row["pk"] if isinstance(row, dict) else row.pk
 
 
 def sorted_by(queryset, key):
@@ -73,6 +189,15 @@ def sorted_by(queryset, key):
     one index (``key``, id) serves forwards and backwards."""
     descending = key.startswith("-") if isinstance(key, str) else key.descending
     return queryset.order_by(key, "-pk" if descending else "pk")
+
+
+def without_paging(query):
+    """A copy of the query string without the page and its anchor (``?seite=``, ``?nach=``,
+    ``?vor=``): what links to other pages and other sorts start from."""
+    query = query.copy()
+    for key in ("seite", "nach", "vor"):
+        query.pop(key, None)
+    return query
 
 
 def query_without(query, key):

@@ -16,7 +16,7 @@ from agreements.access import get_agreement_for_user, visible_agreements
 from agreements.models import FrameworkAgreement
 from core.choices import labels_of
 from core.exports import CHUNK_SIZE, Column, Table, list_export
-from core.paging import Row, page_of, query_without, row_urls
+from core.paging import Row, page_of, query_without, row_urls, without_paging
 from jobcenters.access import can_change_jobcenter, get_jobcenter_for_user, visible_jobcenters
 from jobcenters.forms import JobcenterContactForm, JobcenterFilterForm
 from jobcenters.models import Jobcenter
@@ -83,8 +83,7 @@ def jobcenter_list(request):
     filters, jobcenters = _filtered_jobcenters(request)
     page = page_of(request, jobcenters.values(*ROW_FIELDS))
     page.object_list = jobcenter_rows(page.object_list)
-    query = request.GET.copy()
-    query.pop("seite", None)
+    query = without_paging(request.GET)
     return render(
         request,
         "jobcenters/jobcenter_list.html",

@@ -18,7 +18,7 @@ from agreements.access import get_agreement_for_user, visible_agreements
 from core.choices import labels_of
 from core.exports import CHUNK_SIZE, Column, Table, list_export
 from core.forms import add_errors
-from core.paging import Row, page_of, page_of_groups, query_without, row_urls
+from core.paging import Row, page_of, page_of_groups, query_without, row_urls, without_paging
 from core.steps import Step, step_view
 from jobcenters.access import own_jobcenter, visible_jobcenters
 from measures import services
@@ -52,8 +52,7 @@ def measure_list(request):
     filters, measures = _filtered(request)
     page = page_of(request, measures.values(*LIST_FIELDS), counted=measures)
     page.object_list = _list_rows(page.object_list)
-    query = request.GET.copy()
-    query.pop("seite", None)
+    query = without_paging(request.GET)
     context = {
         "filters": filters,
         "page": page,
@@ -429,8 +428,7 @@ def catalogue(request):
         *CATALOGUE_GROUPS, "title", "pk"
     )
     page = page_of_groups(request, measures, group="action_field", groups=groups)
-    query = request.GET.copy()
-    query.pop("seite", None)
+    query = without_paging(request.GET)
     context = {"page": page, "search": search, "query": query.urlencode()}
     return render(request, "measures/catalogue.html", context)
 

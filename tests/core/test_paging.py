@@ -107,3 +107,85 @@ def test_a_row_reads_its_cells_as_keys_and_as_attributes():
 
     assert row["title"] == row.title == "Titel"
     assert not hasattr(row, "missing")
+
+
+def _request(query):
+    return RequestFactory().get("/", query)
+
+
+def _link_query(page, number):
+    """The query of the page link to ``number`` as ``includes/pagination.html`` writes it."""
+    link = next(link for link in page.page_links if link and link.number == number)
+    query = {"seite": str(number)}
+    if link.anchor:
+        name, value = link.anchor.split("=")
+        query[name] = value
+    return query
+
+
+def _many(count, *, title=lambda number: f"Titel {number:03d}", **kwargs):
+    jobcenter = factories.JobcenterFactory()
+    return [
+        factories.MeasureFactory(jobcenter=jobcenter, title=title(number), **kwargs)
+        for number in range(count)
+    ]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("key", ["title", "-title", "starts_on", "-starts_on"])
+def test_the_links_to_nearby_pages_read_on_from_a_row_of_this_page_not_by_offset(
+    key, django_assert_num_queries
+):
+    # Equal titles and empty dates on a page boundary: the id breaks the tie.
+    _many(
+        520,
+        title=lambda number: f"Titel {number // 7:03d}",
+        starts_on=None,
+    )
+    ordered = sorted_by(Measure.objects.all(), key)
+    expected = [measure.pk for measure in ordered]
+    middle = page_of(_request({"seite": "5"}), ordered.all())
+
+    for number in (3, 4, 6, 7):
+        query = _link_query(middle, number)
+        assert set(query) == {"seite", "nach" if number > 5 else "vor"}
+        with django_assert_num_queries(3) as captured:  # the count, the anchor row, the page
+            page = page_of(_request(query), ordered.all())
+            shown = [measure.pk for measure in page]
+        assert shown == expected[(number - 1) * PAGE_SIZE : number * PAGE_SIZE], number
+        assert "OFFSET" not in captured.captured_queries[-1]["sql"] or number in (3, 7)
+        assert page.number == number
+
+
+@pytest.mark.django_db
+def test_the_previous_and_next_links_read_on_from_this_page():
+    _many(260)
+    ordered = sorted_by(Measure.objects.all(), "title")
+    middle = page_of(_request({"seite": "3"}), ordered)
+
+    rows = list(middle)
+    assert middle.previous_anchor == f"vor=3.{rows[0].pk}"
+    assert middle.next_anchor == f"nach=3.{rows[-1].pk}"
+    html = render_to_string("includes/pagination.html", {"page": middle, "query": "q=x"})
+    assert f'href="?q=x&amp;{middle.next_anchor}&amp;seite=4"' in html
+    assert f'href="?q=x&amp;{middle.previous_anchor}&amp;seite=2"' in html
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"seite": "4"},  # as links were before: still the fourth page
+        {"seite": "4", "nach": "3.999999999"},  # a row that is gone
+        {"seite": "4", "nach": "kaputt"},
+        {"seite": "4", "vor": "3.1"},  # an anchor that cannot lead there
+        {"seite": "4", "nach": "1.1"},  # too far from its page
+    ],
+)
+def test_a_page_number_alone_or_with_an_anchor_that_does_not_fit_is_read_by_number(query):
+    measures = _many(260)
+    ordered = sorted_by(Measure.objects.all(), "title")
+
+    page = page_of(_request(query), ordered)
+
+    assert [measure.pk for measure in page] == [measure.pk for measure in measures[150:200]]
