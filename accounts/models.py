@@ -93,6 +93,13 @@ class Organisation(ChoiceLabels, models.Model):
         verbose_name = _("Organisation")
         verbose_name_plural = _("Organisationen")
         ordering = ["name"]
+        indexes = [
+            # The lists' sort by a jobcenter's name (its measures by jobcenter, the jobcenter
+            # list by name) across all states, the id as tie breaker (``core.paging``): a
+            # jobcenter's name lives here. Without it every sort by name sorted all rows
+            # (measures by jobcenter at 4× Germany: 80,000, 200 ms a page).
+            models.Index(fields=["name", "id"], name="organisation_name_id"),
+        ]
         constraints = [
             models.UniqueConstraint(fields=["state", "name"], name="organisation_unique_name"),
             models.UniqueConstraint(
