@@ -21,7 +21,7 @@ from urllib.parse import urlsplit
 import pytest
 from django.apps import apps
 from django.conf import settings as django_settings
-from django.core import serializers
+from django.contrib.contenttypes.models import ContentType
 from django.core.management import call_command
 from django.core.management.color import no_style
 from django.db import connection, transaction
@@ -139,41 +139,46 @@ def login(page, base_url, username, password=DEMO_PASSWORD):
         raise AssertionError(f"login as {username} failed: still on {page.url}")
 
 
-# The snapshot: every row except content types and permissions, which the flush after
-# each test recreates (with new keys; natural keys find them again).
-_NOT_SNAPSHOT = {"contenttypes.contenttype", "auth.permission"}
+# The snapshot: a copy of every table in the same database (``CREATE TABLE … AS SELECT``),
+# content types and permissions included, restored with one ``INSERT … SELECT`` a table.
+# Deserialising the rows and saving them one by one took seconds for each restore.
+# The copies are no model's tables: ``flush`` leaves them alone.
+SNAPSHOT_PREFIX = "demo_snapshot_"
 
 
 def _snapshot():
-    objects = []
-    for model in apps.get_models():
-        if model._meta.label_lower in _NOT_SNAPSHOT or model._meta.proxy:
-            continue
-        objects.extend(model._base_manager.order_by("pk"))
-    return serializers.serialize("json", objects, use_natural_foreign_keys=True)
+    """Copy every table; returns {table: its copy}."""
+    quote = connection.ops.quote_name
+    tables = sorted(connection.introspection.django_table_names(only_existing=True))
+    copies = {table: f"{SNAPSHOT_PREFIX}{number}" for number, table in enumerate(tables)}
+    with connection.cursor() as cursor:
+        for table, copy in copies.items():
+            cursor.execute(f"DROP TABLE IF EXISTS {quote(copy)}")
+            cursor.execute(f"CREATE TABLE {quote(copy)} AS SELECT * FROM {quote(table)}")  # noqa: S608
+    return copies
 
 
-def _restore(data):
-    deferred = []
+def _restore(copies):
+    """Every table as in the snapshot: emptied, then filled from its copy."""
+    quote = connection.ops.quote_name
     with transaction.atomic(), connection.constraint_checks_disabled():
-        for obj in serializers.deserialize("json", data, handle_forward_references=True):
-            obj.save()
-            if obj.deferred_fields:
-                deferred.append(obj)
-        for obj in deferred:
-            obj.save_deferred_fields()
-        # Rows came back with their keys: new rows (a login's access log, say) must not
-        # be handed a key the snapshot already uses.
-        sql = connection.ops.sequence_reset_sql(no_style(), apps.get_models())
+        connection.ops.execute_sql_flush(connection.ops.sql_flush(no_style(), list(copies)))
         with connection.cursor() as cursor:
-            for statement in sql:
+            for table, copy in copies.items():
+                cursor.execute(f"INSERT INTO {quote(table)} SELECT * FROM {quote(copy)}")  # noqa: S608
+            # Rows came back with their keys: new rows (a login's access log, a circular's
+            # mail in a many-to-many table) must not be handed a key the snapshot uses.
+            models = apps.get_models(include_auto_created=True)
+            for statement in connection.ops.sequence_reset_sql(no_style(), models):
                 cursor.execute(statement)
+    # The content types are the snapshot's again, under the keys they had then.
+    ContentType.objects.clear_cache()
 
 
 @dataclass
 class DemoWorld:
     base_url: str
-    snapshot: str
+    snapshot: dict  # table -> its copy (``_snapshot``)
     contexts: dict = field(default_factory=dict)  # user kind -> logged-in browser context
     files: Path | None = None  # the demo's private files
     shared: object = None  # the module's SharedDemo while one is set up
@@ -210,7 +215,7 @@ def demo_world(browser, demo_server, django_db_blocker, tmp_path_factory):
     """
     from demo.nrw import load_demo
 
-    world = DemoWorld(base_url=demo_server.url, snapshot="")
+    world = DemoWorld(base_url=demo_server.url, snapshot={})
     world.files = tmp_path_factory.mktemp("demo-private")
     eager = celery_app.conf.task_always_eager
     with (
@@ -251,10 +256,9 @@ def demo(demo_world, transactional_db, settings, private_media):
     settings.PASSWORD_HASHERS = PASSWORD_HASHERS
     settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, _live_server_host(demo_world)]
     shutil.copytree(demo_world.files, private_media, dirs_exist_ok=True)
-    if demo_world.shared is not None and demo_world.shared.loaded:
-        # A module with tests of both kinds: its shared data goes, and comes back for the
-        # next ``demo_readonly`` test.
-        call_command("flush", interactive=False, verbosity=0)
+    if demo_world.shared is not None:
+        # A module with tests of both kinds: its shared data comes back for the next
+        # ``demo_readonly`` test.
         demo_world.shared.loaded = False
     _restore(demo_world.snapshot)
     return demo_world
@@ -269,7 +273,11 @@ def _fingerprint():
     """Each table's row count and a hash of its rows: what a test that writes changes."""
     quote = connection.ops.quote_name
     row_hash = "sum(hashtext(t::text))" if connection.vendor == "postgresql" else "0"
-    tables = sorted(set(connection.introspection.table_names()) - _NOT_FINGERPRINTED)
+    tables = sorted(
+        table
+        for table in set(connection.introspection.table_names()) - _NOT_FINGERPRINTED
+        if not table.startswith(SNAPSHOT_PREFIX)
+    )
     query = " UNION ALL ".join(
         f"SELECT '{table}', count(*), {row_hash} FROM {quote(table)} t"  # noqa: S608
         for table in tables
@@ -323,7 +331,6 @@ def _shared_demo_unchanged(_shared_demo, django_db_blocker):
             for table in after.keys() | _shared_demo.fingerprint.keys()
             if after.get(table) != _shared_demo.fingerprint.get(table)
         )
-        call_command("flush", interactive=False, verbosity=0)
         _restore(_shared_demo.world.snapshot)
     pytest.fail(
         f"this test wrote to the shared demo data ({', '.join(changed)}): "
