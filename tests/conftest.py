@@ -38,6 +38,63 @@ def pytest_configure(config):
     Path(settings.STATIC_ROOT).mkdir(parents=True, exist_ok=True)
 
 
+def _module(item):
+    return item.nodeid.split("::", 1)[0]
+
+
+def _shares(count, processes):
+    """The sizes of the parts xdist's worksteal hands its processes first, in order."""
+    sizes = []
+    for number in range(processes):
+        sizes.append((count - sum(sizes)) // (processes - number))
+    return sizes
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(config, items):
+    """Each process starts with long tests (markers ``browser``, ``worker``, ``long``).
+
+    After pytest-randomly's shuffle and pytest-django's grouping (both come first), so the
+    order inside each part stays random. xdist's worksteal gives each process one
+    contiguous part of this order, and one that runs dry takes the back half of another's
+    queue: a long test left near the end kept one process working alone for its last
+    20 seconds, and browser tests in both processes loaded the demo world (a minute and
+    more) twice. So the browser modules open the first process's part, the other long
+    modules (a real worker, a Germany-sized data set) the second's; short tests fill up
+    each part behind them and are what is stolen. Without xdist: long tests first.
+    """
+    processes = getattr(config, "workerinput", {}).get("workercount", 1)
+    module_rank = {}
+    for item in items:
+        module_rank.setdefault(_module(item), len(module_rank))
+    parts = [[] for _ in range(processes)]
+    short = []
+    for item in items:
+        markers = {marker.name for marker in item.iter_markers()}
+        if "browser" in markers:
+            parts[0].append(item)
+        elif markers & {"worker", "long"}:
+            parts[1 + module_rank[_module(item)] % (processes - 1) if processes > 1 else 0].append(
+                item
+            )
+        else:
+            short.append(item)
+    ordered = []
+    for part, size in zip(parts, _shares(len(items), processes), strict=True):
+        # A module's tests together, as pytest-randomly had them before pytest-django
+        # moved a module's transactional tests behind every db test.
+        part.sort(
+            key=lambda item: (
+                item.get_closest_marker("browser") is None,
+                module_rank[_module(item)],
+            )
+        )
+        filling = max(0, size - len(part))
+        ordered += part + short[:filling]
+        del short[:filling]
+    items[:] = ordered + short
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     """The test databases, with every content type cached, as in a server that has run a while.

@@ -6,6 +6,9 @@ from measures.models import ProgressNote
 from tests import factories
 from tests.readback import Readback
 
+# Each test loads every page of an object for every role: started first (``long``).
+pytestmark = pytest.mark.long
+
 
 @pytest.fixture
 def world(accession_world, users):

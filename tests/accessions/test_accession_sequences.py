@@ -5,6 +5,7 @@ every step."""
 import datetime
 import operator
 
+import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
@@ -281,6 +282,7 @@ class Story:
 
 # The fixtures are made once per test, not per example: each example starts its own
 # jobcenter and accession, so what an earlier one left behind does not matter.
+@pytest.mark.long  # 25 examples of whole sequences: started first (tests/conftest.py)
 @settings(
     max_examples=25,
     deadline=None,

@@ -764,6 +764,7 @@ def test_withdraw_sets_the_state_and_the_date_of_leaving(accession_world, users)
 # --- the whole way ----------------------------------------------------------------------------
 
 
+@pytest.mark.long  # every step, read back for every role: started first
 def test_the_whole_way_from_draft_to_withdrawal(
     nrw, users, mailoutbox, django_capture_on_commit_callbacks, readback
 ):
@@ -1040,6 +1041,7 @@ def test_two_ministry_users_deciding_at_once_record_exactly_one_decision(
     ]
 
 
+@pytest.mark.long  # every step, read back for every role: started first
 def test_the_whole_way_in_another_state_hessen(
     nrw, hessen, users, django_capture_on_commit_callbacks, readback
 ):
@@ -1073,6 +1075,7 @@ def test_the_whole_way_in_another_state_hessen(
         readback(accession, "beigetreten")
 
 
+@pytest.mark.long  # every step, read back for every role: started first
 def test_the_whole_way_of_a_local_agreement_jobcenterjugend(
     nrw, users, django_capture_on_commit_callbacks, readback
 ):

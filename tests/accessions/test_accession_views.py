@@ -223,6 +223,7 @@ def test_a_refused_file_is_named_at_the_field_and_the_typing_stays(manager_clien
     assert not draft.signed_form
 
 
+@pytest.mark.long  # the upload check parses for seconds: started first
 def test_a_pdf_of_900000_pages_is_refused_at_the_field(manager_client, draft):
     data = _edit_data(
         draft, action="submit", signed_form=SimpleUploadedFile("f.pdf", corpus.many_pages())

@@ -158,6 +158,7 @@ def _refusal_at_the_file(response, title):
     return response.context["form"].errors["file"]
 
 
+@pytest.mark.long  # the upload check parses for seconds: started first
 def test_a_pdf_of_a_million_objects_is_refused_at_the_attachment_field(
     client, users, accession_world
 ):

@@ -6,6 +6,7 @@ import subprocess
 import sys
 import threading
 
+import pytest
 from django.conf import settings
 
 from core import pdf
@@ -50,6 +51,7 @@ def test_another_thread_gets_a_font_configuration_of_its_own():
     assert seen[0] is not pdf.font_configuration()
 
 
+@pytest.mark.long  # a fresh interpreter imports the project: started first
 def test_the_web_s_import_path_does_not_load_weasyprint():
     """WeasyPrint is most of a cold start: the web process loads it only when it makes a PDF."""
     code = (

@@ -175,6 +175,7 @@ def test_a_hostile_file_is_refused_for_its_reason(build, codes):
     assert refusal_codes(build) == (codes if isinstance(codes, list) else [codes])
 
 
+@pytest.mark.long  # the upload check parses for seconds: started first
 @pytest.mark.parametrize(("build", "code"), BOMBS)
 def test_a_bomb_is_refused_at_the_attachment_field_within_seconds(build, code):
     form = AttachmentForm(data={"title": "Anlage"}, files={"file": upload(built(build))})
@@ -191,6 +192,7 @@ def test_a_bomb_is_refused_at_the_attachment_field_within_seconds(build, code):
     assert errors[0].startswith("Das PDF ")
 
 
+@pytest.mark.long  # the upload check parses for seconds: started first
 @pytest.mark.django_db
 @pytest.mark.parametrize(("build", "code"), BOMBS)
 def test_a_bomb_is_refused_at_the_accession_field_within_seconds(build, code):

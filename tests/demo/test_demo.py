@@ -25,6 +25,9 @@ from measures.models import KeyFigures
 from outbox.models import OutgoingEmail
 from tests.conftest import FAST_HASHERS, private_storage
 
+# The module loads the demo data (``demo_data``): started first (``long``, tests/conftest.py).
+pytestmark = pytest.mark.long
+
 
 def _counts():
     return [

@@ -23,7 +23,8 @@ from demo.scale import CIRCULAR_YEARS, CIRCULARS_A_YEAR, PLAN, accession_status
 from jobcenters.models import Jobcenter, JobcenterForm
 from measures.models import KeyFigures, Measure, MeasureStatus, Publication
 
-pytestmark = pytest.mark.django_db
+# Seeding takes ten seconds and more: started first (``long``, tests/conftest.py).
+pytestmark = [pytest.mark.django_db, pytest.mark.long]
 
 
 def seed():

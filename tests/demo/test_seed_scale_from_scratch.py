@@ -24,7 +24,8 @@ from measures.models import KEY_FIGURE_FIELDS, KeyFigures, Measure
 from tests.conftest import FAST_HASHERS, private_storage
 from tests.demo.test_seed_scale import counts, seed
 
-pytestmark = pytest.mark.django_db
+# Seeding takes ten seconds and more: started first (``long``, tests/conftest.py).
+pytestmark = [pytest.mark.django_db, pytest.mark.long]
 
 
 def test_it_refuses_to_seed_a_production_database(settings):
