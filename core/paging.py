@@ -263,10 +263,11 @@ class Row(dict):
 _PLACEHOLDER = 987654321987654321
 
 
-def row_urls(viewname):
-    """``url(pk)``: the address of ``viewname`` for a row's id, from ONE ``reverse`` for the
-    whole page (a ``reverse`` a row was a tenth of a list's work)."""
-    before, after = reverse(viewname, args=[_PLACEHOLDER]).split(str(_PLACEHOLDER))
+def row_urls(viewname, *args):
+    """``url(pk)``: the address of ``viewname`` for a row's id (after ``args``, the same for
+    every row), from ONE ``reverse`` for the whole page (a ``reverse`` a row was a tenth of
+    a list's work)."""
+    before, after = reverse(viewname, args=[*args, _PLACEHOLDER]).split(str(_PLACEHOLDER))
 
     def url(pk):
         return f"{before}{pk}{after}"

@@ -47,14 +47,21 @@ def coverage_matrix(jobcenters, agreement, action_fields):
     jobcenters = list(jobcenters.only("pk", "name", "form", "region_kind").order_by("name"))
     measures = Measure.objects.filter(agreement=agreement, jobcenter__in=[j.pk for j in jobcenters])
     cells = defaultdict(Cell)
-    for row in measures.values("jobcenter", "action_field", "status").annotate(n=Count("pk")):
-        cells[row["jobcenter"], row["action_field"]].counts[row["status"]] += row["n"]
-    further = Measure.further_action_fields.through.objects.filter(measure__in=measures)
-    for row in further.values("measure__jobcenter", "actionfield", "measure__status").annotate(
-        n=Count("pk")
+    # Tuples, not dictionaries: at 1,616 jobcenters these are 50,000 rows.
+    main = measures.values("jobcenter", "action_field", "status").annotate(n=Count("pk"))
+    for jobcenter, action_field, status, n in main.values_list(
+        "jobcenter", "action_field", "status", "n"
     ):
-        key = row["measure__jobcenter"], row["actionfield"]
-        cells[key].counts[row["measure__status"]] += row["n"]
+        cells[jobcenter, action_field].counts[status] += n
+    further = (
+        Measure.further_action_fields.through.objects.filter(measure__in=measures)
+        .values("measure__jobcenter", "actionfield", "measure__status")
+        .annotate(n=Count("pk"))
+    )
+    for jobcenter, action_field, status, n in further.values_list(
+        "measure__jobcenter", "actionfield", "measure__status", "n"
+    ):
+        cells[jobcenter, action_field].counts[status] += n
     rows = [
         (
             jobcenter,
