@@ -8,7 +8,7 @@
 # The numbers mean something only on an idle machine: the script says the load before each
 # step, and refuses to start above a load of 1.5 unless BENCH_ANY_LOAD=1.
 # lists.py and load.py write into databases of their own, named after DATABASE_URL's
-# (…_lists_demo, …_lists_4, …_load); the other scripts make and drop test_bench_<script>.
+# (…_lists_demo, …_lists_4, …_unpaginated_1, …_unpaginated_4, …_load); the other scripts make and drop test_bench_<script>.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out="${1:?bench/report.sh OUT.md}"
@@ -50,7 +50,7 @@ step() {
     "Last zu Beginn $(cut -d' ' -f1-3 /proc/loadavg), Runden $ROUNDS."
 } >"$out"
 
-for db in lists_demo lists_4 load; do
+for db in lists_demo lists_4 load unpaginated_1 unpaginated_4; do
   PGOPTIONS=--client-min-messages=warning psql "$base/postgres" -qc "DROP DATABASE IF EXISTS ${name}_$db" -c "CREATE DATABASE ${name}_$db"
 done
 
@@ -63,13 +63,17 @@ DATABASE_URL="$base/${name}_lists_demo" \
 DATABASE_URL="$base/${name}_lists_4" \
   step $py bench/lists.py --seed 4 --rounds "$ROUNDS" --warmup 2 --against "$out.demo.json" \
   --markdown "$out"
+DATABASE_URL="$base/${name}_unpaginated_1" \
+  step $py bench/unpaginated.py --seed 1 --rounds "$ROUNDS" --warmup 1 --pdf-rounds 3 --markdown "$out"
+DATABASE_URL="$base/${name}_unpaginated_4" \
+  step $py bench/unpaginated.py --seed 4 --rounds "$ROUNDS" --warmup 1 --markdown "$out"
 step $py bench/exports.py --factor 4 --markdown "$out"
 step $py bench/renderings.py --rounds 3 --warmup 1 --overview-rounds 3 --request-rounds 30 \
   --worker-renders "$RENDERS" --markdown "$out"
 step $py bench/pdf_uploads.py --markdown "$out"
 DATABASE_URL="$base/${name}_load" step $py bench/load.py --requests "$REQUESTS" --seconds "$SECONDS_PER" --markdown "$out"
 
-for db in lists_demo lists_4 load; do
+for db in lists_demo lists_4 load unpaginated_1 unpaginated_4; do
   PGOPTIONS=--client-min-messages=warning psql "$base/postgres" -qc "DROP DATABASE IF EXISTS ${name}_$db"
 done
 echo "fertig: $out"
