@@ -8,7 +8,8 @@ from django.db.models.functions import RowNumber
 from django.forms.models import ModelChoiceIterator
 from django.forms.renderers import DjangoTemplates
 from django.utils.functional import cached_property
-from django.utils.html import format_html, format_html_join
+from django.utils.html import escape, format_html, format_html_join
+from django.utils.safestring import mark_safe
 
 from core.text import CleanTextMixin
 
@@ -116,10 +117,37 @@ class ListedChoiceIterator(ModelChoiceIterator):
         return len(reader.choices[self.field.part]) + (self.field.empty_label is not None)
 
 
+class ListedSelect(forms.Select):
+    """A select of a ``ListedChoiceField``, its options written straight from the (id,
+    label) choices, with the markup of Django's template: Django builds a dictionary of
+    attributes an option first (``optgroups``, ``create_option``), 6,000 function calls for
+    the 144 options the measures filter offers at 4× Germany."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        chosen = set(self.format_value(value))
+        html = [
+            format_html('<select name="{}"{}>', name, _attrs(self.build_attrs(self.attrs, attrs)))
+        ]
+        for option, label in self.choices:
+            option = "" if option is None else str(option)
+            # One option selected at most, as Django's single select.
+            selected = option in chosen
+            if selected:
+                chosen = ()
+            html.append(
+                f'\n  <option value="{escape(option)}"{" selected" if selected else ""}>'
+                f"{escape(label)}</option>"
+            )
+        html.append("\n</select>")
+        # Every value and label above is escaped, the tag by format_html.
+        return mark_safe("".join(html))  # noqa: S308
+
+
 class ListedChoiceField(forms.ModelChoiceField):
     """A ``ModelChoiceField`` whose few choices are read in one plain query."""
 
     iterator = ListedChoiceIterator
+    widget = ListedSelect
 
 
 class ChoiceReader:

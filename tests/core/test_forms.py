@@ -129,6 +129,40 @@ def test_several_fields_read_their_choices_together_in_one_query_in_their_order(
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize("chosen", [None, "first", "nothing"])
+def test_listed_choices_are_written_straight_as_djangos_template_writes_them(nrw, chosen):
+    organisations = Organisation.objects.order_by("name")
+    first = organisations.first()
+    value = {None: None, "first": str(first.pk), "nothing": "999999"}[chosen]
+    first.name = 'Verband "A" & <B>'
+    first.save()
+
+    class Listed(FilterForm):
+        association = ListedChoiceField(
+            queryset=Organisation.objects.none(), required=False, empty_label="alle"
+        )
+
+    class Stock(forms.Form):
+        association = forms.ModelChoiceField(
+            queryset=organisations, required=False, empty_label="alle"
+        )
+
+    listed = Listed({"association": value} if value else None)
+    read_choices(listed, association=(organisations, "name"))
+    stock = Stock({"association": value} if value else None)
+    listed.is_valid(), stock.is_valid()
+    attrs = {"class": "select form-select"}
+
+    with CaptureQueriesContext(connection) as queries:
+        html = listed["association"].as_widget(attrs=attrs)
+
+    assert _same_markup(html) == _same_markup(stock["association"].as_widget(attrs=attrs))
+    assert "&quot;A&quot; &amp; &lt;B&gt;" in html
+    # The choices only: a value sent was checked by is_valid already.
+    assert len(queries) == 1
+
+
+@pytest.mark.django_db
 def test_choice_labels_follow_the_language():
     measure = factories.MeasureFactory(status=MeasureStatus.RUNNING)
 
