@@ -27,7 +27,7 @@ from circulars.forms import AttachmentForm, CircularForm, DocumentAttachmentForm
 from circulars.models import default_addressees
 from circulars.selectors import circular_context
 from core.http import pdf_download
-from core.paging import page_of
+from core.paging import page_of, row_urls
 from jobcenters.access import can_change_jobcenter
 from outbox import services as outbox
 from reports import services as renderings
@@ -41,6 +41,14 @@ def circular_list(request):
         raise PermissionDenied
     circulars = visible_circulars(request.user).select_related("association")
     page = page_of(request, circulars.order_by("-created_at", "-pk"))
+    url = row_urls("circulars:detail")
+    for circular in page.object_list:
+        # The row's address and date written once for the page, not by the template.
+        circular.url = url(circular.pk)
+        circular.day, circular.day_iso = (
+            circular.date.strftime("%d.%m.%Y"),
+            circular.date.isoformat(),
+        )
     context = {
         "page": page,
         "can_write": can_write_circulars(request.user),

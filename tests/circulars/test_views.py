@@ -499,6 +499,19 @@ def test_two_associations_circulars_of_the_same_number_are_told_apart(client, us
     assert "Rundschreiben 1/26 (Städtetag NRW)" in pages[1]
 
 
+def test_a_row_of_the_list_links_its_circular_and_shows_its_date(client, users, nrw):
+    circular = factories.CircularFactory(
+        association=nrw.landkreistag, final=True, number=7, date=datetime.date(2026, 3, 4)
+    )
+    client.force_login(users.ministry)
+
+    listed = client.get(reverse("circulars:list")).content.decode()
+
+    assert '<td><time datetime="2026-03-04">04.03.2026</time></td>' in listed
+    assert f'<a href="{circular.get_absolute_url()}">{circular.subject}</a>' in listed
+    assert "7/26 (Landkreistag NRW)" in listed
+
+
 @pytest.mark.parametrize("count", [3, 30, 120])
 @pytest.mark.parametrize("page", ["1", "3"])
 def test_the_list_runs_a_fixed_number_of_queries(
