@@ -8,6 +8,7 @@ however long the list, instead of an ``OFFSET`` over every row before it.
 """
 
 from django.core.paginator import Paginator
+from django.db import connections
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.functional import cached_property
@@ -78,10 +79,15 @@ class ListPaginator(Paginator):
             return None
         bottom = (number - 1) * self.per_page
         size = min(self.per_page, self.count - bottom)
+        nulls_largest = connections[self.object_list.db].features.nulls_order_largest
         if direction == "nach":
-            rows = self.object_list.filter(_beyond(order, values[0], later=True))
+            rows = self.object_list.filter(
+                _beyond(order, values[0], later=True, nulls_largest=nulls_largest)
+            )
             return list(rows[skip * self.per_page : skip * self.per_page + size])
-        rows = self.object_list.reverse().filter(_beyond(order, values[0], later=False))
+        rows = self.object_list.reverse().filter(
+            _beyond(order, values[0], later=False, nulls_largest=nulls_largest)
+        )
         # Read backwards from the anchor: the page ends ``skip`` pages before it.
         end = list(rows[skip * self.per_page : (skip + 1) * self.per_page])
         end.reverse()
@@ -105,18 +111,26 @@ def _order(queryset):
     return order
 
 
-def _beyond(order, values, *, later):
+def _beyond(order, values, *, later, nulls_largest=True):
     """The rows after (``later``) or before the row with sort ``values`` in ``order``: a
-    comparison the index of the sort key serves. Empty values sort where PostgreSQL puts
-    them: last ascending, first descending, that is always on the "greater" side."""
+    comparison the index of the sort key serves. Empty values sort where the database puts
+    them: PostgreSQL as if larger than any (last ascending), SQLite as if smaller."""
     nothing = Q(pk__in=[])
     condition, equal = nothing, Q()
     for (name, ascending), value in zip(order, values, strict=True):
         isnull = Q(**{f"{name}__isnull": True})
         if later == ascending:  # the rows with a greater key
-            beyond = nothing if value is None else Q(**{f"{name}__gt": value}) | isnull
+            if value is None:
+                beyond = nothing if nulls_largest else ~isnull
+            else:
+                beyond = Q(**{f"{name}__gt": value})
+                beyond = beyond | isnull if nulls_largest else beyond
         else:  # the rows with a smaller key
-            beyond = ~isnull if value is None else Q(**{f"{name}__lt": value})
+            if value is None:
+                beyond = ~isnull if nulls_largest else nothing
+            else:
+                beyond = Q(**{f"{name}__lt": value})
+                beyond = beyond if nulls_largest else beyond | isnull
         condition |= equal & beyond
         equal &= isnull if value is None else Q(**{name: value})
     return condition
