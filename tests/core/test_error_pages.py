@@ -56,7 +56,7 @@ def test_a_refused_step_says_nothing_changed_and_leads_back(client, users, acces
     Accession.objects.filter(pk=draft.pk).update(
         status=AccessionStatus.SUBMITTED, signed_form="signed-forms/0.pdf"
     )
-    here = reverse("accessions:detail", args=[draft.pk])
+    here = "http://testserver" + reverse("accessions:detail", args=[draft.pk])
 
     response = client.get(reverse("accessions:edit", args=[draft.pk]), HTTP_REFERER=here)
 
@@ -86,3 +86,21 @@ def test_a_server_error_page_needs_neither_database_nor_user():
     assert '<html lang="de">' in text
     assert "<h1>Ein Fehler ist aufgetreten</h1>" in text
     assert 'href="/">Zur Startseite</a>' in text
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "referer", ["https://evil.example/phish", "javascript:alert(1)", "//evil.example/"]
+)
+def test_a_refused_step_leads_back_only_to_our_own_pages(client, users, accession_world, referer):
+    client.force_login(users.kreis_manager)
+    draft = accession_world.draft
+    Accession.objects.filter(pk=draft.pk).update(
+        status=AccessionStatus.SUBMITTED, signed_form="signed-forms/0.pdf"
+    )
+
+    response = client.get(reverse("accessions:edit", args=[draft.pk]), HTTP_REFERER=referer)
+
+    assert response.status_code == 403
+    assert "Zurück zur vorigen Seite" not in response.content.decode()
+    assert "evil.example" not in response.content.decode()
