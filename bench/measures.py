@@ -80,7 +80,7 @@ from django.urls import include, path, reverse
 from accessions.access import get_overview_agreement_for_user, overview_jobcenters
 from accounts.models import Organisation, OrganisationKind, RegionKind, Role, State, User
 from agreements.models import ActionField, FrameworkAgreement
-from core.paging import PAGE_SIZE
+from core.paging import PAGE_SIZE, Row
 from jobcenters.access import visible_jobcenters
 from jobcenters.forms import JobcenterFilterForm
 from jobcenters.models import Jobcenter
@@ -189,10 +189,10 @@ def coverage_floor(request, agreement_pk):
         else:
             cells[pk, action_field].counts[status] += count
     action_fields.sort(key=lambda action_field: action_field["number"])
-    url = reverse("jobcenters:detail", args=[0]).removesuffix("0/")
     matrix_rows = [
         (
-            {"name": name, "get_absolute_url": f"{url}{pk}/"},
+            # The page's rows read a jobcenter's id and name as attributes (a plain row).
+            Row(pk=pk, name=name),
             [cells.get((pk, action_field["pk"]), Cell()) for action_field in action_fields],
         )
         for pk, name in sorted(names.items(), key=lambda item: (item[1], item[0]))
