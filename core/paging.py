@@ -140,9 +140,15 @@ def _anchor(request):
     """``(direction, page number, row id)`` of ``?nach=`` or ``?vor=`` (``3.1234``), if any."""
     for direction in ("nach", "vor"):
         start, _dot, pk = request.GET.get(direction, "").partition(".")
-        if start.isdigit() and pk.isdigit() and len(pk) <= 18:
+        # ASCII digits only, and short: ``isdigit`` admits "²", which ``int`` refuses, and
+        # ``int`` refuses more than 4,300 digits too (both were a 500).
+        if _number(start, 9) and _number(pk, 18):
             return direction, int(start), int(pk)
     return None
+
+
+def _number(text, most):
+    return 0 < len(text) <= most and text.isascii() and text.isdigit()
 
 
 def page_of(request, items, *, counted=None):

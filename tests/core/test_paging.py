@@ -181,6 +181,9 @@ def test_the_previous_and_next_links_read_on_from_this_page():
         {"seite": "4", "nach": "kaputt"},
         {"seite": "4", "vor": "3.1"},  # an anchor that cannot lead there
         {"seite": "4", "nach": "1.1"},  # too far from its page
+        {"seite": "4", "nach": "².1"},  # a digit int() cannot read
+        {"seite": "4", "vor": "3.١²"},
+        {"seite": "4", "nach": "9" * 5000 + ".1"},  # beyond int()'s 4,300 digits
     ],
 )
 def test_a_page_number_alone_or_with_an_anchor_that_does_not_fit_is_read_by_number(query):
