@@ -21,6 +21,7 @@ from accessions.models import STANDINGS, standing_label, with_accession
 from accounts.roles import is_state_wide
 from core.exports import CHUNK_SIZE, Column, Table, list_export
 from core.paging import page_of, query_without, row_urls, without_paging
+from core.rows import day
 from jobcenters.views import JOBCENTER_COLUMNS, ROW_FIELDS, jobcenter_rows, jobcenter_values
 from reports.services import export_request
 
@@ -63,9 +64,7 @@ def accession_jobcenters(request, agreement_pk):
         accession_status=lambda row: row["accession_status"],
         accession_url=lambda row: row["accession_id"] and accession_url(row["accession_id"]),
         standing=lambda row: standing_label(row["accession_status"]),
-        joined_on=lambda row: (
-            row["accession_joined_on"].strftime("%d.%m.%Y") if row["accession_joined_on"] else "–"
-        ),
+        joined_on=lambda row: day(row["accession_joined_on"]),
     )
     query = without_paging(request.GET)
     context = {

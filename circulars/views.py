@@ -28,6 +28,7 @@ from circulars.models import default_addressees
 from circulars.selectors import circular_context
 from core.http import pdf_download
 from core.paging import page_of, row_urls
+from core.rows import day
 from jobcenters.access import can_change_jobcenter
 from outbox import services as outbox
 from reports import services as renderings
@@ -45,10 +46,7 @@ def circular_list(request):
     for circular in page.object_list:
         # The row's address and date written once for the page, not by the template.
         circular.url = url(circular.pk)
-        circular.day, circular.day_iso = (
-            circular.date.strftime("%d.%m.%Y"),
-            circular.date.isoformat(),
-        )
+        circular.day, circular.day_iso = day(circular.date), circular.date.isoformat()
     context = {
         "page": page,
         "can_write": can_write_circulars(request.user),

@@ -7,6 +7,7 @@ Each helper does once per page what the template did once per cell, and gives th
 text (``tests/reports/test_table_rows.py`` holds the rows against the template loops); the
 addresses come from ``core.paging.row_urls``, one ``reverse`` a page."""
 
+from django.contrib.humanize.templatetags.humanize import intcomma
 from django.utils.formats import get_format
 
 
@@ -14,8 +15,6 @@ def grouped_integers():
     """A function that writes an int as ``intcomma`` does in the active language
     ("1.234" in German, "1,234" in English), read from the language's formats once."""
     if get_format("NUMBER_GROUPING") != 3:  # both our languages group by three
-        from django.contrib.humanize.templatetags.humanize import intcomma
-
         return intcomma
     separator = get_format("THOUSAND_SEPARATOR")
     return lambda number: f"{number:,}".replace(",", separator)

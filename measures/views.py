@@ -19,6 +19,7 @@ from core.choices import labels_of
 from core.exports import CHUNK_SIZE, Column, Table, list_export
 from core.forms import add_errors
 from core.paging import Row, page_of, page_of_groups, query_without, row_urls, without_paging
+from core.rows import day
 from core.steps import Step, step_view
 from jobcenters.access import own_jobcenter, visible_jobcenters
 from measures import services
@@ -92,7 +93,7 @@ def _list_rows(values):
             action_field_number=row["action_field__number"],
             action_field_title=row["action_field__title"],
             status=statuses.get(row["status"], row["status"]),
-            starts_on=row["starts_on"].strftime("%d.%m.%Y") if row["starts_on"] else "–",
+            starts_on=day(row["starts_on"]),
             publication=publications.get(row["publication"], row["publication"]),
         )
         for row in values
