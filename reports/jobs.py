@@ -62,7 +62,10 @@ def start(jobs, pk, **reset):
     with ``reset``; ``None`` when there is nothing (more) to do."""
     with transaction.atomic():
         job = jobs.select_for_update(of=("self",)).filter(pk=pk).first()
-        if job is None or job.status == JobStatus.DONE:
+        # Done, or failed for good: a message delivered again (the broker restored it
+        # after its visibility timeout, or a worker died after recording the outcome)
+        # changes nothing. Asking again (``requeue``) queues the job anew.
+        if job is None or job.status in (JobStatus.DONE, JobStatus.FAILED):
             return None
         if job.attempts >= MAX_ATTEMPTS:
             # Delivered again and again (a worker dies on this job): stop and say so.

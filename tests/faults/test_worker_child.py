@@ -161,7 +161,9 @@ def test_a_render_beyond_the_memory_cap_fails_cleanly_and_the_worker_lives_on(
         assert wait_for(lambda: _row(after).status == JobStatus.DONE, 120), worker.log.read_text()
         address_space = next(line for line in limits.splitlines() if "address space" in line)
         assert address_space.split()[3] != "unlimited"  # the child's cap
-        assert "es braucht mehr Arbeitsspeicher, als eine PDF-Erstellung haben darf" in page
+        assert "es braucht mehr Arbeitsspeicher, als eine PDF-Erstellung haben darf" in page, (
+            rendering.error
+        )
         assert "Noch einmal versuchen" in page
         assert rendering.attempts == 1  # failed once, no message loop
         assert worker.process.pid == parent and worker.process.poll() is None

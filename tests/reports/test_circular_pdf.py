@@ -10,7 +10,7 @@ from circulars import services as circulars_services
 from circulars.models import CircularCounter
 from reports import jobs, services
 from reports.documents import circular_pdf
-from reports.models import JobStatus
+from reports.models import OUT_OF_MEMORY, JobStatus
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -173,6 +173,25 @@ def test_a_rendering_delivered_too_often_is_given_up_and_says_so(circular_151):
     rendering.refresh_from_db()
     assert rendering.status == JobStatus.FAILED
     assert rendering.can_retry
+
+
+def test_a_failed_rendering_delivered_again_stays_failed_and_is_not_started(circular_151):
+    # Its message comes again when the broker restores it (a render that ran past the
+    # visibility timeout, a worker that died after recording the failure): the failure
+    # stands until someone asks again ("Noch einmal versuchen"), the render runs once.
+    rendering = factories.RenderingFactory(
+        circular=circular_151, status=JobStatus.FAILED, attempts=1, error=OUT_OF_MEMORY
+    )
+
+    assert services.rendering_start(rendering.pk) is None
+
+    rendering.refresh_from_db()
+    assert (rendering.status, rendering.attempts, rendering.error) == (
+        JobStatus.FAILED,
+        1,
+        OUT_OF_MEMORY,
+    )
+    assert rendering.out_of_memory and rendering.can_retry
 
 
 def test_a_status_overview_attachment_is_made_with_the_pdf_and_stays_tagged(accession_world, nrw):
