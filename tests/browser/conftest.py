@@ -102,11 +102,12 @@ class PagePerUserKind:
     Opening a tab costs about as much as the check on it (a renderer starts, axe is
     compiled anew); a tab that goes to the next page starts from that page's own document,
     so nothing of the previous test's page is left. After a failed test its tab is closed
-    (``discard``) and the next test of that user kind gets a new one.
+    (``discard``) and the next test of that user kind gets a new one. ``init_script`` runs
+    in every document of each tab before the page's own scripts (the axe sweep's axe).
     """
 
-    def __init__(self, world, viewport=None):
-        self.world, self.viewport = world, viewport
+    def __init__(self, world, viewport=None, init_script=None):
+        self.world, self.viewport, self.init_script = world, viewport, init_script
         self.pages = {}
 
     def __call__(self, user_kind):
@@ -115,6 +116,8 @@ class PagePerUserKind:
             page = self.world.context(user_kind).new_page()
             if self.viewport is not None:
                 page.set_viewport_size(self.viewport)
+            if self.init_script is not None:
+                page.add_init_script(self.init_script)
             self.pages[user_kind] = page
         return page
 

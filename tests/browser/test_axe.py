@@ -40,7 +40,8 @@ def case_id(case):
 
 
 def run_axe(page, axe_source):
-    """Inject axe (``evaluate`` is not bound by the page's CSP) and run the WCAG 2.1 AA rules."""
+    """Run the WCAG 2.1 AA rules; inject axe first where the tab's init script did not
+    (``evaluate`` is not bound by the page's CSP, nor is an init script)."""
     if not page.evaluate("typeof window.axe !== 'undefined'"):
         page.evaluate(axe_source)
     return page.evaluate(AXE_RUN, WCAG_AA)
@@ -62,9 +63,14 @@ def describe(violations, where):
 
 
 @pytest.fixture(scope="module")
-def tabs(demo_world):
-    """The module's tab per user kind (``PagePerUserKind``)."""
-    tabs = PagePerUserKind(demo_world)
+def tabs(demo_world, axe_source):
+    """The module's tab per user kind (``PagePerUserKind``), with axe in each of its documents.
+
+    As an init script the tab holds axe's source once and Chromium runs it in each new
+    document; handed over with ``evaluate`` after every ``goto`` it took a quarter of the
+    sweep's time (43 pages: 8.9 s of 35 s, with the init script 1.7 s).
+    """
+    tabs = PagePerUserKind(demo_world, init_script=axe_source)
     yield tabs
     tabs.close()
 
