@@ -3,7 +3,7 @@
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Sum
+from django.db.models import Count, Q, Sum
 
 from measures.models import ACTIVE_STATUSES, KEY_FIGURE_FIELDS, Measure, MeasureStatus
 
@@ -44,28 +44,41 @@ def coverage_matrix(jobcenters, agreement, action_fields):
     Three queries whatever the size: the jobcenters, the measures by main action field, and
     by further action field.
     """
+    # The jobcenters as a subquery, not a list of their ids: at 1,616 jobcenters, psycopg
+    # spent 0.15 s splitting the two queries with 1,616 parameters each, and PostgreSQL
+    # hashed the list. No ordering: Meta.ordering (the jobcenter's name) joined two
+    # tables into every count for nothing.
+    scope = jobcenters.values("pk")
     jobcenters = list(jobcenters.only("pk", "name", "form", "region_kind").order_by("name"))
-    measures = Measure.objects.filter(agreement=agreement, jobcenter__in=[j.pk for j in jobcenters])
+    # One row per cell with a count per status (conditional aggregates), not one per cell
+    # and status: at 1,616 jobcenters 10,000 and 7,000 rows instead of 31,000 and 22,000.
+    statuses = MeasureStatus.values
     cells = defaultdict(Cell)
-    # Tuples, not dictionaries: at 1,616 jobcenters these are 50,000 rows.
-    main = measures.values("jobcenter", "action_field", "status").annotate(n=Count("pk"))
-    for jobcenter, action_field, status, n in main.values_list(
-        "jobcenter", "action_field", "status", "n"
-    ):
-        cells[jobcenter, action_field].counts[status] += n
-    further = (
-        Measure.further_action_fields.through.objects.filter(measure__in=measures)
-        .values("measure__jobcenter", "actionfield", "measure__status")
-        .annotate(n=Count("pk"))
+    main = (
+        Measure.objects.filter(agreement=agreement, jobcenter__in=scope)
+        .order_by()
+        .values_list("jobcenter", "action_field")
+        .annotate(**{status: Count("pk", filter=Q(status=status)) for status in statuses})
     )
-    for jobcenter, action_field, status, n in further.values_list(
-        "measure__jobcenter", "actionfield", "measure__status", "n"
-    ):
-        cells[jobcenter, action_field].counts[status] += n
+    further = (
+        Measure.further_action_fields.through.objects.filter(
+            measure__agreement=agreement, measure__jobcenter__in=scope
+        )
+        .order_by()
+        .values_list("measure__jobcenter", "actionfield")
+        .annotate(**{status: Count("pk", filter=Q(measure__status=status)) for status in statuses})
+    )
+    for query in (main, further):
+        for jobcenter, action_field, *counts in query:
+            cell = cells[jobcenter, action_field].counts
+            for status, n in zip(statuses, counts, strict=True):
+                if n:
+                    cell[status] += n
+    empty = Cell()  # one for every cell without measures (read only, like every cell here)
     rows = [
         (
             jobcenter,
-            [cells.get((jobcenter.pk, action_field.pk), Cell()) for action_field in action_fields],
+            [cells.get((jobcenter.pk, action_field.pk), empty) for action_field in action_fields],
         )
         for jobcenter in jobcenters
     ]

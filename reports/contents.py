@@ -19,7 +19,7 @@ from measures.selectors import coverage_matrix
 class OverviewRow:
     jobcenter: object  # annotated by ``with_accession``
     cells: list  # ``measures.selectors.Cell`` per action field
-    key_figures: object  # the latest ``KeyFigures`` row, or None
+    key_figures: object  # the latest ``KeyFigures``: year and the three figures, or None
 
 
 @dataclass
@@ -47,11 +47,16 @@ def status_overview(jobcenters, agreement):
     latest_year = (
         KeyFigures.objects.filter(jobcenter=OuterRef("jobcenter")).order_by("-year").values("year")
     )
+    # The figures the table shows, as named tuples: 1,616 model objects cost 0.1 s; the
+    # jobcenters as a subquery, not a list of 1,616 parameters.
     latest = {
         figures.jobcenter_id: figures
         for figures in KeyFigures.objects.filter(
-            jobcenter__in=[jobcenter.pk for jobcenter, _cells in matrix.rows],
-            year=Subquery(latest_year[:1]),
+            jobcenter__in=jobcenters.values("pk"), year=Subquery(latest_year[:1])
+        )
+        .order_by()
+        .values_list(
+            "jobcenter_id", "year", "severely_disabled", "equal_status", "rehabilitants", named=True
         )
     }
     rows = [
