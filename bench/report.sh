@@ -39,7 +39,7 @@ step() {
   echo "==> $* (Last $(cut -d' ' -f1-3 /proc/loadavg))"
   "$@"
   echo "    $((SECONDS - started)) s"
-  printf '\n_%s: %s s, Last davor %s_\n' "${*:1:2}" "$((SECONDS - started))" "$(cut -d' ' -f1-3 /proc/loadavg)" >>"$out"
+  printf '\n_%s: %s s, Last danach %s_\n' "${*:1:2}" "$((SECONDS - started))" "$(cut -d' ' -f1-3 /proc/loadavg)" >>"$out"
 }
 
 {
