@@ -262,6 +262,10 @@ CELERY_WORKER_MAX_MEMORY_PER_CHILD = env.int("CELERY_WORKER_MAX_MEMORY_PER_CHILD
 # arenas), the biggest legitimate PDFs 440 MB of memory in use (see RENDER_TIME_LIMIT);
 # the attack's attachment took 2.5 GB. 0: no cap.
 WORKER_CHILD_MEMORY_MB = env.int("WORKER_CHILD_MEMORY_MB", default=1024)
+# Seconds the worker's parent waits for a new child to start (Celery's default: 4) before
+# it kills it and tries another: a child loads the PDF fonts first (config/celery.py),
+# which takes a second on an idle machine and several on a busy one.
+CELERY_WORKER_PROC_ALIVE_TIMEOUT = env.float("CELERY_WORKER_PROC_ALIVE_TIMEOUT", default=60.0)
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # PDFs and exports have queues of their own, so a burst of them never holds up e-mail

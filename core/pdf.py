@@ -177,6 +177,42 @@ def collector_paused():
                 gc.enable()
 
 
+# Text in the regular, bold and italic faces of both families the PDF styles name (the
+# circular's Liberation Sans, everything else's DejaVu Sans): laid out once, it has Pango
+# open the font files every document uses.
+_WARM_UP_TEXT = "Anlage <b>fett</b> <i>kursiv</i> 1.234 €"
+_WARM_UP_HTML = (
+    '<html lang="de"><head><link rel="stylesheet" href="pdf/base.css"></head><body>'
+    f"<h1>{_WARM_UP_TEXT}</h1><p>{_WARM_UP_TEXT}</p>"
+    f"<p style=\"font-family: 'Liberation Sans'\">{_WARM_UP_TEXT}</p></body></html>"
+)
+
+
+def load():
+    """Import WeasyPrint and make our stylesheet and classes: Python objects only, no fonts,
+    so a worker's parent process can do it once and fork its children from it."""
+    _html_class()
+    _fetcher_class()
+    user_agent_stylesheet()
+
+
+def warm_up():
+    """Load what every PDF needs, once per process: WeasyPrint, our stylesheet and classes,
+    this thread's font configuration and the fonts of a small document.
+
+    A worker child calls it when it starts (``config.celery``): the child is ready when it
+    says so, its first PDF costs what the others cost, and its memory before the first
+    render is what the renders build on.
+    """
+    load()
+    html = _html_class()(
+        string=_WARM_UP_HTML,
+        base_url=static_root().as_uri() + "/",
+        url_fetcher=_fetcher_class()(),
+    )
+    html.render(font_config=font_configuration())
+
+
 def _document(template_name, context, *, roots, language):
     with translation.override(language):
         html = render_to_string(template_name, context)
