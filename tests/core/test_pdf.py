@@ -154,6 +154,7 @@ def test_the_fetcher_loads_no_certificates(monkeypatch):
     HTTPS handler it never uses cost about 50 ms CPU per part, six per circular."""
     import ssl
 
+    pdf.load()  # WeasyPrint's import makes its own stylesheets once, with certificates
     loaded = []
     monkeypatch.setattr(
         ssl.SSLContext, "load_default_certs", lambda self, *args: loaded.append(args)
