@@ -75,17 +75,17 @@ def coverage_matrix(jobcenters, agreement, action_fields):
                 if n:
                     cell[status] += n
     empty = Cell()  # one for every cell without measures (read only, like every cell here)
+    field_ids = [action_field.pk for action_field in action_fields]
     rows = [
-        (
-            jobcenter,
-            [cells.get((jobcenter.pk, action_field.pk), empty) for action_field in action_fields],
-        )
+        (jobcenter, [cells.get((jobcenter.pk, field_id), empty) for field_id in field_ids])
         for jobcenter in jobcenters
     ]
-    covered = [
-        sum(1 for _jobcenter, row_cells in rows if row_cells[index].covered)
-        for index in range(len(action_fields))
-    ]
+    # Only cells with measures can be covered: count those, not every jobcenter × field.
+    position = {field_id: index for index, field_id in enumerate(field_ids)}
+    covered = [0] * len(field_ids)
+    for (_jobcenter, field_id), cell in cells.items():
+        if field_id in position and cell.covered:
+            covered[position[field_id]] += 1
     return Matrix(action_fields=action_fields, rows=rows, covered=covered)
 
 
