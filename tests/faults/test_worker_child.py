@@ -56,6 +56,12 @@ def _kill_child_while_it_renders(worker, wait_for, rendering, attempt):
     return child
 
 
+def _address_space_limit(pid):
+    """The soft limit of the process's address space, as /proc shows it ("unlimited")."""
+    limits = Path(f"/proc/{pid}/limits").read_text()
+    return next(line for line in limits.splitlines() if "address space" in line).split()[3]
+
+
 def _files(private_media):
     folder = private_media / "renderings"
     return sorted(path.name for path in folder.iterdir()) if folder.exists() else []
@@ -148,7 +154,8 @@ def test_a_render_beyond_the_memory_cap_fails_cleanly_and_the_worker_lives_on(
         parent = worker.process.pid
         assert wait_for(worker.children, 30)  # the pool forks its child after "ready"
         [child] = worker.children()
-        limits = Path(f"/proc/{child}/limits").read_text()
+        # The child sets its cap once it has warmed up (config/celery.py): wait for it.
+        assert wait_for(lambda: _address_space_limit(child) != "unlimited", 60)
         assert wait_for(lambda: _row(rendering).status == JobStatus.FAILED, 180), (
             worker.log.read_text()
         )
@@ -159,8 +166,6 @@ def test_a_render_beyond_the_memory_cap_fails_cleanly_and_the_worker_lives_on(
         after = services.circular_render(circular=ordinary, user=users.landkreistag)
 
         assert wait_for(lambda: _row(after).status == JobStatus.DONE, 120), worker.log.read_text()
-        address_space = next(line for line in limits.splitlines() if "address space" in line)
-        assert address_space.split()[3] != "unlimited"  # the child's cap
         assert "es braucht mehr Arbeitsspeicher, als eine PDF-Erstellung haben darf" in page, (
             rendering.error
         )
