@@ -352,6 +352,20 @@ def fast_password_hasher(settings):
     settings.PASSWORD_HASHERS = FAST_HASHERS
 
 
+def run_in_fresh_interpreter(code):
+    """What ``code`` prints when a new Python process with the test settings runs it: what a
+    process that imports only what ``code`` imports has loaded (a cold start, a worker)."""
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={**os.environ, "DJANGO_SETTINGS_MODULE": "tests.settings"},
+        cwd=settings.BASE_DIR,
+    )
+    return result.stdout
+
+
 def _needs_service(reason):
     """Skip where a service is missing; in CI (CI=true) a missing service is a failure."""
     if os.environ.get("CI") == "true":

@@ -2,15 +2,13 @@
 
 import gc
 import logging
-import os
 import subprocess
-import sys
 import threading
 
 import pytest
-from django.conf import settings
 
 from core import pdf
+from tests.conftest import run_in_fresh_interpreter
 
 SEPARATOR = "reports/attachment_separator_pdf.html"
 
@@ -58,17 +56,7 @@ def test_the_web_s_import_path_does_not_load_weasyprint():
     code = (
         "import sys, django; django.setup(); import config.urls; print('weasyprint' in sys.modules)"
     )
-    environment = {**os.environ, "DJANGO_SETTINGS_MODULE": "tests.settings"}
-    result = subprocess.run(
-        [sys.executable, "-c", code],
-        capture_output=True,
-        text=True,
-        check=True,
-        env=environment,
-        cwd=settings.BASE_DIR,
-    )
-
-    assert result.stdout.strip() == "False"
+    assert run_in_fresh_interpreter(code).strip() == "False"
 
 
 def test_our_documents_give_no_element_but_list_items_pseudo_element_styles():

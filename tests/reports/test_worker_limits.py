@@ -17,6 +17,11 @@ def test_a_render_is_stopped_before_its_message_would_be_delivered_again():
     assert render.time_limit < visibility
 
 
+def test_the_parent_waits_longer_for_a_new_child_than_its_fonts_take():
+    # A child loads the PDF fonts before it says it is alive (config/celery.py).
+    assert celery_app.conf.worker_proc_alive_timeout == 60
+
+
 def test_a_worker_child_is_replaced_after_50_tasks():
     assert celery_app.conf.worker_max_tasks_per_child == 50
 
