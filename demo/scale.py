@@ -11,11 +11,12 @@ One function per kind of object (``seed_organisations``, ``seed_jobcenters``,
 ``seed_circulars``), so that
 further kinds can be added the same way.
 
-Accessions, measures and key figures are inserted with ``bulk_create``, which bypasses
-the services: an accession is prefilled as ``accession_start`` prefills it and gets the
-audit events its steps would have written (``accessions.services.steps_history``, held to
-the services by a test), inserted at once too; measures and key figures get none,
-acceptable for benchmark data whose pages never show a history long enough to matter.
+Accessions, measures and key figures are inserted at once (``demo.bulk.insert_all``: COPY
+on PostgreSQL), which bypasses the services: an accession is prefilled as
+``accession_start`` prefills it and gets the audit events its steps would have written
+(``accessions.services.steps_history``, held to the services by a test), inserted at once
+too; measures and key figures get none, acceptable for benchmark data whose pages never
+show a history long enough to matter.
 """
 
 import datetime
@@ -32,6 +33,7 @@ from accessions.services import prefilled_accession, steps_history
 from accounts.models import AuditEvent, Organisation, OrganisationKind, RegionKind, State
 from agreements.models import ActionField, FrameworkAgreement
 from circulars.models import Circular, CircularCounter, CircularStatus, default_addressees
+from demo.bulk import insert_all
 from demo.nrw import NRW_ACTION_FIELDS
 from jobcenters.models import Jobcenter, JobcenterForm
 from measures.models import KeyFigures, Measure, MeasureStatus, Publication
@@ -379,7 +381,7 @@ def seed_accessions(state, agreement, created):
             accession.withdrawn_on = min(accession.joined_on + datetime.timedelta(days=900), today)
         if status == AccessionStatus.RETURNED:
             accession.return_reasons = SEED_RETURN_REASONS
-    Accession.objects.bulk_create(accessions)
+    insert_all(accessions)
     _seed_histories(accessions, now)
     created["Beitritte"] += len(accessions)
 
@@ -393,7 +395,7 @@ def _seed_histories(accessions, now):
         for event, when in zip(history, _step_dates(accession, now), strict=True):
             events.append(event)
             dates.append(when)
-    AuditEvent.objects.bulk_create(events, batch_size=BATCH_SIZE)
+    insert_all(events, batch_size=BATCH_SIZE)
     # ``created_at`` is set on inserting (auto_now_add): dated in one update a batch.
     for start in range(0, len(events), BATCH_SIZE):
         batch = list(
@@ -683,9 +685,9 @@ def seed_measures(agreement, jobcenters, counts, created):
                 others = [n for n in sorted(fields) if n != main]
                 start = (index + number) % len(others)
                 further.append((measure, [others[(start + i) % len(others)] for i in range(extra)]))
-    Measure.objects.bulk_create(measures, batch_size=BATCH_SIZE)
+    insert_all(measures, batch_size=BATCH_SIZE)
     through = Measure.further_action_fields.through
-    through.objects.bulk_create(
+    insert_all(
         [
             through(measure_id=measure.pk, actionfield_id=fields[number].pk)
             for measure, numbers in further
@@ -773,7 +775,7 @@ def seed_key_figures(jobcenters, position, created):
                     integrations_rehabilitants=round(integrations[2]),
                 )
             )
-    KeyFigures.objects.bulk_create(rows, batch_size=BATCH_SIZE)
+    insert_all(rows, batch_size=BATCH_SIZE)
     created["Kennzahlen"] += len(rows)
 
 
@@ -846,7 +848,7 @@ def seed_circulars(associations, factor, created):
             subject = f"Entwurf {number}: {CIRCULAR_TOPICS[number]}"
             if subject not in drafts:
                 rows.append(Circular(date=timezone.localdate(), subject=subject, **common))
-    Circular.objects.bulk_create(rows, batch_size=BATCH_SIZE)
+    insert_all(rows, batch_size=BATCH_SIZE)
     final = [row.pk for row in rows if row.status == CircularStatus.FINAL]
     for start in range(0, len(final), BATCH_SIZE):
         # Written on their day, an hour before they were finalised.
