@@ -390,3 +390,23 @@ class Export(Job):
         else:
             url = reverse("jobcenters:list")
         return f"{url}?{self.query}" if self.query else url
+
+
+class DataVersion(models.Model):
+    """How often the rows under one scope have changed: the database counts, not Python.
+
+    Triggers of migration ``reports.0003`` move ``version`` on every INSERT, UPDATE and
+    DELETE of the tables an overview or profile PDF shows, however the row was written (a
+    service, the admin, ``queryset.update()``, ``bulk_create``, raw SQL); ``reports.states``
+    reads them as the data-state key. The scopes are named in ``reports.states``.
+    """
+
+    scope = models.CharField(_("Bereich"), max_length=40, primary_key=True)
+    version = models.PositiveBigIntegerField(_("Stand"), default=0)
+
+    class Meta:
+        verbose_name = _("Datenstand")
+        verbose_name_plural = _("Datenstände")
+
+    def __str__(self):
+        return f"{self.scope}: {self.version}"
