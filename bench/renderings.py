@@ -40,7 +40,10 @@ there unless this script runs it.
    task to the broker after the commit; nothing renders (checked: every row it made is
    still waiting and has its task id; one row per agreement, the later requests get it:
    ``services.overview_render`` makes one per data state). Alternating which goes first;
-   the broker's ``reports`` queue is purged afterwards.
+   the broker's ``reports`` queue is purged afterwards. In wall-clock time and in CPU
+   time: this process's (``time.process_time``) plus its PostgreSQL backend's (the first
+   field of ``/proc/<pid>/schedstat``, nanoseconds on a CPU; when the server runs on this
+   machine), as the key's cost is mostly the database's.
    ``organisation_overview_jobcenters`` shows an administrator the jobcenters of the
    agreement's state, and no state has 405: so all jobcenters but Hamburg's one are moved
    to Bavaria with their accessions and measures (to the Bavarian agreement and its
@@ -344,6 +347,22 @@ def purge(*queues):
             broker.default_channel.queue_purge(queue)
 
 
+def backend_schedstat():
+    """The ``/proc/<pid>/schedstat`` of this connection's PostgreSQL backend, when the
+    server runs on this machine and its files can be read; else None."""
+    if connection.vendor != "postgresql":
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        path = Path(f"/proc/{cursor.fetchone()[0]}/schedstat")
+    return path if os.access(path, os.R_OK) else None
+
+
+def cpu_ns(schedstat):
+    """Nanoseconds a process has run on a CPU (the first field of its schedstat)."""
+    return int(schedstat.read_text().split()[0]) if schedstat else 0
+
+
 def bench_request(args, client, agreements):
     urls = {
         key: reverse("overviews:status-pdf", args=[agreement.pk])
@@ -351,6 +370,9 @@ def bench_request(args, client, agreements):
     }
     last = Rendering.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
     problems = []
+    # The client's requests run on this thread's connection (the test client keeps it
+    # open): the backend's CPU time is what PostgreSQL spends on them.
+    backend = backend_schedstat()
 
     def post(url):
         response = client.post(url)
@@ -358,19 +380,28 @@ def bench_request(args, client, agreements):
             sys.exit(f"{url}: HTTP {response.status_code}")
         return response
 
-    def timed_post(url):
+    def timed_post(url, cpu=None):
+        backend_before, process_before = cpu_ns(backend), time.process_time()
         start = time.perf_counter()
         post(url)
-        return (time.perf_counter() - start) * 1000
+        wall = (time.perf_counter() - start) * 1000
+        if cpu is not None:
+            cpu["process"].append((time.process_time() - process_before) * 1000)
+            cpu["backend"].append((cpu_ns(backend) - backend_before) / 1e6)
+        return wall
 
     for _round in range(args.warmup):
         for url in urls.values():
             timed_post(url)
     times = {key: [] for key in urls}
+    cpu = {key: {"process": [], "backend": []} for key in urls}
     for number in range(args.request_rounds):
         # Each first in every other round: the order must not favour one.
         for key, url in list(urls.items())[:: 1 if number % 2 else -1]:
-            times[key].append(timed_post(url))
+            times[key].append(timed_post(url, cpu[key]))
+    if backend and backend != backend_schedstat():
+        problems.append("Anfrage: die Verbindung zu PostgreSQL wechselte, CPU-Zeit ungültig")
+        backend = None
     counted = {key: queries(lambda url=url: post(url), url, args.sql) for key, url in urls.items()}
     made = Rendering.objects.filter(pk__gt=last)
     # One overview per organisation and data state: every later request got the first.
@@ -382,7 +413,12 @@ def bench_request(args, client, agreements):
     if made.filter(task_id="").exists():
         problems.append("Anfrage: eine Übersicht ging nicht an den Broker")
     purge("reports")
-    return {"times": times, "queries": counted, "problems": problems}
+    return {
+        "times": times,
+        "cpu": cpu if backend else None,
+        "queries": counted,
+        "problems": problems,
+    }
 
 
 # 4. The overview PDF
@@ -706,6 +742,36 @@ def report(args, circular, request, overview, worker, counts):
         verdict(ratio(median(times["many"]), median(times["one"])), GOALS["request"]),
         digits=1,
     )
+    if request["cpu"]:
+        both = {
+            key: [
+                process + backend
+                for process, backend in zip(cpu["process"], cpu["backend"], strict=True)
+            ]
+            for key, cpu in request["cpu"].items()
+        }
+        for label, many, one in (
+            (
+                "  dasselbe in CPU-Zeit, ms: dieser Prozess und sein PostgreSQL-Backend",
+                both["many"],
+                both["one"],
+            ),
+            (
+                "  … davon das PostgreSQL-Backend",
+                request["cpu"]["many"]["backend"],
+                request["cpu"]["one"]["backend"],
+            ),
+        ):
+            table.add(
+                label,
+                median(many),
+                median(one),
+                ratio(median(many), median(one)),
+                best_ratio(many, one),
+                None,
+                "–",
+                digits=1,
+            )
     if "clicks" in worker:
         clicks = worker["clicks"]
         for key in ("many", "one"):
