@@ -10,6 +10,7 @@ from accessions.models import Accession
 from accounts.audit import AuditAction, new_event, record_event
 from accounts.models import AuditEvent, Organisation
 from agreements.models import ActionField, FrameworkAgreement
+from demo.bulk import insert_all
 from jobcenters.models import Jobcenter
 from measures.models import KeyFigures, Measure, MeasureStatus
 from reports.models import DataVersion
@@ -273,3 +274,15 @@ def test_every_table_the_pdfs_show_counts_its_changes(model):
     assert _triggers(table) == {
         f"reports_count_{table}_{event}" for event in ("insert", "update", "delete")
     }
+
+
+def test_rows_copied_in_count_once_per_statement_on_postgresql(accession_world, nrw):
+    # ``seed_scale`` inserts with COPY (``demo.bulk.insert_all``): it fires the triggers too.
+    if connection.vendor != "postgresql":
+        pytest.skip("COPY is PostgreSQL's; SQLite inserts with bulk_create")
+    scope = f"entries:{nrw.agreement.pk}"
+    before = DataVersion.objects.get(scope=scope).version
+
+    insert_all([_new_measure(accession_world, nrw, f"Maßnahme {number}") for number in range(50)])
+
+    assert DataVersion.objects.get(scope=scope).version == before + 1
