@@ -24,7 +24,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from django.db import transaction
-from django.db.models import Case, DateTimeField, ExpressionWrapper, F, Value, When
+from django.db.models import Case, DateTimeField, F, Value, When
 from django.utils import timezone, translation
 from django.utils.text import slugify
 
@@ -851,10 +851,9 @@ def seed_circulars(associations, factor, created):
     insert_all(rows, batch_size=BATCH_SIZE)
     final = [row.pk for row in rows if row.status == CircularStatus.FINAL]
     for start in range(0, len(final), BATCH_SIZE):
-        # Written on their day, an hour before they were finalised.
+        # Written on their day, an hour before they were finalised. From finalised_at, a
+        # datetime: "date + 9 hours" gave SQLite a text its date functions cannot read.
         Circular.objects.filter(pk__in=final[start : start + BATCH_SIZE]).update(
-            created_at=ExpressionWrapper(
-                F("date") + Value(datetime.timedelta(hours=9)), output_field=DateTimeField()
-            )
+            created_at=F("finalised_at") - Value(datetime.timedelta(hours=1))
         )
     created["Rundschreiben"] += len(rows)
