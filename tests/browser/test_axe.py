@@ -1,8 +1,12 @@
-"""axe-core on every page of ``tests.pages.PAGES`` as every demo user kind who may open it.
+"""axe-core on every page of ``tests.pages.PAGES`` as every demo user kind who may open it,
+and reflow (WCAG 1.4.10): at 320 CSS pixels wide no page of the sweep scrolls sideways.
 
 The sweep iterates ``PAGES`` itself: a page added there is swept here, as each user kind
 who gets a 200 and (for pages with ``invalid_post`` or ``invalid_query``) once more with
-its form's errors.
+its form's errors. Each page is loaded once for both checks: axe at the desktop width,
+then the same document narrowed to 320 pixels (the browser lays it out anew, as when a
+user zooms to 400 %). Wide content (tables) may scroll inside its own box; the page
+itself may not.
 Pages the demo data cannot show (``in_demo=False``) are left out; ``SWEPT_PAGES`` and
 ``NOT_SWEPT`` say which is which.
 """
@@ -11,7 +15,7 @@ from contextlib import contextmanager
 
 import pytest
 
-from tests.browser.conftest import USER_KINDS, PagePerUserKind
+from tests.browser.conftest import USER_KINDS, VIEWPORT, PagePerUserKind, new_context
 from tests.pages import OK, PAGES
 
 pytestmark = pytest.mark.browser
@@ -22,6 +26,21 @@ WCAG_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 AXE_RUN = (
     "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}}).then(r => r.violations)"
 )
+
+NARROW = {"width": 320, "height": 640}
+# What sticks out past the right edge, for the failure message.
+OVERFLOWING = """() => {
+  const width = document.documentElement.clientWidth;
+  return Array.from(document.querySelectorAll('body *'))
+    .filter(element => element.getBoundingClientRect().right > width + 1)
+    .filter(element => !element.closest('.table-responsive'))
+    .slice(0, 8)
+    .map(element => element.tagName.toLowerCase()
+      + (element.id ? '#' + element.id : '')
+      + (element.className && typeof element.className === 'string'
+         ? '.' + element.className.trim().split(/\\s+/).join('.') : '')
+      + ' (' + Math.round(element.getBoundingClientRect().right) + ' px)');
+}"""
 
 CASES = [
     (user_kind, page)
@@ -75,11 +94,27 @@ def tabs(demo_world, axe_source):
     tabs.close()
 
 
+def sideways_scrolling(page, where):
+    """The page narrowed to 320 pixels: what scrolls sideways, or nothing."""
+    page.set_viewport_size(NARROW)
+    try:
+        scroll_width = page.evaluate("document.documentElement.scrollWidth")
+        if scroll_width <= NARROW["width"]:
+            return None
+        return (
+            f"{where} is {scroll_width} px wide at {NARROW['width']} px; "
+            f"sticking out: {page.evaluate(OVERFLOWING)}"
+        )
+    finally:
+        page.set_viewport_size(VIEWPORT)
+
+
 @contextmanager
 def open_page(demo, tabs, user_kind, page_entry):
     """The user kind's tab at the page; a test that fails leaves no tab behind."""
     page = tabs(user_kind)
     try:
+        assert page.viewport_size == VIEWPORT
         url = demo.base_url + page_entry.url()
         response = page.goto(url)
         assert response is not None
@@ -91,50 +126,86 @@ def open_page(demo, tabs, user_kind, page_entry):
 
 
 @pytest.mark.parametrize("case", CASES, ids=case_id)
-def test_page_has_no_axe_violations(demo_readonly, tabs, axe_source, case):
+def test_page_has_no_axe_violations_and_reflows_at_320_pixels(
+    demo_readonly, tabs, axe_source, case
+):
     user_kind, page_entry = case
     with open_page(demo_readonly, tabs, user_kind, page_entry) as page:
+        where = f"{page.url} as {user_kind}"
         violations = run_axe(page, axe_source)
-        assert not violations, describe(violations, f"{page.url} as {user_kind}")
+        problems = [describe(violations, where)] if violations else []
+        problems += filter(None, [sideways_scrolling(page, where)])
+        assert not problems, "\n".join(problems)
+
+
+# The fields of the form in <main> that ``submit_invalid`` fills: name -> tag ("SELECT", …)
+# of the first element of that name, for every name in the data that is a visible field.
+# One round trip to the page instead of three per field.
+FILLABLE = """([selector, names]) => {
+  const form = Array.from(document.querySelectorAll(selector))
+    .find(form => form.querySelector('[type=submit]'));
+  const fields = {};
+  for (const name of names) {
+    const field = form.querySelector(`[name="${CSS.escape(name)}"]`);
+    if (field && field.type !== 'hidden') fields[name] = field.tagName;
+  }
+  return fields;
+}"""
+FORM = "main form"
 
 
 def submit_invalid(page, data):
-    """Fill the form in <main> with ``data`` (fields it lacks are ignored) and send it."""
-    form = page.locator("main form").filter(has=page.locator("[type=submit]")).first
-    for name, value in data.items():
-        field = form.locator(f'[name="{name}"]')
-        if not field.count():
-            continue
-        field = field.first
-        if field.get_attribute("type") == "hidden":
-            continue  # the page's own management fields (a formset's counts)
-        if field.evaluate("e => e.tagName") == "SELECT":
-            field.select_option(value)
+    """Fill the form in <main> with ``data`` (fields it lacks are ignored) and send it.
+
+    Hidden fields are left as the page has them (a formset's counts)."""
+    form = page.locator(FORM).filter(has=page.locator("[type=submit]")).first
+    fillable = page.evaluate(FILLABLE, [FORM, list(data)])
+    for name, tag in fillable.items():
+        field = form.locator(f'[name="{name}"]').first
+        if tag == "SELECT":
+            field.select_option(data[name])
         else:
-            field.fill(value)
+            field.fill(data[name])
     with page.expect_navigation():
         form.locator("[type=submit]").first.click()
 
 
+# What the error summary and each field marked invalid say, and what each field's
+# aria-describedby points to (``null`` where the id is not exactly once on the page).
+ANNOUNCED = """() => {
+  const text = element => element.innerText.split(/\\s+/).filter(Boolean).join(' ');
+  const summaries = Array.from(document.querySelectorAll('.error-summary'));
+  const summary = summaries[0];
+  return {
+    summaries: summaries.length,
+    summaryVisible: Boolean(summary && summary.checkVisibility()),
+    summaryText: summary ? text(summary) : '',
+    invalid: Array.from(document.querySelectorAll('[aria-invalid="true"]')).map(field => ({
+      name: field.getAttribute('name'),
+      describedBy: (field.getAttribute('aria-describedby') || '').split(/\\s+/).filter(Boolean)
+        .map(id => {
+          const found = document.querySelectorAll(`[id="${CSS.escape(id)}"]`);
+          return [id, found.length === 1 ? text(found[0]) : null];
+        }),
+    })),
+  };
+}"""
+
+
 def assert_errors_are_announced(page):
-    summary = page.locator(".error-summary")
-    assert summary.count() == 1, f"no .error-summary on {page.url}"
-    assert summary.is_visible()
-    summary_text = " ".join(summary.inner_text().split())
-    invalid = page.locator('[aria-invalid="true"]')
-    assert invalid.count() >= 1, f'no field with aria-invalid="true" on {page.url}'
-    for index in range(invalid.count()):
-        field = invalid.nth(index)
-        name = field.get_attribute("name")
-        described_by = (field.get_attribute("aria-describedby") or "").split()
+    announced = page.evaluate(ANNOUNCED)
+    assert announced["summaries"] == 1, f"no .error-summary on {page.url}"
+    assert announced["summaryVisible"]
+    summary_text = announced["summaryText"]
+    assert announced["invalid"], f'no field with aria-invalid="true" on {page.url}'
+    for field in announced["invalid"]:
+        name, described_by = field["name"], dict(field["describedBy"])
         assert described_by, f"invalid field {name!r} has no aria-describedby"
-        texts = []
-        for element_id in described_by:
-            element = page.locator(f'[id="{element_id}"]')
-            assert element.count() == 1, f"{name!r}: aria-describedby → #{element_id} missing"
-            texts.append(" ".join(element.inner_text().split()))
+        for element_id, text in described_by.items():
+            assert text is not None, f"{name!r}: aria-describedby → #{element_id} missing"
+        texts = list(described_by.values())
         assert any(text and text in summary_text for text in texts), (
-            f"{name!r}: none of {described_by} holds an error of the summary; "
+            f"{name!r}: none of {list(described_by)} holds an error of the summary; "
             f"they say {texts!r}, the summary says {summary_text!r}"
         )
 
@@ -151,3 +222,27 @@ def test_form_with_errors_has_no_axe_violations(demo_readonly, tabs, axe_source,
 
 def test_the_sweep_covers_every_page_the_demo_can_show():
     assert [page for page in PAGES if page.in_demo] == SWEPT_PAGES
+
+
+def test_the_reflow_check_names_what_sticks_out_and_passes_what_scrolls_in_its_own_box(
+    browser,
+):
+    context = new_context(browser)
+    page = context.new_page()
+    try:
+        page.set_content(
+            '<body style="margin: 0"><main><div style="overflow-x: auto">'
+            '<table style="width: 900px"><tr><td>breit</td></tr></table></div></main>'
+        )
+        fits = sideways_scrolling(page, "a table in its own box")
+        page.set_content(
+            '<body style="margin: 0"><main><p id="wide" style="width: 500px">zu breit</p></main>'
+        )
+        too_wide = sideways_scrolling(page, "a wide paragraph")
+    finally:
+        context.close()
+
+    assert fits is None
+    assert too_wide.startswith("a wide paragraph is 500 px wide at 320 px")
+    assert "p#wide (500 px)" in too_wide
+    assert page.viewport_size == VIEWPORT
