@@ -327,14 +327,18 @@ def private_storage(location):
     }
 
 
+# The fixtures that hand a test its module's real worker (the faults have a prefork one).
+MODULE_WORKERS = {"celery_worker", "prefork_worker"}
+
+
 @pytest.fixture(autouse=True)
 def private_media(request, settings, tmp_path):
     """Uploads of a test go to its own folder, never to the project's var/private.
 
-    With a real worker (``celery_worker``) that is the folder the module's worker stores
-    in, emptied for each test.
+    With a module's real worker (``celery_worker``, ``prefork_worker``) that is the folder
+    the module's worker stores in, emptied for each test.
     """
-    if "celery_worker" in request.fixturenames:
+    if MODULE_WORKERS & set(request.fixturenames):
         location = request.getfixturevalue("worker_home") / "private"
         shutil.rmtree(location, ignore_errors=True)
     else:

@@ -57,8 +57,11 @@ class RedisServer:
                 time.sleep(0.1)
         pytest.fail(f"redis-server did not start:\n{self.log.read_text()}")
 
+    def running(self):
+        return self.process is not None and self.process.poll() is None
+
     def stop(self):
-        if self.process is not None and self.process.poll() is None:
+        if self.running():
             self.process.terminate()
             self.process.wait(timeout=10)
 
@@ -70,35 +73,57 @@ def _use_broker(url):
     celery_app.amqp._producer_pool = None
 
 
-@pytest.fixture
-def redis_server(tmp_path, monkeypatch):
-    """A Redis on a free port for the test process and its worker (started after it); it keeps
-    its port when the test stops and starts it again."""
+@pytest.fixture(scope="module")
+def _module_redis(tmp_path_factory):
+    """A Redis on a free port for a module's tests and its worker (``_module_worker``).
+
+    It keeps its port when a test stops and starts it again; the worker outlives each
+    outage as a production worker does (it reconnects), and a start of each costs seconds.
+    """
     if shutil.which("redis-server") is None:
         pytest.skip("redis-server is not installed")
-    server = RedisServer(free_port(), tmp_path / "redis.log")
+    server = RedisServer(free_port(), tmp_path_factory.mktemp("redis") / "redis.log")
     server.start()
-    monkeypatch.setenv("REDIS_URL", server.url)
     previous = celery_app.conf.broker_url
-    _use_broker(server.url)
-    dispatch.reset()
-    try:
-        yield server
-    finally:
-        server.stop()
-        _use_broker(previous)
-        dispatch.reset()
+    with pytest.MonkeyPatch.context() as patch:
+        # The worker, started after this, inherits it.
+        patch.setenv("REDIS_URL", server.url)
+        _use_broker(server.url)
+        try:
+            yield server
+        finally:
+            server.stop()
+            _use_broker(previous)
+            dispatch.reset()
 
 
 @pytest.fixture
-def celery_worker(redis_server, transactional_db, tmp_path, private_media):
-    """A real worker of the test's own (as in tests/conftest.py), on the test's own Redis,
-    started after it."""
-    worker = start_worker(tmp_path, private_media)
+def redis_server(_module_redis):
+    """The module's Redis, running when the test starts (a failed test may have left it
+    stopped), and a web process that has not seen it fail."""
+    if not _module_redis.running():
+        _module_redis.start()
+    dispatch.reset()
+    yield _module_redis
+    dispatch.reset()
+
+
+@pytest.fixture(scope="module")
+def _module_worker(_module_redis, worker_home):
+    """The module's real worker (as in tests/conftest.py), on the module's Redis."""
+    worker = start_worker(worker_home, worker_home / "private")
     try:
         yield worker
     finally:
         worker.stop()
+
+
+@pytest.fixture
+def celery_worker(redis_server, _module_worker, transactional_db, private_media):
+    """``celery_worker`` of tests/conftest.py on the module's Redis: with empty queues and
+    an empty mailbox, running again if the test before killed it."""
+    _module_worker.ready_for_a_test()
+    return _module_worker
 
 
 @pytest.fixture

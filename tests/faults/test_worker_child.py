@@ -28,13 +28,44 @@ from tests.reports.test_worker import LONG_BODY
 pytestmark = pytest.mark.worker
 
 
-@pytest.fixture
-def prefork_worker(transactional_db, tmp_path, private_media):
-    worker = start_worker(tmp_path, private_media, pool="prefork")
+# The module's shared worker while it runs: a test with a worker of its own stops it, as
+# both would consume the same queues (the next test that shares it starts it again).
+_shared = []
+
+
+@pytest.fixture(scope="module")
+def _module_prefork_worker(worker_home):
+    worker = start_worker(worker_home, worker_home / "private", pool="prefork")
+    _shared.append(worker)
     try:
         yield worker
     finally:
+        _shared.remove(worker)
         worker.stop()
+
+
+@pytest.fixture
+def own_worker():
+    """Start a worker of the test's own (``start_worker``), the shared one stopped first."""
+    for worker in _shared:
+        worker.stop()
+    started = []
+
+    def start(*args, **kwargs):
+        started.append(start_worker(*args, **kwargs))
+        return started[-1]
+
+    yield start
+    for worker in started:
+        worker.stop()
+
+
+@pytest.fixture
+def prefork_worker(_module_prefork_worker, transactional_db, private_media):
+    """The module's worker with the production pool (one child), shared by the tests that
+    only kill its children: with empty queues, running again if a test killed it."""
+    _module_prefork_worker.ready_for_a_test()
+    return _module_prefork_worker
 
 
 def _row(rendering):
@@ -135,50 +166,45 @@ TEST_CHILD_MEMORY_MB = 320
 
 
 def test_a_render_beyond_the_memory_cap_fails_cleanly_and_the_worker_lives_on(
-    transactional_db, tmp_path, private_media, wait_for, client, users, nrw
+    transactional_db, own_worker, tmp_path, private_media, wait_for, client, users, nrw
 ):
-    worker = start_worker(
+    worker = own_worker(
         tmp_path,
         private_media,
         pool="prefork",
         env={"WORKER_CHILD_MEMORY_MB": str(TEST_CHILD_MEMORY_MB)},
     )
-    try:
-        huge = factories.CircularFactory(association=nrw.landkreistag, final=True, number=156)
-        # One page named three million times in its page tree: pikepdf copies it for each.
-        # The upload check refuses it today; here it is a file stored before that check.
-        factories.CircularAttachmentFactory(
-            circular=huge, position=1, file=ContentFile(corpus.repeated_page(), name="alt.pdf")
-        )
-        rendering = services.circular_render(circular=huge, user=users.landkreistag)
-        parent = worker.process.pid
-        assert wait_for(worker.children, 30)  # the pool forks its child after "ready"
-        [child] = worker.children()
-        # The child sets its cap once it has warmed up (config/celery.py): wait for it.
-        assert wait_for(lambda: _address_space_limit(child) != "unlimited", 60)
-        assert wait_for(lambda: _row(rendering).status == JobStatus.FAILED, 180), (
-            worker.log.read_text()
-        )
-        client.force_login(users.landkreistag)
-        page = client.get(rendering.get_absolute_url()).content.decode()
+    huge = factories.CircularFactory(association=nrw.landkreistag, final=True, number=156)
+    # One page named three million times in its page tree: pikepdf copies it for each.
+    # The upload check refuses it today; here it is a file stored before that check.
+    factories.CircularAttachmentFactory(
+        circular=huge, position=1, file=ContentFile(corpus.repeated_page(), name="alt.pdf")
+    )
+    rendering = services.circular_render(circular=huge, user=users.landkreistag)
+    parent = worker.process.pid
+    assert wait_for(worker.children, 30)  # the pool forks its child after "ready"
+    [child] = worker.children()
+    # The child sets its cap once it has warmed up (config/celery.py): wait for it.
+    assert wait_for(lambda: _address_space_limit(child) != "unlimited", 60)
+    assert wait_for(lambda: _row(rendering).status == JobStatus.FAILED, 180), worker.log.read_text()
+    client.force_login(users.landkreistag)
+    page = client.get(rendering.get_absolute_url()).content.decode()
 
-        ordinary = factories.CircularFactory(association=nrw.landkreistag, final=True, number=157)
-        after = services.circular_render(circular=ordinary, user=users.landkreistag)
+    ordinary = factories.CircularFactory(association=nrw.landkreistag, final=True, number=157)
+    after = services.circular_render(circular=ordinary, user=users.landkreistag)
 
-        assert wait_for(lambda: _row(after).status == JobStatus.DONE, 120), worker.log.read_text()
-        assert "es braucht mehr Arbeitsspeicher, als eine PDF-Erstellung haben darf" in page, (
-            rendering.error
-        )
-        assert "Noch einmal versuchen" in page
-        assert rendering.attempts == 1  # failed once, no message loop
-        assert worker.process.pid == parent and worker.process.poll() is None
-        assert _files(private_media) == [f"{after.pk}.pdf"]
-    finally:
-        worker.stop()
+    assert wait_for(lambda: _row(after).status == JobStatus.DONE, 120), worker.log.read_text()
+    assert "es braucht mehr Arbeitsspeicher, als eine PDF-Erstellung haben darf" in page, (
+        rendering.error
+    )
+    assert "Noch einmal versuchen" in page
+    assert rendering.attempts == 1  # failed once, no message loop
+    assert worker.process.pid == parent and worker.process.poll() is None
+    assert _files(private_media) == [f"{after.pk}.pdf"]
 
 
 def test_a_render_past_the_hard_time_limit_fails_once_and_offers_a_retry(
-    transactional_db, tmp_path, private_media, wait_for, client, users, nrw, monkeypatch
+    transactional_db, own_worker, tmp_path, private_media, wait_for, client, users, nrw, monkeypatch
 ):
     # A render the soft limit does not stop (stuck in C, say) ends at the hard limit, where
     # the parent kills the child. Here: one second and no soft limit at all (a soft limit
@@ -189,29 +215,24 @@ def test_a_render_past_the_hard_time_limit_fails_once_and_offers_a_retry(
     monkeypatch.setattr(render_circular, "soft_time_limit", None)
     monkeypatch.setattr(render_circular, "_exec_options", None)
     no_soft_limit = {"RENDER_SOFT_TIME_LIMIT": "0", "CELERY_TASK_SOFT_TIME_LIMIT": "0"}
-    worker = start_worker(
+    worker = own_worker(
         tmp_path, private_media, pool="prefork", env={"RENDER_TIME_LIMIT": "1", **no_soft_limit}
     )
-    try:
-        circular = factories.CircularFactory(
-            association=nrw.landkreistag, final=True, number=158, body=LONG_BODY
-        )
-        rendering = services.circular_render(circular=circular, user=users.landkreistag)
-        parent = worker.process.pid
+    circular = factories.CircularFactory(
+        association=nrw.landkreistag, final=True, number=158, body=LONG_BODY
+    )
+    rendering = services.circular_render(circular=circular, user=users.landkreistag)
+    parent = worker.process.pid
 
-        assert wait_for(lambda: _row(rendering).status == JobStatus.FAILED, 90), (
-            worker.log.read_text()
-        )
-        client.force_login(users.landkreistag)
-        page = client.get(rendering.get_absolute_url()).content.decode()
-        # The message was acknowledged: no second delivery starts the render again.
-        assert not wait_for(lambda: _row(rendering).attempts > 1, 5)
+    assert wait_for(lambda: _row(rendering).status == JobStatus.FAILED, 90), worker.log.read_text()
+    client.force_login(users.landkreistag)
+    page = client.get(rendering.get_absolute_url()).content.decode()
+    # The message was acknowledged: no second delivery starts the render again.
+    assert not wait_for(lambda: _row(rendering).attempts > 1, 5)
 
-        assert "Hard time limit (1s) exceeded" in worker.log.read_text()
-        assert "es hätte länger gedauert, als eine PDF-Erstellung dauern darf" in page
-        assert "Noch einmal versuchen" in page
-        assert rendering.attempts == 1
-        assert worker.process.pid == parent and worker.process.poll() is None
-        assert _files(private_media) == []
-    finally:
-        worker.stop()
+    assert "Hard time limit (1s) exceeded" in worker.log.read_text()
+    assert "es hätte länger gedauert, als eine PDF-Erstellung dauern darf" in page
+    assert "Noch einmal versuchen" in page
+    assert rendering.attempts == 1
+    assert worker.process.pid == parent and worker.process.poll() is None
+    assert _files(private_media) == []
