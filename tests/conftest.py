@@ -1,3 +1,4 @@
+import copy
 import datetime
 import email
 import os
@@ -259,28 +260,69 @@ def django_assert_num_queries(django_assert_num_queries):
     return django_assert_num_queries
 
 
-@pytest.fixture
-def nrw(db):
-    """``make_nrw``, for one test."""
-    return make_nrw()
+# The worlds a module's tests may share (``_worlds``), as ``shared_world`` names them.
+WORLDS = ("nrw", "hessen", "accession_world", "users")
+
+
+def _own_copy(worlds):
+    """The worlds as namespaces of Python objects of their own (deep copies of the model
+    instances), one memo for all: what is the same object in them stays the same object."""
+    return copy.deepcopy(
+        {
+            name: SimpleNamespace(
+                **{key: value for key, value in vars(world).items() if not key.startswith("__")}
+            )
+            for name, world in worlds.items()
+        }
+    )
 
 
 @pytest.fixture
-def hessen(db):
-    """``make_hessen``, for one test."""
-    return make_hessen()
+def _worlds(request, db):
+    """The test's copies of its module's worlds, or ``None``: it makes its own.
+
+    A module whose tests share the worlds says so with
+    ``pytestmark = pytest.mark.usefixtures("shared_world")``: the rows are made once for
+    the module and each test runs in a savepoint inside its transaction, so what a test
+    writes is rolled back for the next; each test gets Python objects of its own (what it
+    changes in them stays with it) and its own copy of the worlds' files. Its tests must
+    not commit (``transactional_db``): they would commit the module's rows with theirs;
+    nor may the module hold a ``django.test.TestCase``, which closes the connection, and
+    with it the module's transaction, after its last test.
+    """
+    if "shared_world" not in request.fixturenames:
+        return None
+    if "transactional_db" in request.fixturenames:
+        pytest.fail("a test that commits cannot share its module's worlds (shared_world)")
+    shared = request.getfixturevalue("shared_world")
+    media = request.getfixturevalue("private_media")
+    if media != shared.media:
+        shutil.copytree(shared.media, media, dirs_exist_ok=True)
+    return SimpleNamespace(**_own_copy({name: getattr(shared, name) for name in WORLDS}))
 
 
 @pytest.fixture
-def accession_world(nrw):
-    """``make_accession_world``, for one test."""
-    return make_accession_world(nrw)
+def nrw(_worlds):
+    """``make_nrw``, for one test (or its copy of the module's, ``_worlds``)."""
+    return _worlds.nrw if _worlds is not None else make_nrw()
 
 
 @pytest.fixture
-def users(nrw, hessen):
-    """``make_users``, for one test."""
-    return make_users(nrw, hessen)
+def hessen(_worlds):
+    """``make_hessen``, for one test (or its copy of the module's, ``_worlds``)."""
+    return _worlds.hessen if _worlds is not None else make_hessen()
+
+
+@pytest.fixture
+def accession_world(nrw, _worlds):
+    """``make_accession_world``, for one test (or its copy of the module's, ``_worlds``)."""
+    return _worlds.accession_world if _worlds is not None else make_accession_world(nrw)
+
+
+@pytest.fixture
+def users(nrw, hessen, _worlds):
+    """``make_users``, for one test (or its copy of the module's, ``_worlds``)."""
+    return _worlds.users if _worlds is not None else make_users(nrw, hessen)
 
 
 @pytest.fixture(scope="module")

@@ -7,7 +7,8 @@ from tests import factories
 from tests.readback import Readback
 
 # Each test loads every page of an object for every role: started first (``long``).
-pytestmark = pytest.mark.long
+# The worlds (nrw, hessen, accession_world, users) are made once for the module: _worlds.
+pytestmark = [pytest.mark.long, pytest.mark.usefixtures("shared_world")]
 
 
 @pytest.fixture

@@ -12,6 +12,9 @@ from django.core.exceptions import ValidationError
 
 from tests.pages import OK, PAGES
 
+# The worlds (nrw, hessen, accession_world, users) are made once for the module: _worlds.
+pytestmark = pytest.mark.usefixtures("shared_world")
+
 
 @pytest.fixture
 def response(client, db):

@@ -25,6 +25,9 @@ from measures.models import KEY_FIGURE_FIELDS, MeasureStatus
 from tests import factories
 from tests.accessions.test_accession_services import form_data
 
+# The worlds (nrw, hessen, accession_world, users) are made once for the module: _worlds.
+pytestmark = pytest.mark.usefixtures("shared_world")
+
 
 def _pdf(name):
     return SimpleUploadedFile(name, factories.minimal_pdf(), "application/pdf")

@@ -1,6 +1,9 @@
 import pytest
 from django.urls import reverse
 
+# The worlds (nrw, hessen, accession_world, users) are made once for the module: _worlds.
+pytestmark = pytest.mark.usefixtures("shared_world")
+
 LOGIN = reverse("login")
 
 

@@ -11,6 +11,9 @@ from jobcenters.admin import MAX_IMPORT_SIZE
 from jobcenters.models import Jobcenter
 from tests import factories
 
+# The worlds (nrw, hessen, accession_world, users) are made once for the module: _worlds.
+pytestmark = pytest.mark.usefixtures("shared_world")
+
 IMPORT_URL = reverse("admin:jobcenters_jobcenter_import")
 CHANGELIST_URL = reverse("admin:jobcenters_jobcenter_changelist")
 HEADER = "name,form,region,region_kind,association,state"

@@ -24,6 +24,9 @@ from measures.models import (
 )
 from tests import factories
 
+# The worlds (nrw, hessen, accession_world, users) are made once for the module: _worlds.
+pytestmark = pytest.mark.usefixtures("shared_world")
+
 
 def _data(action_field, **changes):
     data = {

@@ -16,6 +16,9 @@ from measures.models import KeyFigures, Measure, MeasureStatus, ProgressNote
 from tests import factories
 from tests.downloads import download
 
+# The worlds (nrw, hessen, accession_world, users) are made once for the module: _worlds.
+pytestmark = pytest.mark.usefixtures("shared_world")
+
 LIST = reverse("measures:list")
 
 

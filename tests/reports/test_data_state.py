@@ -17,7 +17,8 @@ from reports.models import DataVersion
 from reports.states import overview_state, profile_state
 from tests import factories
 
-pytestmark = pytest.mark.django_db
+# The worlds (nrw, hessen, accession_world, users) are made once for the module: _worlds.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("shared_world")]
 
 
 def _overview(world, nrw):

@@ -12,7 +12,8 @@ from reports import services
 from reports.models import JobStage, JobStatus, Rendering
 from tests import factories
 
-pytestmark = pytest.mark.django_db
+# The worlds (nrw, hessen, accession_world, users) are made once for the module: _worlds.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("shared_world")]
 RENDER = "reports.tasks.render_circular"
 
 

@@ -20,7 +20,8 @@ from reports.models import Export, JobStage, JobStatus
 from tests import factories
 from tests.downloads import ask_for_xlsx, download
 
-pytestmark = pytest.mark.django_db
+# The worlds (nrw, hessen, accession_world, users) are made once for the module: _worlds.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("shared_world")]
 
 REGISTER_XLSX = reverse("jobcenters:export-xlsx")
 

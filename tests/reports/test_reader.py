@@ -12,7 +12,8 @@ from reports.documents import reader_pdf
 from reports.models import JobStatus, Rendering, RenderingKind
 from tests import factories
 
-pytestmark = pytest.mark.django_db
+# The worlds (nrw, hessen, accession_world, users) are made once for the module: _worlds.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("shared_world")]
 
 
 def _text(pdf, page):
