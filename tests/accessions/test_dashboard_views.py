@@ -13,6 +13,9 @@ from accessions.models import AccessionStatus, standing_label
 from tests import factories
 from tests.downloads import ask_for_xlsx, download
 
+# The worlds (nrw, hessen, accession_world, users) are made once for the module: _worlds.
+pytestmark = pytest.mark.usefixtures("shared_world")
+
 
 @pytest.fixture
 def world(nrw, accession_world):
@@ -161,8 +164,10 @@ def test_dashboard_chart_is_an_svg_with_a_name_and_its_table(ministry_client, wo
     assert '<th scope="row" class="fw-normal">1. Quartal 2019</th>' in content
 
 
-def test_dashboard_without_members_says_so(ministry_client, nrw, users):
-    response = ministry_client.get(reverse("accessions:dashboard", args=[nrw.agreement.pk]))
+def test_dashboard_without_members_says_so(ministry_client):
+    agreement = factories.AgreementFactory(short_title="Vereinbarung ohne Mitglieder")
+
+    response = ministry_client.get(reverse("accessions:dashboard", args=[agreement.pk]))
 
     assert response.context["course"] is None
     assert "Noch ist kein Jobcenter beigetreten." in response.content.decode()

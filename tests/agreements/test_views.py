@@ -7,6 +7,9 @@ from django.utils import timezone
 from agreements.terms import agreement_term
 from tests import factories
 
+# The worlds (nrw, hessen, accession_world, users) are made once for the module: _worlds.
+pytestmark = pytest.mark.usefixtures("shared_world")
+
 
 def test_the_agreement_page_shows_parties_action_fields_term_and_notice_deadline(client, nrw):
     agreement = factories.AgreementFactory(yearly=True, short_title="JobCenterJugend")
@@ -94,19 +97,18 @@ def test_a_jobcenter_manager_finds_the_own_accession_on_the_agreement_page(
     assert "Beitritt beginnen" not in content
 
 
-def test_a_jobcenter_manager_without_an_accession_can_start_it_on_the_agreement_page(
-    client, nrw, users
-):
-    client.force_login(users.city_manager)
+def test_a_jobcenter_manager_without_an_accession_can_start_it_on_the_agreement_page(client, nrw):
+    jobcenter = factories.JobcenterFactory(name="Jobcenter Essen")
+    client.force_login(factories.UserFactory(organisation=jobcenter, role="jobcenter_manager"))
     page = reverse("agreements:detail", args=[nrw.agreement.pk])
 
     content = client.get(page).content.decode()
-    start = reverse("accessions:start", args=[nrw.city_jobcenter.pk, nrw.agreement.pk])
+    start = reverse("accessions:start", args=[jobcenter.pk, nrw.agreement.pk])
     assert f'action="{start}"' in content
     assert "Beitritt beginnen" in content
 
     response = client.post(start)
-    accession = nrw.city_jobcenter.accessions.get()
+    accession = jobcenter.accessions.get()
     assert response.url == reverse("accessions:edit", args=[accession.pk])
     assert "Ihr Beitritt" in client.get(page).content.decode()
 
