@@ -400,6 +400,18 @@ def accession_accept(*, accession, user, joined_on):
     return current
 
 
+def _check_date_and_reason(date_field, problems, reason, *, missing_reason):
+    """Every problem of a dated step that needs a reason, in one round: those of its date
+    (``problems``) at ``date_field`` and a reason left empty."""
+    errors = {}
+    if problems:
+        errors[date_field] = problems
+    if not reason.strip():
+        errors["reason"] = missing_reason
+    if errors:
+        raise ValidationError(errors)
+
+
 @transaction.atomic
 def accession_correct_joined_on(*, accession, user, joined_on, reason):
     """Correct the date a jobcenter joined on (a wrong date accepted earlier), with the reason.
@@ -413,14 +425,12 @@ def accession_correct_joined_on(*, accession, user, joined_on, reason):
         allowed=DECISION_STATUSES["correct_joined_on"],
         refused=_refused,
     )
-    errors = {}
-    problems = joined_on_problems(current, joined_on)
-    if problems:
-        errors["joined_on"] = problems
-    if not reason.strip():
-        errors["reason"] = _("Bitte nennen Sie den Grund der Korrektur.")
-    if errors:
-        raise ValidationError(errors)
+    _check_date_and_reason(
+        "joined_on",
+        joined_on_problems(current, joined_on),
+        reason,
+        missing_reason=_("Bitte nennen Sie den Grund der Korrektur."),
+    )
     old = current.joined_on
     changes = changed_fields(current, {"joined_on": joined_on})
     if not changes:
@@ -460,14 +470,12 @@ def accession_withdraw(*, accession, user, withdrawn_on, reason):
     """End an accepted accession: the jobcenter left the agreement on ``withdrawn_on``."""
 
     def check(current):
-        errors = {}
-        problems = withdrawn_on_problems(current, withdrawn_on)
-        if problems:
-            errors["withdrawn_on"] = problems
-        if not reason.strip():
-            errors["reason"] = _("Bitte nennen Sie den Grund des Austritts.")
-        if errors:
-            raise ValidationError(errors)
+        _check_date_and_reason(
+            "withdrawn_on",
+            withdrawn_on_problems(current, withdrawn_on),
+            reason,
+            missing_reason=_("Bitte nennen Sie den Grund des Austritts."),
+        )
 
     return _step(
         accession,
