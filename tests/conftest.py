@@ -292,7 +292,9 @@ def _worlds(request, db):
     """
     if "shared_world" not in request.fixturenames:
         return None
-    if "transactional_db" in request.fixturenames:
+    marker = request.node.get_closest_marker("django_db")
+    commits = marker is not None and marker.kwargs.get("transaction", False)
+    if commits or "transactional_db" in request.fixturenames:
         pytest.fail("a test that commits cannot share its module's worlds (shared_world)")
     shared = request.getfixturevalue("shared_world")
     media = request.getfixturevalue("private_media")

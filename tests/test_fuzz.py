@@ -21,7 +21,7 @@ from tests.downloads import download
 from tests.pages import OK, PAGES, USERS
 
 # The worlds (nrw, hessen, accession_world, users) are made once for the module: _worlds.
-pytestmark = [pytest.mark.usefixtures("accession_world"), pytest.mark.usefixtures("shared_world")]
+pytestmark = pytest.mark.usefixtures("shared_world", "accession_world")
 
 # Few random examples per page: there are many pages, and the file stays under a minute.
 EXAMPLES = 4
