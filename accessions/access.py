@@ -13,7 +13,7 @@ from accounts.roles import (
     organisation_of,
 )
 from agreements.access import get_agreement_for_user
-from jobcenters.access import visible_jobcenters
+from jobcenters.access import of_visible_jobcenters, visible_jobcenters
 from jobcenters.models import Jobcenter
 
 
@@ -29,7 +29,7 @@ def visible_accessions(user, queryset=None):
         return accessions.none()
     if is_state_wide(user):
         return accessions.filter(agreement__state=organisation.state)
-    return accessions.filter(jobcenter__in=visible_jobcenters(user).values("pk"))
+    return of_visible_jobcenters(user, accessions)
 
 
 def can_edit_accession(user, accession):

@@ -15,6 +15,12 @@ class JobcenterForm(models.TextChoices):
     ZKT = "zkT", _("zugelassener kommunaler Träger (zkT)")
 
 
+def members_of(association):
+    """Lookups of a municipal association's members: its state's jobcenters of its region
+    kind."""
+    return {"state": association.state, "region_kind": association.member_region_kind}
+
+
 class JobcenterQuerySet(models.QuerySet):
     def with_association(self):
         """Annotate ``association_name``: the association of the jobcenter's region kind."""
@@ -29,8 +35,8 @@ class JobcenterQuerySet(models.QuerySet):
         )
 
     def of_association(self, association):
-        """The members of a municipal association: its state's jobcenters of its region kind."""
-        return self.filter(state=association.state, region_kind=association.member_region_kind)
+        """The members of a municipal association (``members_of``)."""
+        return self.filter(**members_of(association))
 
 
 class Jobcenter(Organisation):

@@ -6,18 +6,14 @@ from accessions.access import can_start_accession
 from accessions.models import AccessionStatus
 from accounts.models import Role
 from accounts.roles import get_allowed, is_manager_of, is_ministry_of
-from jobcenters.access import visible_jobcenters
+from jobcenters.access import of_visible_jobcenters
 from measures.models import KeyFigures, Measure
 
 
 def visible_measures(user, queryset=None):
     """Measures follow their jobcenter; published ones are also in the public catalogue."""
     measures = Measure.objects.all() if queryset is None else queryset
-    if user.is_superuser:
-        # Every jobcenter: no IN over all of them, which made each count of the list a
-        # join of every measure with every jobcenter.
-        return measures
-    return measures.filter(jobcenter__in=visible_jobcenters(user).values("pk"))
+    return of_visible_jobcenters(user, measures)
 
 
 def catalogue_measures(queryset=None):
@@ -67,7 +63,7 @@ def get_measure_for_user(user, pk, allowed=None):
 
 def visible_key_figures(user, queryset=None):
     key_figures = KeyFigures.objects.all() if queryset is None else queryset
-    return key_figures.filter(jobcenter__in=visible_jobcenters(user).values("pk"))
+    return of_visible_jobcenters(user, key_figures)
 
 
 def can_change_key_figures(user, jobcenter):

@@ -182,7 +182,7 @@ class MeasureFilterForm(FilterForm):
         label=_("Sortierung"), choices=[(key, key) for key in SORTS], required=False
     )
 
-    def __init__(self, *args, user, jobcenters, agreements, **kwargs):
+    def __init__(self, *args, user, jobcenters, agreements, states=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["action_field"].label_from_instance = lambda field: (
             f"{field.agreement.short_title}: {field}"
@@ -202,7 +202,7 @@ class MeasureFilterForm(FilterForm):
                     "title",
                 ),
             ),
-            association=(associations_of(jobcenters), "name"),
+            association=(associations_of(jobcenters, states), "name"),
         )
 
     def filter(self, measures):

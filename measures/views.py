@@ -21,7 +21,7 @@ from core.forms import add_errors
 from core.paging import Row, page_of, page_of_groups, query_without, row_urls, without_paging
 from core.rows import day
 from core.steps import Step, step_view
-from jobcenters.access import own_jobcenter, visible_jobcenters
+from jobcenters.access import own_jobcenter, visible_jobcenters, visible_states
 from measures import services
 from measures.access import (
     can_change_measure,
@@ -108,11 +108,13 @@ def _filter(user, query):
     jobcenters = visible_jobcenters(user)
     # Only agreements whose measures the user can see: an NRW jobcenter is not offered
     # the Hessen agreement or its action fields.
-    agreements = visible_agreements(user).filter(state__in=jobcenters.values("state"))
+    states = visible_states(user)
+    agreements = visible_agreements(user).filter(state__in=states)
     filters = MeasureFilterForm(
         query,
         user=user,
         jobcenters=jobcenters,
+        states=states,
         agreements=agreements.order_by("state", "short_title"),
     )
     return filters, filters.filter(visible_measures(user))

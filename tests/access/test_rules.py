@@ -6,7 +6,16 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
 from agreements.access import get_agreement_for_user, visible_agreements
-from jobcenters.access import can_change_jobcenter, get_jobcenter_for_user, visible_jobcenters
+from jobcenters.access import (
+    can_change_jobcenter,
+    get_jobcenter_for_user,
+    visible_jobcenters,
+    visible_states,
+)
+from jobcenters.models import Jobcenter
+from tests.pages import USERS
+
+SIGNED_IN = [kind for kind in USERS if kind != "anonymous"]
 
 
 def names(queryset):
@@ -39,6 +48,19 @@ def test_anonymous_sees_no_jobcenter(nrw):
 )
 def test_visible_jobcenters_by_role(users, hessen, user_kind, expected):
     assert names(visible_jobcenters(getattr(users, user_kind))) == expected
+
+
+@pytest.mark.parametrize("user_kind", [*SIGNED_IN, "hessen_manager"])
+def test_visible_states_are_those_of_the_visible_jobcenters(users, hessen, user_kind):
+    user = getattr(users, user_kind)
+    of_states = Jobcenter.objects.filter(state__in=visible_states(user))
+    assert set(of_states.values_list("state", flat=True)) == set(
+        visible_jobcenters(user).values_list("state", flat=True)
+    )
+
+
+def test_anonymous_sees_no_state(nrw):
+    assert list(visible_states(AnonymousUser())) == []
 
 
 @pytest.mark.parametrize(
