@@ -25,6 +25,7 @@ from measures.models import (
     MeasureStatus,
 )
 from measures.services import MEASURE_FIELDS, key_figure_problems, measure_date_problems
+from reports.states import filter_choices_state
 
 # A count as people type it: 2400, or grouped in threes as the pages show it (2.400) or
 # as English writes it (2,400), or with spaces (2 400). Nothing else: a count has no
@@ -190,6 +191,17 @@ class MeasureFilterForm(FilterForm):
         self.fields["jobcenter"].queryset = jobcenters
         read_choices(
             self,
+            # Whose choices these are, and the data they are read from (the list's
+            # views hand ``states`` in; without them nothing is kept).
+            state=None
+            if states is None
+            else lambda: (
+                "measures",
+                user.is_superuser,
+                user.role,
+                user.organisation_id,
+                filter_choices_state(None if user.is_superuser else states),
+            ),
             agreement=(agreements, "short_title"),
             action_field=(
                 ActionField.objects.filter(agreement__in=agreements).select_related("agreement"),

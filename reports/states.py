@@ -25,6 +25,7 @@ import hashlib
 import json
 
 from django.core.serializers.json import DjangoJSONEncoder
+from django.db.models import Q
 
 from reports.models import DataVersion
 
@@ -73,3 +74,19 @@ def profile_state(agreement, jobcenter):
             "versions": _versions(f"agreement:{agreement.pk}", f"jobcenter:{jobcenter.pk}"),
         }
     )
+
+
+def filter_choices_state(states):
+    """A key of what a list's filters offer: agreements, their action fields, and the
+    organisations (associations, jobcenters) of ``states`` (``None``: of every state).
+
+    Every agreement's counter is in it: a new agreement adds one, a changed or deleted one
+    (or any of its action fields) moves its own; an organisation added, changed or moved
+    moves its state's (both states' when it moves).
+    """
+    scopes = Q(scope__startswith="agreement:")
+    if states is None:
+        scopes |= Q(scope__startswith="state:")
+    else:
+        scopes |= Q(scope__in=[f"state:{state}" for state in states])
+    return tuple(sorted(DataVersion.objects.filter(scopes).values_list("scope", "version")))

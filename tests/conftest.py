@@ -18,6 +18,7 @@ from django.test import override_settings
 from hypothesis import settings as hypothesis_settings
 
 from config.celery import app as celery_app
+from core import forms as core_forms
 from tests import factories
 from tests.pages import DRAFT_CIRCULAR, FINAL_CIRCULAR, UNSENT_CIRCULAR
 
@@ -393,6 +394,16 @@ def private_media(request, settings, tmp_path):
 
 # The production hasher is slow on purpose; tests log in hundreds of times.
 FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def forget_filter_choices():
+    """Each test starts with no filter choices kept (``core.forms.remembered``).
+
+    A test that commits ends with a flush, which empties the data-state counters as well:
+    the next test's rows count from the same numbers, a key a server's database never
+    gives twice."""
+    core_forms._remembered.clear()
 
 
 @pytest.fixture(autouse=True)

@@ -11,7 +11,8 @@ from django.test.utils import CaptureQueriesContext
 from django.utils.translation import override
 
 from accounts.models import Organisation
-from core.forms import FilterForm, ListedChoiceField, read_choices
+from core import forms as core_forms
+from core.forms import FilterForm, ListedChoiceField, read_choices, remembered
 from measures.models import MeasureStatus
 from tests import factories
 
@@ -173,3 +174,31 @@ def test_choice_labels_follow_the_language():
         assert measure.get_status_display() != "laufend"
     measure.status = "unknown"
     assert measure.get_status_display() == "unknown"
+
+
+def _counting_read(reads):
+    def read():
+        reads.append(1)
+        return {"association": []}
+
+    return read
+
+
+@pytest.mark.django_db
+def test_inside_a_transaction_choices_are_read_each_time_and_no_key_is_asked_for():
+    asked, reads = [], []
+    for _ in range(2):
+        remembered(lambda: asked.append(1) or "key", _counting_read(reads))
+
+    assert (asked, len(reads)) == ([], 2)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_oldest_key_is_forgotten_first(monkeypatch):
+    monkeypatch.setattr(core_forms, "REMEMBERED_KEYS", 2)
+    reads = []
+    for key in ("a", "b", "c", "a", "c"):
+        remembered(lambda key=key: key, _counting_read(reads))
+
+    # "a" went when "c" came, and came back in place of "b"; "c" stayed.
+    assert len(reads) == 4
