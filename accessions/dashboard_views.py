@@ -129,6 +129,8 @@ def _filtered(request, agreement):
 
 
 def _filter(user, query, agreement):
-    jobcenters = with_accession(overview_jobcenters(user, agreement).with_association(), agreement)
-    filters = AccessionFilterForm(query, jobcenters=jobcenters)
-    return filters, filters.filter(jobcenters)
+    scope = overview_jobcenters(user, agreement)
+    # The filter's choices from the plain queryset: the annotations' subqueries cost a
+    # clone each time the choices' subqueries take the jobcenters' states and region kinds.
+    filters = AccessionFilterForm(query, jobcenters=scope)
+    return filters, filters.filter(with_accession(scope.with_association(), agreement))

@@ -9,11 +9,12 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organisation, OrganisationKind, RegionKind
-from core.forms import FilterForm, ListedChoiceField
+from core.forms import FilterForm, ListedChoiceField, read_choices
 from core.paging import sorted_by
 from core.text import CleanTextMixin
 from jobcenters.models import Jobcenter, JobcenterForm
 from jobcenters.services import CONTACT_FIELDS
+from reports.states import filter_choices_state
 
 
 def associations_of(jobcenters, states=None):
@@ -142,8 +143,15 @@ class JobcenterFilterForm(FilterForm):
     )
 
     def __init__(self, *args, jobcenters, **kwargs):
+        """``jobcenters``: those the list shows, unfiltered, for the association choices."""
         super().__init__(*args, **kwargs)
-        self.fields["association"].queryset = associations_of(jobcenters)
+        associations = associations_of(jobcenters)
+        read_choices(
+            self,
+            # The query says whose jobcenters they are; the counters, what they hold.
+            state=lambda: (associations.query.sql_with_params(), filter_choices_state(None)),
+            association=(associations, "name"),
+        )
 
     def filter(self, jobcenters):
         if not self.is_valid():

@@ -46,9 +46,9 @@ def _filtered_jobcenters(request):
 
 
 def _filter_jobcenters(user, query):
-    jobcenters = visible_jobcenters(user).with_association()
+    jobcenters = visible_jobcenters(user)
     filters = JobcenterFilterForm(query, jobcenters=jobcenters)
-    return filters, filters.filter(jobcenters)
+    return filters, filters.filter(jobcenters.with_association())
 
 
 # What a row of a list of jobcenters shows, read as plain values (after ``with_association``).
