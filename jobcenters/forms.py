@@ -2,6 +2,7 @@
 jobcenter's contact data."""
 
 from django import forms
+from django.core.exceptions import EmptyResultSet
 from django.db.models import Q
 from django.templatetags.static import static
 from django.urls import reverse_lazy
@@ -146,12 +147,18 @@ class JobcenterFilterForm(FilterForm):
         """``jobcenters``: those the list shows, unfiltered, for the association choices."""
         super().__init__(*args, **kwargs)
         associations = associations_of(jobcenters)
-        read_choices(
-            self,
+
+        def state():
             # The query says whose jobcenters they are; the counters, what they hold.
-            state=lambda: (associations.query.sql_with_params(), filter_choices_state(None)),
-            association=(associations, "name"),
-        )
+            try:
+                query = associations.query.sql_with_params()
+            except EmptyResultSet:
+                # No jobcenters to see (a user without an organisation): nothing to offer,
+                # the same for all of them.
+                query = None
+            return (query, filter_choices_state(None))
+
+        read_choices(self, state=state, association=(associations, "name"))
 
     def filter(self, jobcenters):
         if not self.is_valid():

@@ -10,6 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from accounts.models import Organisation
+from tests import factories
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -51,4 +52,14 @@ def test_each_scope_gets_its_own_choices(client, users, nrw, hessen):
 
     assert read
     assert f">{hessen.landkreistag.name}</option>" in html
+    assert ">Landkreistag NRW</option>" not in html
+
+
+@pytest.mark.parametrize("name", ["jobcenters:list", "measures:key-figures", "measures:list"])
+def test_a_user_without_an_organisation_sees_empty_filters(client, nrw, name):
+    client.force_login(factories.UserFactory())
+
+    html, _read = page(client, reverse(name))
+
+    assert "Jobcenter Düsseldorf" not in html
     assert ">Landkreistag NRW</option>" not in html
