@@ -46,7 +46,7 @@ step() {
   echo "# Lauf $(date -u '+%d.%m.%Y %H:%M UTC'), Commit $(git rev-parse --short HEAD)"
   echo
   echo "$(nproc) Kerne, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo)," \
-    "PostgreSQL $(psql "$DATABASE_URL" -tAc 'show server_version' 2>/dev/null || echo ?)," \
+    "PostgreSQL $(psql "$base/postgres" -tAc 'show server_version' 2>/dev/null || echo ?)," \
     "Last zu Beginn $(cut -d' ' -f1-3 /proc/loadavg), Runden $ROUNDS."
 } >"$out"
 
