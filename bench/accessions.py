@@ -103,7 +103,14 @@ from accessions import urls as accession_urls
 from accessions.access import get_overview_agreement_for_user, overview_jobcenters
 from accessions.dashboard import Overview, Tally, _association_tally, bar_chart, membership_course
 from accessions.forms import AccessionFilterForm
-from accessions.models import NOT_STARTED, STANDINGS, Accession, AccessionStatus, PlannedMeasure
+from accessions.models import (
+    NOT_STARTED,
+    STANDINGS,
+    Accession,
+    AccessionStatus,
+    PlannedMeasure,
+    standing_label,
+)
 from accounts.models import (
     Organisation,
     OrganisationKind,
@@ -114,9 +121,11 @@ from accounts.models import (
 )
 from accounts.roles import is_state_wide
 from agreements.models import FrameworkAgreement
-from core.paging import PAGE_SIZE
+from core.paging import PAGE_SIZE, row_urls
 from core.pdf import PDF_VARIANT, ProjectFileFetcher, static_root
+from core.rows import day
 from jobcenters.models import Jobcenter, JobcenterForm
+from jobcenters.views import jobcenter_rows
 
 STATE = State.BY  # the biggest state: 91 jobcenters
 DASHBOARD_FLOOR = "bench-dashboard-floor"
@@ -273,6 +282,7 @@ def list_floor(request, agreement_pk):
         [
             "pk",
             "name",
+            "region",
             "region_kind",
             "form",
             "association_name",
@@ -283,13 +293,15 @@ def list_floor(request, agreement_pk):
         request,
         PAGE_SIZE,
     )
-    url = reverse("jobcenters:detail", args=[0]).removesuffix("0/")
-    for row in rows:
-        # What the template asks of a Jobcenter, as keys of the dict.
-        row["get_absolute_url"] = f"{url}{row['pk']}/"
-        row["get_region_kind_display"] = REGION_KIND_LABELS[row["region_kind"]]
-        row["get_form_display"] = FORM_LABELS[row["form"]]
-        row["standing_label"] = STANDING_LABELS[row["accession_status"]]
+    # The rows as the view hands them to the template (plain values, labels from a table).
+    accession_url = row_urls("accessions:detail")
+    page.object_list = jobcenter_rows(
+        rows,
+        accession_status=lambda row: row["accession_status"],
+        accession_url=lambda row: row["accession_id"] and accession_url(row["accession_id"]),
+        standing=lambda row: standing_label(row["accession_status"]),
+        joined_on=lambda row: day(row["accession_joined_on"]),
+    )
     query = request.GET.copy()
     query.pop("seite", None)
     without_sort = query.copy()

@@ -61,6 +61,7 @@ from django.test.utils import (  # noqa: E402
     teardown_test_environment,
 )
 
+from core import paging  # noqa: E402
 from core.paging import with_page_links  # noqa: E402
 
 BACKEND = "django.contrib.auth.backends.ModelBackend"
@@ -242,7 +243,7 @@ def page_number(request):
         return 1
 
 
-def values_page(queryset, fields, request, page_size):
+def values_page(queryset, fields, request, page_size, *, anchored=True):
     """The page of ``queryset`` the request asks for, from ONE ``.values()`` query (the total
     comes with it as a window function): what a floor may cost for its rows."""
     number = page_number(request)
@@ -253,7 +254,23 @@ def values_page(queryset, fields, request, page_size):
         ]
     )
     total = rows[0]["total"] if rows else 0
-    return with_page_links(Paginator(Rows(rows, total, offset), page_size).get_page(number)), rows
+    page = with_page_links(Paginator(Rows(rows, total, offset), page_size).get_page(number))
+    return (with_anchors(page, queryset, rows) if anchored else page), rows
+
+
+def with_anchors(page, queryset, rows):
+    """The links to nearby pages with the anchors the real page gives them
+    (``core.paging.with_page_links`` reads them from its own paginator's queryset): the
+    floor writes the same HTML."""
+    if not rows or paging._order(queryset) is None:
+        return page
+    before = f"vor={page.number}.{paging._pk(rows[0])}"
+    after = f"nach={page.number}.{paging._pk(rows[-1])}"
+    page.previous_anchor, page.next_anchor = before, after
+    for link in page.page_links:
+        if link is not None and 0 < abs(link.number - page.number) <= paging.NEARBY:
+            link.anchor = after if link.number > page.number else before
+    return page
 
 
 def empty_form(form_class, data=None, **kwargs):

@@ -50,6 +50,7 @@ from jobcenters import urls as jobcenter_urls
 from jobcenters.access import visible_jobcenters
 from jobcenters.forms import JobcenterFilterForm
 from jobcenters.models import Jobcenter, JobcenterForm
+from jobcenters.views import jobcenter_rows
 
 FLOOR_URL_NAME = "bench-floor"
 
@@ -83,12 +84,8 @@ def floor_view(request):
         request,
         PAGE_SIZE,
     )
-    url = reverse("jobcenters:detail", args=[0]).removesuffix("0/")
-    for row in rows:
-        # What the template asks of a Jobcenter, as keys of the dict.
-        row["get_absolute_url"] = f"{url}{row['pk']}/"
-        row["get_region_kind_display"] = REGION_KIND_LABELS[row["region_kind"]]
-        row["get_form_display"] = FORM_LABELS[row["form"]]
+    # The rows as the view hands them to the template (plain values, labels from a table).
+    page.object_list = jobcenter_rows(rows)
     query = request.GET.copy()
     query.pop("seite", None)
     without_sort = query.copy()

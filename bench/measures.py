@@ -316,9 +316,13 @@ def key_figures_floor(request):
     rows.sort(key=lambda row: row["jobcenter__name"])
     query = request.GET.copy()
     query.pop("year", None)
+    # The exports' filters, as the page gives them: with the year it shows.
+    export_query = query.copy()
+    export_query["year"] = year
     context = {
         "filters": filters,
         "year": year,
+        "export_query": export_query.urlencode(),
         "rows": rows,
         "sums": {name: sum(row[name] for row in rows) for name in KEY_FIGURE_FIELDS},
         "by_year": [by_year[key] for key in sorted(by_year, reverse=True)],
@@ -353,6 +357,8 @@ def catalogue_floor(request):
         ],
         request,
         PAGE_SIZE,
+        # The catalogue pages by action field (``page_of_groups``): no anchors.
+        anchored=False,
     )
     for row in rows:
         row["jobcenter"] = {"name": row["jobcenter__name"]}
