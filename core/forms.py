@@ -212,8 +212,9 @@ class FilterForm(CleanTextMixin, forms.Form):
 # Choices read for a data-state key, in this process: a list page reads its filters'
 # agreements, action fields and associations with a union query that took PostgreSQL
 # longer to plan than to run (3 of a measures page's 17 ms at 4x Germany); the key is
-# one small query. Bounded: the oldest key goes first. A key a scope (a jobcenter's
-# managers have their own) and a few dozen choices each: at 4x Germany 1,620 jobcenters.
+# one small query. Bounded, the oldest key going first: one key per scope (each
+# jobcenter's managers have their own) with a few dozen choices, and 2,048 keys hold every
+# jobcenter of 4x Germany (1,620).
 _remembered = {}
 _remembered_lock = threading.Lock()
 REMEMBERED_KEYS = 2048
