@@ -322,10 +322,13 @@ def list_floor(request, agreement_pk):
 
 
 def admin_column(name):
-    """The changelist's number of a column for ``o=`` (0 is the checkbox of the actions)."""
+    """The changelist's number of a column for ``o=``: its place in ``list_display``, to
+    which the checkbox of the actions is added only where there are actions (the bench's
+    admin has none; one more sorted by the column after it)."""
     from bench_urls import StandingAdmin  # after common: it needs Django set up
 
-    return StandingAdmin.list_display.index(name) + 1
+    checkbox = StandingAdmin.actions is not None
+    return StandingAdmin.list_display.index(name) + checkbox
 
 
 def bench_urlconf():
