@@ -10,8 +10,6 @@ only when it has finished (``acks_late``), so a worker that dies mid-render leav
 message to be delivered again; running it twice leaves one file and one row.
 """
 
-import ctypes
-import functools
 import logging
 import resource
 import tempfile
@@ -24,6 +22,7 @@ from django.conf import settings
 from django.utils import translation
 
 from core.exports import write_xlsx
+from core.memory import return_freed_memory
 from reports import jobs, services
 from reports.documents import build_pdf
 from reports.exports import table_of
@@ -60,28 +59,6 @@ def reached_memory_cap(peak_before):
         return False
     peak = peak_address_space()
     return peak > peak_before and peak >= cap - MEMORY_CAP_MARGIN
-
-
-@functools.cache
-def _malloc_trim():
-    """glibc's ``malloc_trim``, or None where the C library has none (musl, macOS)."""
-    try:
-        return ctypes.CDLL(None).malloc_trim
-    except (OSError, AttributeError):
-        return None
-
-
-def return_freed_memory():
-    """Hand the memory a finished job freed back to the system.
-
-    A render allocates and frees tens of megabytes in small pieces (boxes, Pango layouts,
-    PDF objects); glibc keeps the freed pages in its heaps for the next allocation, and a
-    worker child that had rendered once held a third more than before. ``malloc_trim(0)``
-    returns them; it takes a few milliseconds.
-    """
-    trim = _malloc_trim()
-    if trim is not None:
-        trim(0)
 
 
 # Errors worth another try: the disk or the network had a moment.
