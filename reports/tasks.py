@@ -182,25 +182,32 @@ def build_export(self, export_id):
     (openpyxl's write-only mode): the worker holds a chunk, never the sheet. Runs under the
     default task time limits (``CELERY_TASK_TIME_LIMIT``).
     """
-    with self.failing(export_id):
-        export = services.export_start(export_id)
-        if export is None:
+    try:
+        with self.failing(export_id):
+            _build_export(export_id)
+    finally:
+        return_freed_memory()
+
+
+def _build_export(export_id):
+    export = services.export_start(export_id)
+    if export is None:
+        return
+    with translation.override(export.language), tempfile.TemporaryDirectory() as folder:
+        table = table_of(export)
+        if table is None:
+            services.export_fail(export_id=export_id, error="the list's filters are wrong")
             return
-        with translation.override(export.language), tempfile.TemporaryDirectory() as folder:
-            table = table_of(export)
-            if table is None:
-                services.export_fail(export_id=export_id, error="the list's filters are wrong")
-                return
-            services.export_progress(export_id, rows_total=table.count())
-            path = Path(folder) / "export.xlsx"
-            rows = write_xlsx(
-                table,
-                path,
-                progress=lambda done: services.export_progress(export_id, rows_done=done),
-            )
-            services.export_finish(
-                export=export, path=path, file_name=table.filename("xlsx"), rows=rows
-            )
+        services.export_progress(export_id, rows_total=table.count())
+        path = Path(folder) / "export.xlsx"
+        rows = write_xlsx(
+            table,
+            path,
+            progress=lambda done: services.export_progress(export_id, rows_done=done),
+        )
+        services.export_finish(
+            export=export, path=path, file_name=table.filename("xlsx"), rows=rows
+        )
 
 
 @shared_task

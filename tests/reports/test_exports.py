@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
+from core import memory
 from core.exports import CSV_ROWS_PER_CHUNK, Column, Table, _csv_value, csv_response, write_xlsx
 from reports import jobs, services
 from reports.models import Export, JobStage, JobStatus
@@ -100,6 +101,16 @@ def test_the_xlsx_button_leads_to_the_export_page_which_offers_the_file(
         "Jobcenter",
         "Jobcenter Kreis Steinfurt",
     ]
+
+
+def test_an_xlsx_export_gives_back_the_memory_it_freed(monkeypatch, ministry_client):
+    trims = []
+    monkeypatch.setattr(memory, "_malloc_trim", lambda: trims.append)
+
+    export = _ask(ministry_client, query={"q": "Steinfurt"}, run=True)
+
+    export.refresh_from_db()
+    assert export.status == JobStatus.DONE and trims == [0]
 
 
 XLSX_BUTTONS = [
