@@ -281,6 +281,9 @@ def empty_form(form_class, data=None, **kwargs):
     for field in form.fields.values():
         if isinstance(field, forms.ModelChoiceField):
             field.queryset = field.queryset.none()
+            # A field that reads its choices with others (``core.forms.read_choices``)
+            # would still read them, or their data-state key: it reads its queryset now.
+            field.reader = None
     return form
 
 

@@ -31,7 +31,9 @@ from reports import documents
 def half(name, context, rows):
     context = dict(context, overview=dataclasses.replace(context["overview"], rows=rows))
     with core_pdf.collector_paused():
-        document = core_pdf._document(name, context, roots=[core_pdf.static_root()], language="de")
+        roots = [core_pdf.static_root()]
+        fetcher = core_pdf._fetcher_class()(roots)
+        document = core_pdf._document(name, context, roots=roots, language="de", fetcher=fetcher)
         return document.write_pdf(pdf_variant=core_pdf.PDF_VARIANT)
 
 

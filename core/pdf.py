@@ -216,13 +216,13 @@ def warm_up():
     html.render(font_config=font_configuration()).write_pdf(pdf_variant=PDF_VARIANT)
 
 
-def _document(template_name, context, *, roots, language, fetcher=None):
+def _document(template_name, context, *, roots, language, fetcher):
     with translation.override(language):
         html = render_to_string(template_name, context)
     base_url = roots[0].as_uri() + "/"
-    return _html_class()(
-        string=html, base_url=base_url, url_fetcher=fetcher or _fetcher_class()(roots)
-    ).render(font_config=font_configuration())
+    return _html_class()(string=html, base_url=base_url, url_fetcher=fetcher).render(
+        font_config=font_configuration()
+    )
 
 
 def render_pdf(template_name, context, *, language="de", extra_roots=()) -> bytes:

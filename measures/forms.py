@@ -191,8 +191,9 @@ class MeasureFilterForm(FilterForm):
         self.fields["jobcenter"].queryset = jobcenters
         read_choices(
             self,
-            # Whose choices these are, and the data they are read from (the list's
-            # views hand ``states`` in; without them nothing is kept).
+            # Whose choices these are, and the data they are read from. The key names the
+            # user, not the querysets: only the list's view hands ``states`` in, with the
+            # user's visible jobcenters and agreements; without them nothing is kept.
             state=None
             if states is None
             else lambda: (
