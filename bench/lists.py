@@ -14,8 +14,11 @@ take one of your own.
 For each list it times, interleaved in one run, the real page and the admin changelist
 of ``bench_urls`` (a plain ``ModelAdmin`` with the list's columns over the same rows, 50
 a page, mounted only here) as the same signed-in user, page 1 and the last page, and
-reports real/admin (goal ≤ 0.7). ``--json FILE`` keeps the medians; ``--against FILE``
-(the run at demo size) adds the factor against the same page there (goal ≤ 1.3).
+reports real/admin (goal ≤ 0.7). A list keeps its filter choices and its count per data
+state (``core.forms.remembered``, ``core.paging.counts``): "frisch" is the real page with
+nothing kept, as its first load after a change. ``--json FILE`` keeps the medians;
+``--against FILE`` (the run at demo size) adds the factor against the same page there
+(goal ≤ 1.3).
 """
 
 import cProfile
@@ -40,6 +43,8 @@ from django.urls import reverse
 from accounts.models import Organisation, OrganisationKind, RegionKind, Role, State, User
 from agreements.models import FrameworkAgreement
 from circulars.models import Circular
+from core import forms as core_forms
+from core import paging as core_paging
 from jobcenters.models import Jobcenter
 from measures.access import catalogue_measures, visible_measures
 from measures.models import Measure
@@ -190,6 +195,12 @@ def explained(client, url):
     return cost
 
 
+def forget():
+    """Nothing kept: the page reads its filter choices and counts its rows again."""
+    core_forms.remembered.clear()
+    core_paging.counts.clear()
+
+
 def measure(client, url):
     def run():
         get(client, url)
@@ -229,7 +240,7 @@ def main():
         pages = [page for page in scenarios(by_user) if (args.only or "") in page[0]]
         functions = {}
         for label, user, url, admin, _rows in pages:
-            functions[label] = [measure(clients[user], url)]
+            functions[label] = [measure(clients[user], url), measure(clients[user], url)]
             if admin:
                 functions[label].append(measure(clients[user], admin))
         for _round in range(args.warmup):
@@ -239,10 +250,16 @@ def main():
         times = {label: [[] for _run in runs] for label, runs in functions.items()}
         for _round in range(args.rounds):
             for label, runs in functions.items():
-                for samples, run in zip(times[label], runs, strict=True):
+                real, fresh, *admin = zip(times[label], runs, strict=True)
+                # The real page as most loads find it: what it keeps was kept (by a load
+                # before, untimed: the fresh page of another list forgets it all).
+                real[0].append(timed_call(real[1], before=real[1]))
+                fresh[0].append(timed_call(fresh[1], before=forget))
+                for samples, run in admin:
                     samples.append(timed_call(run))
         sizes, sql = {}, {}
         for label, user, url, admin, _rows in pages:
+            get(clients[user], url)  # what the page keeps, as in the timed loads
             with CaptureQueriesContext(connection) as captured:
                 response = get(clients[user], url)
             sizes[label] = len(response.content) / 1024
@@ -265,6 +282,7 @@ def main():
             against = json.load(file)
     result = {}
     headers = ["Liste", "Zeilen", "echt ms", "Admin ms", "echt/Admin", "Ziel ≤ 0,70"]
+    headers += ["frisch ms", "frisch/Admin"]
     headers += ["Demo ms", "echt/Demo", "Ziel ≤ 1,30", "KB", "SQL echt / Admin"]
     if args.calls:
         headers += ["Aufrufe echt / Admin", "EXPLAIN-Kosten echt / Admin"]
@@ -275,9 +293,10 @@ def main():
     )
     for label, _user, _url, admin, rows in pages:
         real = median(times[label][0])
-        stock = median(times[label][1]) if admin else None
+        fresh = median(times[label][1])
+        stock = median(times[label][2]) if admin else None
         demo = against.get(label, {}).get("real")
-        result[label] = {"real": real, "admin": stock, "kb": sizes[label]}
+        result[label] = {"real": real, "fresh": fresh, "admin": stock, "kb": sizes[label]}
         extra = []
         if args.calls:
             result[label]["calls"] = counted[label]
@@ -292,6 +311,8 @@ def main():
             stock,
             ratio(real, stock) if stock else None,
             ("ja" if real / stock <= 0.7 else "nein") if stock else "–",
+            fresh,
+            ratio(fresh, stock) if stock else None,
             demo,
             ratio(real, demo) if demo else None,
             ("ja" if real / demo <= 1.3 else "nein") if demo else "–",
@@ -302,8 +323,9 @@ def main():
     table.note(
         f"{machine()}; vorbereitet in {seeded:.0f} s. Admin: `bench_urls`, ein schlichter "
         "`ModelAdmin` mit den Spalten der Liste über denselben Zeilen, 50 je Seite, als "
-        "derselbe Benutzer. Demo: derselbe Link in der Datenbank mit `load_demo` "
-        "(`--against`). SQL einschließlich Sitzung und Benutzer."
+        "derselbe Benutzer. Frisch: die echte Seite, ohne behaltene Auswahl und Zählung "
+        "(ihr erster Aufruf nach einer Änderung). Demo: derselbe Link in der Datenbank mit "
+        "`load_demo` (`--against`). SQL einschließlich Sitzung und Benutzer."
     )
     table.show(args)
     if args.json:

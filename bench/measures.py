@@ -80,7 +80,7 @@ from django.urls import include, path, reverse
 from accessions.access import get_overview_agreement_for_user, overview_jobcenters
 from accounts.models import Organisation, OrganisationKind, RegionKind, Role, State, User
 from agreements.models import ActionField, FrameworkAgreement
-from core.paging import PAGE_SIZE, Row
+from core.paging import PAGE_SIZE, Row, row_urls
 from jobcenters.access import visible_jobcenters
 from jobcenters.forms import JobcenterFilterForm
 from jobcenters.models import Jobcenter
@@ -360,18 +360,36 @@ def catalogue_floor(request):
         # The catalogue pages by action field (``page_of_groups``): no anchors.
         anchored=False,
     )
+    # A section per action field, as the template shows them.
+    url = row_urls("catalogue:detail")
+    sections = {}
     for row in rows:
-        row["jobcenter"] = {"name": row["jobcenter__name"]}
-        row["agreement"] = {"short_title": row["agreement__short_title"]}
-        # Equal dicts for the measures of one action field: what {% regroup %} compares.
-        row["action_field"] = {
-            "pk": row["action_field_id"],
-            "number": row["action_field__number"],
-            "title": row["action_field__title"],
-        }
+        section = sections.setdefault(
+            row["action_field_id"],
+            {
+                "pk": row["action_field_id"],
+                "number": row["action_field__number"],
+                "title": row["action_field__title"],
+                "agreement": row["agreement__short_title"],
+                "measures": [],
+            },
+        )
+        section["measures"].append(
+            {
+                "url": url(row["pk"]),
+                "title": row["title"],
+                "jobcenter": row["jobcenter__name"],
+                "description": row["description"],
+            }
+        )
     query = request.GET.copy()
     query.pop("seite", None)
-    context = {"page": page, "search": search, "query": query.urlencode()}
+    context = {
+        "page": page,
+        "sections": list(sections.values()),
+        "search": search,
+        "query": query.urlencode(),
+    }
     return render_floor(request, "measures/catalogue.html", context)
 
 

@@ -1,10 +1,7 @@
 """Helpers for forms: a service's errors shown at the fields they name; lists' filters
 that render cheaply."""
 
-import threading
-
 from django import forms
-from django.db import connection
 from django.db.models import F, Value
 from django.db.models.expressions import Window
 from django.db.models.functions import RowNumber
@@ -14,6 +11,7 @@ from django.utils.functional import cached_property
 from django.utils.html import escape, format_html, format_html_join
 from django.utils.safestring import mark_safe
 
+from core.memo import Memo
 from core.text import CleanTextMixin
 
 
@@ -209,34 +207,7 @@ class FilterForm(CleanTextMixin, forms.Form):
     default_renderer = PlainWidgetRenderer
 
 
-# Choices read for a data-state key, in this process: a list page reads its filters'
-# agreements, action fields and associations with a union query that took PostgreSQL
-# longer to plan than to run (3 of a measures page's 17 ms at 4x Germany); the key is
-# one small query. Bounded, the oldest key going first: one key per scope (each
-# jobcenter's managers have their own) with a few dozen choices, and 2,048 keys hold every
-# jobcenter of 4x Germany (1,620).
-_remembered = {}
-_remembered_lock = threading.Lock()
-REMEMBERED_KEYS = 2048
-
-
-def remembered(state, read):
-    """``read()``, or what it returned before for the key ``state()`` gives now.
-
-    Inside a transaction nothing is kept or looked up (and ``state`` not asked): what it
-    reads may still be rolled back, with the counters the key is made of, which would then
-    count the same again for other rows.
-    """
-    if connection.in_atomic_block:
-        return read()
-    key = state()
-    with _remembered_lock:
-        found = _remembered.get(key)
-    if found is not None:
-        return found
-    choices = read()
-    with _remembered_lock:
-        if len(_remembered) >= REMEMBERED_KEYS:
-            del _remembered[next(iter(_remembered))]
-        _remembered[key] = choices
-    return choices
+# Choices read for a data-state key, in this process: one key per scope (each jobcenter's
+# managers have their own) with a few dozen choices, and 2,048 keys hold every jobcenter of
+# 4x Germany (1,620).
+remembered = Memo(2048)

@@ -9,14 +9,22 @@ however long the list, instead of an ``OFFSET`` over every row before it.
 
 from django.core.paginator import Paginator
 from django.db import connections
-from django.db.models import Q
+from django.db.models import Case, Q, Value, When
 from django.urls import reverse
 from django.utils.functional import cached_property
+
+from core.memo import Memo
 
 PAGE_SIZE = 50
 # Page links around the current page and at either end; the rest elided ("…").
 ON_EACH_SIDE = 2
 ON_ENDS = 1
+
+# How many rows a list has (its groups' for ``GroupedPaginator``), kept per data state: a
+# count runs over every row the list may show, the one cost of a page that grows with the
+# totals (7 of the administration's 40 ms for page 1 of the measures at 4x Germany). A key
+# per list, scope, filter and search.
+counts = Memo(4096)
 
 
 class ListPaginator(Paginator):
@@ -24,17 +32,22 @@ class ListPaginator(Paginator):
 
     ``counted``, when given, is what is counted instead: the same rows without the joins
     that only fetch a row's columns (``.values("jobcenter__name")``), which a count would
-    otherwise run over every row (80,000 at 4× Germany: 240 ms instead of 30)."""
+    otherwise run over every row (80,000 at 4× Germany: 240 ms instead of 30).
 
-    def __init__(self, object_list, per_page, *, counted=None, **kwargs):
+    ``count_state``, when given, is ``reports.states.rows_state``: the count is kept in
+    ``counts`` until the data it counts changes."""
+
+    def __init__(self, object_list, per_page, *, counted=None, count_state=None, **kwargs):
         super().__init__(object_list, per_page, **kwargs)
         self.counted = counted
+        self.count_state = count_state
 
     @cached_property
     def count(self):
-        if self.counted is not None:
-            return self.counted.count()
-        return super().count
+        counted = self.object_list if self.counted is None else self.counted
+        if self.count_state is None or not hasattr(counted, "query"):
+            return super().count if self.counted is None else counted.count()
+        return counts(lambda: self.count_state(counted, "count"), counted.count)
 
     anchor = None  # (direction, page number, row id) of a link from a nearby page
 
@@ -151,12 +164,12 @@ def _number(text, most):
     return 0 < len(text) <= most and text.isascii() and text.isdigit()
 
 
-def page_of(request, items, *, counted=None):
+def page_of(request, items, *, counted=None, count_state=None):
     """The page of ``items`` that ``?seite=`` asks for (the first for anything else), with
     ``page_links``: the page numbers to link, ``None`` for each elided gap (at most eleven
     entries however many pages: a link per page was 1,605 links at 4× Germany).
-    ``counted``: see ``ListPaginator``."""
-    paginator = ListPaginator(items, PAGE_SIZE, counted=counted)
+    ``counted``, ``count_state``: see ``ListPaginator``."""
+    paginator = ListPaginator(items, PAGE_SIZE, counted=counted, count_state=count_state)
     paginator.anchor = _anchor(request)
     return with_page_links(paginator.get_page(request.GET.get("seite")))
 
@@ -229,42 +242,60 @@ def query_without(query, key):
 
 class GroupedPaginator(Paginator):
     """A paginator over a list whose rows come in groups, each group's rows together (the
-    catalogue: by action field), ordered across joined tables that no one index serves.
+    catalogue: by action field), the groups in an order across joined tables that no one
+    index serves.
 
-    ``groups`` are ``(key, rows)`` in the list's order, counted in one small query; their
-    sum is the count. A page reads only the rows of the groups it shows (``group`` is the
-    field that holds the key), so the database sorts those, not every row before them:
-    the last page costs what the first costs."""
+    ``groups`` are the groups in the list's order, counted in one small query: dicts with
+    the key under ``group`` (the rows' field that holds it), how many rows under ``"rows"``
+    and whatever else the page shows of a group; their sum is the count. A page reads only
+    the rows of the groups it shows, in the groups' order and then in the list's own (the
+    database sorts those rows, by a place given for each group, not every row before them:
+    the last page costs what the first costs, and the query joins no table for the order).
+    ``page.groups`` are the groups it shows. ``count_state``: as ``ListPaginator``'s, for
+    the groups."""
 
-    def __init__(self, object_list, per_page, *, group, groups):
+    def __init__(self, object_list, per_page, *, group, groups, count_state=None):
         super().__init__(object_list, per_page)
         self.group = group
-        self.groups = groups
+        if count_state is None:
+            self.groups = list(groups)
+        else:
+            self.groups = counts(lambda: count_state(groups, "groups"), lambda: list(groups))
 
     @cached_property
     def count(self):
-        return sum(rows for _key, rows in self.groups)
+        return sum(group["rows"] for group in self.groups)
 
     def page(self, number):
         number = self.validate_number(number)
         bottom = (number - 1) * self.per_page
         top = min(bottom + self.per_page, self.count)
-        keys, first, start = [], None, 0
-        for key, rows in self.groups:
-            if start < top and start + rows > bottom:
+        shown, first, start = [], None, 0
+        for group in self.groups:
+            if start < top and start + group["rows"] > bottom:
                 first = start if first is None else first
-                keys.append(key)
-            start += rows
+                shown.append(group)
+            start += group["rows"]
         rows = []
-        if keys:
-            shown = self.object_list.filter(**{f"{self.group}__in": keys})
-            rows = list(shown[bottom - first : top - first])
-        return self._get_page(rows, number, self)
+        if shown:
+            keys = [group[self.group] for group in shown]
+            place = Case(
+                *(When(**{self.group: key}, then=Value(index)) for index, key in enumerate(keys))
+            )
+            rows = self.object_list.filter(**{f"{self.group}__in": keys}).order_by(
+                place, *self.object_list.query.order_by
+            )
+            rows = list(rows[bottom - first : top - first])
+        page = self._get_page(rows, number, self)
+        page.groups = shown
+        return page
 
 
-def page_of_groups(request, items, *, group, groups):
+def page_of_groups(request, items, *, group, groups, count_state=None):
     """As ``page_of``, for ``items`` in groups (``GroupedPaginator``)."""
-    paginator = GroupedPaginator(items, PAGE_SIZE, group=group, groups=groups)
+    paginator = GroupedPaginator(
+        items, PAGE_SIZE, group=group, groups=groups, count_state=count_state
+    )
     return with_page_links(paginator.get_page(request.GET.get("seite")))
 
 

@@ -15,15 +15,22 @@ for an overview whatever the number of jobcenters, two for a profile. The scopes
 - ``jobcenter:<id>``: the jobcenter's own rows, its accessions with their audit events,
   its measures and key figures (profile).
 
+The same counters say when a list's filter choices (``filter_choices_state``) and its
+count of rows (``rows_state``) are still what they were.
+
 Besides, the objects the request has loaded anyway, as they are (no query): the
 organisation an overview is made for (another organisation gets its own overview), the
 agreement, the profile's jobcenter; and the profile's association, read as it is (one
 row: it is not the jobcenter's, and ``state:`` would change with every key figure).
 """
 
+import functools
 import hashlib
 import json
+import re
 
+from django.apps import apps
+from django.core.exceptions import EmptyResultSet
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import Q
 
@@ -90,3 +97,49 @@ def filter_choices_state(states):
     else:
         scopes |= Q(scope__in=[f"state:{state}" for state in states])
     return tuple(sorted(DataVersion.objects.filter(scopes).values_list("scope", "version")))
+
+
+# The tables each of whose changes moves a counter of ``agreement:``, ``entries:`` or
+# ``state:`` (the triggers of migration 0003; ``tests/reports/test_data_state.py`` checks
+# them). Not the audit events: they move only their jobcenter's counter.
+COUNTED_TABLES = frozenset(
+    {
+        "agreements_frameworkagreement",
+        "agreements_actionfield",
+        "accessions_accession",
+        "measures_measure",
+        "measures_measure_further_action_fields",
+        "measures_keyfigures",
+        "accounts_organisation",
+        "jobcenters_jobcenter",
+    }
+)
+_QUOTED_NAME = re.compile(r'"([^"]+)"')
+
+
+@functools.cache
+def _model_tables():
+    return frozenset(model._meta.db_table for model in apps.get_models(include_auto_created=True))
+
+
+def rows_state(queryset, purpose):
+    """A key of what ``queryset`` reads for ``purpose`` (``"count"``, ``"groups"``): its SQL
+    and the counters of every agreement, its entries and every state, hashed. ``None``
+    (read it, keep nothing) where its SQL names a table whose changes those counters do not
+    follow, or where it has none (a query that can match nothing).
+
+    The tables are found as the quoted names Django writes; a raw SQL expression naming a
+    table unquoted would go unseen (no list has one)."""
+    try:
+        sql, params = queryset.query.sql_with_params()
+    except EmptyResultSet:
+        return None
+    if not set(_QUOTED_NAME.findall(sql)) & _model_tables() <= COUNTED_TABLES:
+        return None
+    versions = list(
+        DataVersion.objects.exclude(scope__startswith="jobcenter:")
+        .order_by("scope")
+        .values_list("scope", "version")
+    )
+    text = repr((purpose, queryset.db, sql, params, versions))
+    return hashlib.sha256(text.encode()).hexdigest()

@@ -19,6 +19,7 @@ from hypothesis import settings as hypothesis_settings
 
 from config.celery import app as celery_app
 from core import forms as core_forms
+from core import paging as core_paging
 from tests import factories
 from tests.pages import DRAFT_CIRCULAR, FINAL_CIRCULAR, UNSENT_CIRCULAR
 
@@ -397,13 +398,15 @@ FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture(autouse=True)
-def forget_filter_choices():
-    """Each test starts with no filter choices kept (``core.forms.remembered``).
+def forget_kept_reads():
+    """Each test starts with no filter choices and no counts kept (``core.forms.remembered``,
+    ``core.paging.counts``).
 
     A test that commits ends with a flush, which empties the data-state counters as well:
     the next test's rows count from the same numbers, a key a server's database never
     gives twice."""
-    core_forms._remembered.clear()
+    core_forms.remembered.clear()
+    core_paging.counts.clear()
 
 
 @pytest.fixture(autouse=True)

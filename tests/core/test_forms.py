@@ -195,7 +195,7 @@ def test_inside_a_transaction_choices_are_read_each_time_and_no_key_is_asked_for
 
 @pytest.mark.django_db(transaction=True)
 def test_the_oldest_key_is_forgotten_first(monkeypatch):
-    monkeypatch.setattr(core_forms, "REMEMBERED_KEYS", 2)
+    monkeypatch.setattr(core_forms.remembered, "size", 2)
     reads = []
     for key in ("a", "b", "c", "a", "c"):
         remembered(lambda key=key: key, _counting_read(reads))

@@ -3,6 +3,8 @@ database holds, however a row was written: a service, the admin, ``queryset.upda
 ``bulk_create``, a delete or raw SQL. It reads a counter the database keeps, so its cost does
 not grow with the jobcenters in scope, and a change elsewhere leaves it alone."""
 
+import importlib
+
 import pytest
 from django.db import connection
 
@@ -10,11 +12,12 @@ from accessions.models import Accession
 from accounts.audit import AuditAction, new_event, record_event
 from accounts.models import AuditEvent, Organisation
 from agreements.models import ActionField, FrameworkAgreement
+from circulars.models import Circular
 from demo.bulk import insert_all
 from jobcenters.models import Jobcenter
 from measures.models import KeyFigures, Measure, MeasureStatus
 from reports.models import DataVersion
-from reports.states import overview_state, profile_state
+from reports.states import COUNTED_TABLES, overview_state, profile_state, rows_state
 from tests import factories
 
 # The worlds (nrw, hessen, accession_world, users) are made once for the module: _worlds.
@@ -287,3 +290,46 @@ def test_rows_copied_in_count_once_per_statement_on_postgresql(accession_world, 
     insert_all([_new_measure(accession_world, nrw, f"Maßnahme {number}") for number in range(50)])
 
     assert DataVersion.objects.get(scope=scope).version == before + 1
+
+
+SCOPES_OF_TABLES = importlib.import_module("reports.migrations.0003_data_versions").SCOPES
+
+
+@pytest.mark.parametrize("table", sorted(COUNTED_TABLES))
+def test_every_table_a_kept_count_trusts_moves_a_counter_it_reads(table):
+    # ``rows_state`` reads every counter but the jobcenters': each table it trusts must
+    # move one of those on every change.
+    assert any("'jobcenter:'" not in select for select in SCOPES_OF_TABLES[table])
+
+
+def test_the_audit_events_are_not_trusted_by_a_kept_count():
+    assert {"'jobcenter:'" in select for select in SCOPES_OF_TABLES["accounts_auditevent"]} == {
+        True
+    }
+    assert "accounts_auditevent" not in COUNTED_TABLES
+
+
+@pytest.mark.parametrize(
+    "rows",
+    [
+        lambda: Circular.objects.all(),
+        lambda: Measure.objects.filter(notes__text="x"),
+        lambda: Measure.objects.filter(pk__in=[]),
+    ],
+    ids=["a table without counters", "a join to one", "a query matching nothing"],
+)
+def test_rows_state_keeps_nothing_it_cannot_vouch_for(db, rows):
+    assert rows_state(rows(), "count") is None
+
+
+def test_rows_state_differs_by_filter_and_purpose(db):
+    running = Measure.objects.filter(status=MeasureStatus.RUNNING)
+    planned = Measure.objects.filter(status=MeasureStatus.PLANNED)
+
+    keys = {
+        rows_state(running, "count"),
+        rows_state(planned, "count"),
+        rows_state(running, "groups"),
+    }
+
+    assert len(keys) == 3 and None not in keys
