@@ -126,6 +126,23 @@ def default_addressees(association) -> str:
     return "An die\nMitglieder des\n" + genitive(association.name)
 
 
+def number_label(number, year):
+    """ "151/18": a circular's number and the last two digits of its year ("" for a draft)."""
+    if number is None:
+        return ""
+    return f"{number}/{year % 100:02d}"
+
+
+def number_with_association(number, year, association):
+    """ "151/18 (Landkreistag NRW)", ``association`` the name it is shown by."""
+    if number is None:
+        return ""
+    return _("%(number)s (%(association)s)") % {
+        "number": number_label(number, year),
+        "association": association,
+    }
+
+
 class Circular(ChoiceLabels, models.Model):
     """A numbered letter of an association to its members (Rundschreiben).
 
@@ -249,20 +266,13 @@ class Circular(ChoiceLabels, models.Model):
     @property
     def number_label(self):
         """ "151/18": the number and the last two digits of the year."""
-        if self.number is None:
-            return ""
-        return f"{self.number}/{self.year % 100:02d}"
+        return number_label(self.number, self.year)
 
     @property
     def number_with_association(self):
         """ "151/18 (Landkreistag NRW)": every association counts from 1 each year, so two
         circulars 1/26 are told apart only by whose they are."""
-        if self.number is None:
-            return ""
-        return _("%(number)s (%(association)s)") % {
-            "number": self.number_label,
-            "association": self.association.display_name,
-        }
+        return number_with_association(self.number, self.year, self.association.display_name)
 
     @property
     def addressee_lines(self):

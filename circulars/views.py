@@ -24,10 +24,11 @@ from circulars.access import (
     visible_circulars,
 )
 from circulars.forms import AttachmentForm, CircularForm, DocumentAttachmentForm
-from circulars.models import default_addressees
+from circulars.models import Circular, default_addressees, number_with_association
 from circulars.selectors import circular_context
+from core.choices import labels_of
 from core.http import pdf_download
-from core.paging import page_of, row_urls
+from core.paging import Row, page_of, row_urls
 from core.rows import day
 from jobcenters.access import can_change_jobcenter
 from outbox import services as outbox
@@ -40,19 +41,50 @@ def circular_list(request):
     """The circulars the user may see, newest first; association staff also find drafts."""
     if not can_see_circulars(request.user):
         raise PermissionDenied
-    circulars = visible_circulars(request.user).select_related("association")
+    circulars = visible_circulars(request.user).values(*LIST_FIELDS)
     page = page_of(request, circulars.order_by("-created_at", "-pk"))
-    url = row_urls("circulars:detail")
-    for circular in page.object_list:
-        # The row's address and date written once for the page, not by the template.
-        circular.url = url(circular.pk)
-        circular.day, circular.day_iso = day(circular.date), circular.date.isoformat()
+    page.object_list = _list_rows(page.object_list)
     context = {
         "page": page,
         "can_write": can_write_circulars(request.user),
         "query": "",
     }
     return render(request, "circulars/circular_list.html", context)
+
+
+# What a row of the list shows, read as plain values: no model object a row.
+LIST_FIELDS = (
+    "pk",
+    "number",
+    "year",
+    "date",
+    "subject",
+    "status",
+    "association__name",
+    "association__short_name",
+)
+
+
+def _list_rows(values):
+    """The page's rows as the template shows them: labels from a table, the date written
+    once, each circular's address from one ``reverse``."""
+    url = row_urls("circulars:detail")
+    statuses = labels_of(Circular._meta.get_field("status"))
+    return [
+        Row(
+            number=number_with_association(
+                row["number"],
+                row["year"],
+                row["association__short_name"] or row["association__name"],
+            ),
+            day=day(row["date"]),
+            day_iso=row["date"].isoformat(),
+            url=url(row["pk"]),
+            subject=row["subject"],
+            status=statuses.get(row["status"], row["status"]),
+        )
+        for row in values
+    ]
 
 
 @login_required
