@@ -4,7 +4,6 @@ import html
 import re
 
 from django import template
-from django.utils.html import strip_tags
 
 from core.markup import render_markup
 
@@ -17,9 +16,17 @@ def markup(text):
     return render_markup(text or "")
 
 
+# Every "<" in ``render_markup``'s HTML opens one of its own few tags (the text is escaped
+# first), so a tag ends at the next ">": no HTML parser needed (``strip_tags`` was a third
+# of the catalogue's 50 previews).
+_TAG = re.compile(r"<[^>]*>")
+# A block's end and a line break become a space: list items, paragraphs and lines stay
+# words apart.
+_BREAK = re.compile(r"</(?:p|li|ul|ol)>|<br>")
+
+
 @register.filter
 def markup_text(text):
     """The text without its marks, for a preview that is cut short."""
-    # A block's end becomes a space: list items and paragraphs stay words apart.
-    spaced = re.sub(r"</(?:p|li|ul|ol)>", " ", render_markup(text or ""))
-    return " ".join(html.unescape(strip_tags(spaced)).split())
+    spaced = _BREAK.sub(" ", render_markup(text or ""))
+    return " ".join(html.unescape(_TAG.sub("", spaced)).split())
