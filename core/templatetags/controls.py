@@ -1,6 +1,8 @@
 """Form fields of the lists' filters and searches without crispy-forms' template machinery."""
 
 from django import forms, template
+from django.utils.html import format_html
+from django.utils.translation import gettext as _
 
 register = template.Library()
 
@@ -17,3 +19,28 @@ def control(field):
     if field.errors:
         css += " is-invalid"
     return field.as_widget(attrs={"class": css})
+
+
+@register.simple_tag(takes_context=True)
+def sort_header(context, key, label):
+    """A sortable column's header: a link that sorts by ``key`` (ascending, or descending
+    when the list is sorted by it already), ``aria-sort`` on the column it is sorted by.
+    Reads ``sort`` and ``query_without_sort`` from the page; in one call, not a template
+    included for each column."""
+    sort, descending = context.get("sort"), f"-{key}"
+    query = context.get("query_without_sort")
+    if sort == key:
+        state, arrow, hint, target = "ascending", "▲", _("absteigend sortieren"), descending
+    elif sort == descending:
+        state, arrow, hint, target = "descending", "▼", _("aufsteigend sortieren"), key
+    else:
+        state, arrow, hint, target = None, None, _("aufsteigend sortieren"), key
+    return format_html(
+        '<th scope="col"{}>\n  <a href="?{}sort={}">{}<span class="visually-hidden">, {}</span>{}</a>\n</th>',
+        format_html(' aria-sort="{}"', state) if state else "",
+        f"{query}&" if query else "",
+        target,
+        label,
+        hint,
+        format_html(' <span aria-hidden="true">{}</span>', arrow) if arrow else "",
+    )
