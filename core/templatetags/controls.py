@@ -36,7 +36,8 @@ def sort_header(context, key, label):
     else:
         state, arrow, hint, target = None, None, _("aufsteigend sortieren"), key
     return format_html(
-        '<th scope="col"{}>\n  <a href="?{}sort={}">{}<span class="visually-hidden">, {}</span>{}</a>\n</th>',
+        '<th scope="col"{}>\n  <a href="?{}sort={}">{}'
+        '<span class="visually-hidden">, {}</span>{}</a>\n</th>',
         format_html(' aria-sort="{}"', state) if state else "",
         f"{query}&" if query else "",
         target,
