@@ -1,7 +1,8 @@
 """Form fields of the lists' filters and searches without crispy-forms' template machinery."""
 
 from django import forms, template
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 register = template.Library()
@@ -19,6 +20,41 @@ def control(field):
     if field.errors:
         css += " is-invalid"
     return field.as_widget(attrs={"class": css})
+
+
+@register.simple_tag
+def plain_field(field):
+    """A filter's or search's field: its label, its control (``control``), its errors and
+    its help, tied to the control by their ids as Django's ``aria-describedby`` names them;
+    in one call, not a template included for each field."""
+    auto_id = field.auto_id
+    required = mark_safe('<span class="asteriskField">*</span>') if field.field.required else ""
+    errors = help_text = ""
+    if field.errors:
+        errors = format_html(
+            '\n  <div id="{}_error" class="invalid-feedback">{}</div>',
+            auto_id,
+            format_html_join(
+                "",
+                '<p id="error_{}_{}"><strong>{}</strong></p>',
+                ((number, auto_id, error) for number, error in enumerate(field.errors, 1)),
+            ),
+        )
+    if field.help_text:
+        help_text = format_html(
+            '\n  <div id="{}_helptext" class="form-text">{}</div>', auto_id, field.help_text
+        )
+    return format_html(
+        '<div id="div_{}" class="mb-3">\n  <label for="{}" class="form-label">{}{}</label>\n'
+        "  {}{}{}\n</div>\n",
+        auto_id,
+        field.id_for_label,
+        field.label,
+        required,
+        control(field),
+        errors,
+        help_text,
+    )
 
 
 @register.simple_tag(takes_context=True)
