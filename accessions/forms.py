@@ -107,7 +107,9 @@ class AccessionForm(CleanTextMixin, forms.ModelForm):
 
     def clean_postal_code(self):
         postal_code = self.cleaned_data["postal_code"].strip()
-        if postal_code and not (len(postal_code) == 5 and postal_code.isdigit()):
+        if postal_code and not (
+            len(postal_code) == 5 and postal_code.isascii() and postal_code.isdigit()
+        ):
             raise forms.ValidationError(_("Bitte geben Sie eine fünfstellige Postleitzahl an."))
         return postal_code
 

@@ -47,7 +47,8 @@ class ListPaginator(Paginator):
         counted = self.object_list if self.counted is None else self.counted
         if self.count_state is None or not hasattr(counted, "query"):
             return super().count if self.counted is None else counted.count()
-        return counts(lambda: self.count_state(counted, "count"), counted.count)
+        # The key without the order: every sort of the list has the same count.
+        return counts(lambda: self.count_state(counted.order_by(), "count"), counted.count)
 
     anchor = None  # (direction, page number, row id) of a link from a nearby page
 

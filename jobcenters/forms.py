@@ -72,8 +72,9 @@ class JobcenterNameField(forms.CharField):
         value = super().clean(value)
         if not value:
             return None
-        # A number fits the id column only up to nine digits; longer is a name.
-        number = value.isdigit() and len(value) <= 9
+        # A number fits the id column only up to nine digits; longer is a name. ASCII
+        # digits only: ``isdigit`` admits "²", which ``int`` refuses (a 500).
+        number = value.isascii() and value.isdigit() and len(value) <= 9
         found = self.queryset.filter(Q(pk=int(value)) if number else Q(name__iexact=value))
         ids = list(found.values_list("pk", flat=True))
         if not ids and not number:
@@ -197,6 +198,11 @@ class JobcenterContactForm(CleanTextMixin, forms.ModelForm):
 
     def clean_postal_code(self):
         postal_code = self.cleaned_data["postal_code"].strip()
-        if postal_code and not (len(postal_code) == 5 and postal_code.isdigit()):
+        if postal_code and not (len(postal_code) == 5 and _ascii_digits(postal_code)):
             raise forms.ValidationError(_("Bitte geben Sie eine fünfstellige Postleitzahl an."))
         return postal_code
+
+
+def _ascii_digits(text):
+    """Only 0 to 9 (``isdigit`` alone admits "²²²²²" as a postal code)."""
+    return text.isascii() and text.isdigit()

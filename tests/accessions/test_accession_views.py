@@ -588,3 +588,13 @@ def test_next_steps_name_each_missing_field_once(manager_client, draft):
     edit = reverse("accessions:edit", args=[draft.pk])
     assert f'href="{edit}#id_management_name"' in steps
     assert f'href="{edit}#massnahmen"' in steps
+
+
+def test_a_postal_code_of_other_digits_is_named_at_the_field(manager_client, draft):
+    data = _edit_data(draft, action="save", postal_code="⁴⁸⁵⁶⁵")
+
+    response = manager_client.post(reverse("accessions:edit", args=[draft.pk]), data)
+
+    assert response.context["form"].errors["postal_code"] == [
+        "Bitte geben Sie eine fünfstellige Postleitzahl an."
+    ]

@@ -379,3 +379,13 @@ def test_the_public_member_page_runs_the_same_queries_for_any_length(
     # agreement; counts by region kind; the listed members with their jobcenters.
     with django_assert_num_queries(3):
         assert client.get(_members_url(nrw.agreement)).status_code == 200
+
+
+def test_a_postal_code_of_other_digits_is_named_at_the_field(client, users, nrw):
+    client.force_login(users.city_manager)
+    url = reverse("jobcenters:edit", args=[nrw.city_jobcenter.pk])
+
+    response = client.post(url, {**CONTACT, "postal_code": "²²²²²"})
+
+    assert "Bitte geben Sie eine fünfstellige Postleitzahl an." in response.content.decode()
+    assert Jobcenter.objects.get(pk=nrw.city_jobcenter.pk).postal_code == ""

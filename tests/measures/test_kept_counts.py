@@ -66,6 +66,12 @@ def test_an_unchanged_list_counts_once(ministry, running):
     assert (first, second) == ((3, True), (3, False))
 
 
+def test_another_sort_of_the_same_rows_is_not_counted_again(ministry, running):
+    shown(ministry, LIST)
+
+    assert shown(ministry, LIST, sort="-starts_on") == (3, False)
+
+
 def test_each_filter_has_its_own_count(ministry, running):
     Measure.objects.filter(pk=running[0].pk).update(status=MeasureStatus.PLANNED)
     shown(ministry, LIST)

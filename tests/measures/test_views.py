@@ -975,3 +975,12 @@ def test_a_key_figures_year_typed_wrong_stays_in_its_field_beside_its_error(mana
     assert 'value="31.02.2026"' in year
     assert 'inputmode="numeric"' in year
     assert 'aria-describedby="' in year
+
+
+@pytest.mark.parametrize("typed", ["²", "①", "٣"])
+def test_a_digit_that_is_not_ascii_is_a_name_not_a_500(ministry_client, accession_world, typed):
+    # str.isdigit() admits "²", which int() refuses ("٣" it takes): from the review.
+    response = ministry_client.get(LIST, {"jobcenter": typed})
+
+    assert response.status_code == 200
+    assert "Kein Jobcenter heißt so." in response.context["filters"].errors["jobcenter"][0]
