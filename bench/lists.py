@@ -17,8 +17,10 @@ a page, mounted only here) as the same signed-in user, page 1 and the last page,
 reports real/admin (goal ≤ 0.7). A list keeps its filter choices and its count per data
 state (``core.forms.remembered``, ``core.paging.counts``): "frisch" is the real page with
 nothing kept, as its first load after a change. ``--json FILE`` keeps the medians;
-``--against FILE`` (the run at demo size) adds the factor against the same page there
-(goal ≤ 1.3).
+``--against FILE`` (a run at demo size) adds the factor against the same page there
+(goal ≤ 1.3); ``--demo NAME`` (a database on the same server, seeded with ``--seed demo
+--prepare-only``) measures the pages at demo size in the same run instead, interleaved with
+the others: one run, as the goal asks.
 """
 
 import cProfile
@@ -195,6 +197,39 @@ def explained(client, url):
     return cost
 
 
+def use_database(name):
+    """Point the connection at the database ``name`` on the same server (a reconnect);
+    what was kept came from the other one, so it is forgotten."""
+    if connection.settings_dict["NAME"] != name:
+        connection.close()
+        connection.settings_dict["NAME"] = name
+        forget()
+
+
+def primed(side, run):
+    """Before a timed load: the database ``side``, and what the page keeps kept (one load)."""
+
+    def before():
+        use_database(side)
+        run()
+
+    return before
+
+
+def forgotten(side):
+    """Before a timed load: the database ``side``, and nothing kept."""
+
+    def before():
+        use_database(side)
+        forget()
+
+    return before
+
+
+def switched(side):
+    return lambda: use_database(side)
+
+
 def forget():
     """Nothing kept: the page reads its filter choices and counts its rows again."""
     core_forms.remembered.clear()
@@ -212,7 +247,15 @@ def main():
     arguments = parser(__doc__, rounds=15, warmup=3)
     arguments.add_argument("--seed", help="'demo' (load_demo) or N (seed_scale --factor N)")
     arguments.add_argument("--json", help="write the medians to this file")
-    arguments.add_argument("--against", help="the --json file of the run at demo size")
+    arguments.add_argument(
+        "--demo",
+        help="a database on the same server with load_demo (--seed demo): the demo-size "
+        "pages are measured in this run, interleaved",
+    )
+    arguments.add_argument(
+        "--prepare-only", action="store_true", help="seed or migrate (--seed), then stop"
+    )
+    arguments.add_argument("--against", help="the --json file of a run at demo size")
     arguments.add_argument("--only", help="only the lists whose label contains this text")
     arguments.add_argument(
         "--calls",
@@ -222,41 +265,64 @@ def main():
     args = arguments.parse_args()
     if connection.vendor != "postgresql":
         raise SystemExit("lists.py braucht PostgreSQL (DATABASE_URL).")
+    big = connection.settings_dict["NAME"]
+    sides = [big, *([args.demo] if args.demo else [])]
     start = time.perf_counter()
-    prepare(args.seed)
+    for side in sides:
+        use_database(side)
+        prepare(args.seed if side == big else None)
     seeded = time.perf_counter() - start
+    if args.prepare_only:
+        return
     render = Template._render
     setup_test_environment()
     # The test client's template instrumentation copies every context it renders: a cost
     # no real request pays (as ``common.in_test_database``).
     Template._render = render
-    by_user = users()
-    clients = {None: Client()}
-    for key, user in by_user.items():
-        client = Client()
-        client.force_login(user, backend=BACKEND)
-        clients[key] = client
     with override_settings(ROOT_URLCONF="bench_urls"):
-        pages = [page for page in scenarios(by_user) if (args.only or "") in page[0]]
+        by_side = {}
+        # The big database last: ``scenarios`` names its agreement to the admin of
+        # ``bench_urls`` (BENCH_AGREEMENT), whose changelists run there only.
+        for side in reversed(sides):
+            use_database(side)
+            clients = {None: Client()}
+            by_user = users()
+            for key, user in by_user.items():
+                client = Client()
+                client.force_login(user, backend=BACKEND)
+                clients[key] = client
+            pages = [page for page in scenarios(by_user) if (args.only or "") in page[0]]
+            by_side[side] = (pages, clients)
+        pages, clients = by_side[big]
+        # Per list: (label, run, before) for the real page, the fresh one, the admin's
+        # changelist and the real page at demo size (``--demo``), each after its
+        # ``before`` (untimed): the database it reads, and what is kept or forgotten.
         functions = {}
         for label, user, url, admin, _rows in pages:
-            functions[label] = [measure(clients[user], url), measure(clients[user], url)]
+            real = measure(clients[user], url)
+            functions[label] = [
+                ("real", real, primed(big, real)),
+                ("fresh", measure(clients[user], url), forgotten(big)),
+            ]
             if admin:
-                functions[label].append(measure(clients[user], admin))
+                functions[label].append(("admin", measure(clients[user], admin), switched(big)))
+        if args.demo:
+            demo_pages, demo_clients = by_side[args.demo]
+            for label, user, url, _admin, _rows in demo_pages:
+                if label in functions:
+                    demo = measure(demo_clients[user], url)
+                    functions[label].append(("demo", demo, primed(args.demo, demo)))
         for _round in range(args.warmup):
             for runs in functions.values():
-                for run in runs:
+                for _kind, run, before in runs:
+                    before()
                     run()
-        times = {label: [[] for _run in runs] for label, runs in functions.items()}
+        times = {label: {kind: [] for kind, *_ in runs} for label, runs in functions.items()}
         for _round in range(args.rounds):
             for label, runs in functions.items():
-                real, fresh, *admin = zip(times[label], runs, strict=True)
-                # The real page as most loads find it: what it keeps was kept (by a load
-                # before, untimed: the fresh page of another list forgets it all).
-                real[0].append(timed_call(real[1], before=real[1]))
-                fresh[0].append(timed_call(fresh[1], before=forget))
-                for samples, run in admin:
-                    samples.append(timed_call(run))
+                for kind, run, before in runs:
+                    times[label][kind].append(timed_call(run, before=before))
+        use_database(big)
         sizes, sql = {}, {}
         for label, user, url, admin, _rows in pages:
             get(clients[user], url)  # what the page keeps, as in the timed loads
@@ -292,10 +358,13 @@ def main():
         headers,
     )
     for label, _user, _url, admin, rows in pages:
-        real = median(times[label][0])
-        fresh = median(times[label][1])
-        stock = median(times[label][2]) if admin else None
-        demo = against.get(label, {}).get("real")
+        real = median(times[label]["real"])
+        fresh = median(times[label]["fresh"])
+        stock = median(times[label]["admin"]) if admin else None
+        if args.demo:
+            demo = median(times[label]["demo"]) if "demo" in times[label] else None
+        else:
+            demo = against.get(label, {}).get("real")
         result[label] = {"real": real, "fresh": fresh, "admin": stock, "kb": sizes[label]}
         extra = []
         if args.calls:
@@ -325,7 +394,12 @@ def main():
         "`ModelAdmin` mit den Spalten der Liste über denselben Zeilen, 50 je Seite, als "
         "derselbe Benutzer. Frisch: die echte Seite, ohne behaltene Auswahl und Zählung "
         "(ihr erster Aufruf nach einer Änderung). Demo: derselbe Link in der Datenbank mit "
-        "`load_demo` (`--against`). SQL einschließlich Sitzung und Benutzer."
+        + (
+            f"`load_demo` ({args.demo}), in diesem Lauf abwechselnd mit den anderen gemessen. "
+            if args.demo
+            else "`load_demo` aus einem anderen Lauf (`--against`). "
+        )
+        + "SQL einschließlich Sitzung und Benutzer."
     )
     table.show(args)
     if args.json:
