@@ -56,10 +56,10 @@ done
 
 # Issue 15's goals first (lists, unpaginated pages, PDFs, load), so that a run cut short
 # still has them; then the rest.
-DATABASE_URL="$base/${name}_lists_demo" \
-  step $py bench/lists.py --seed demo --rounds "$ROUNDS" --warmup 2 --json "$out.demo.json"
+# The lists at demo size are measured in the same run as at 4x, interleaved (--demo).
+DATABASE_URL="$base/${name}_lists_demo" step $py bench/lists.py --seed demo --prepare-only
 DATABASE_URL="$base/${name}_lists_4" \
-  step $py bench/lists.py --seed 4 --rounds "$ROUNDS" --warmup 2 --against "$out.demo.json" \
+  step $py bench/lists.py --seed 4 --rounds "$ROUNDS" --warmup 2 --demo "${name}_lists_demo" \
   --markdown "$out"
 DATABASE_URL="$base/${name}_unpaginated_1" \
   step $py bench/unpaginated.py --seed 1 --rounds "$ROUNDS" --warmup 1 --pdf-rounds 3 --markdown "$out"
