@@ -8,7 +8,8 @@ from django.db.models.functions import RowNumber
 from django.forms.models import ModelChoiceIterator
 from django.forms.renderers import DjangoTemplates
 from django.utils.functional import cached_property
-from django.utils.html import escape, format_html, format_html_join
+from django.utils.html import conditional_escape as esc
+from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
 from core.memo import Memo
@@ -39,46 +40,36 @@ _SELECT_TEMPLATE = "django/forms/widgets/select.html"
 
 def _attrs(attrs):
     """As ``django/forms/widgets/attrs.html``: ``True`` a bare name, ``False`` left out."""
-    return format_html_join(
-        "",
-        " {}{}",
-        (
-            (name, "" if value is True else format_html('="{}"', value))
-            for name, value in attrs.items()
-            if value is not False
-        ),
+    # f-strings and ``conditional_escape`` (what the template's ``{{ }}`` does), not
+    # ``format_html``: a filter form's 40 options were 180 ``format_html`` calls, a quarter
+    # of writing the form.
+    return "".join(
+        f" {esc(name)}" if value is True else f' {esc(name)}="{esc(value)}"'
+        for name, value in attrs.items()
+        if value is not False
     )
 
 
 def _input(widget):
-    value = "" if widget["value"] is None else format_html(' value="{}"', widget["value"])
-    return format_html(
-        '<input type="{}" name="{}"{}{}>',
-        widget["type"],
-        widget["name"],
-        value,
-        _attrs(widget["attrs"]),
-    )
+    value = "" if widget["value"] is None else f' value="{esc(widget["value"])}"'
+    html = f'<input type="{esc(widget["type"])}" name="{esc(widget["name"])}"{value}'
+    return mark_safe(f"{html}{_attrs(widget['attrs'])}>")  # noqa: S308 (escaped above)
 
 
 def _select(widget):
-    html = [format_html('<select name="{}"{}>', widget["name"], _attrs(widget["attrs"]))]
+    html = [f'<select name="{esc(widget["name"])}"{_attrs(widget["attrs"])}>']
     for group_name, options, _index in widget["optgroups"]:
         if group_name:
-            html.append(format_html('\n  <optgroup label="{}">', group_name))
+            html.append(f'\n  <optgroup label="{esc(group_name)}">')
         html.extend(
-            format_html(
-                '\n  <option value="{}"{}>{}</option>',
-                option["value"],
-                _attrs(option["attrs"]),
-                option["label"],
-            )
+            f'\n  <option value="{esc(option["value"])}"{_attrs(option["attrs"])}>'
+            f"{esc(option['label'])}</option>"
             for option in options
         )
         if group_name:
             html.append("\n  </optgroup>")
     html.append("\n</select>")
-    return "".join(html)
+    return mark_safe("".join(html))  # noqa: S308 (every name, value and label is escaped)
 
 
 class PlainWidgetRenderer(DjangoTemplates):
@@ -126,9 +117,7 @@ class ListedSelect(forms.Select):
 
     def render(self, name, value, attrs=None, renderer=None):
         chosen = set(self.format_value(value))
-        html = [
-            format_html('<select name="{}"{}>', name, _attrs(self.build_attrs(self.attrs, attrs)))
-        ]
+        html = [f'<select name="{esc(name)}"{_attrs(self.build_attrs(self.attrs, attrs))}>']
         for option, label in self.choices:
             option = "" if option is None else str(option)
             # One option selected at most, as Django's single select.
@@ -140,7 +129,7 @@ class ListedSelect(forms.Select):
                 f"{escape(label)}</option>"
             )
         html.append("\n</select>")
-        # Every value and label above is escaped, the tag by format_html.
+        # Every name, value and label above is escaped.
         return mark_safe("".join(html))  # noqa: S308
 
 
