@@ -34,6 +34,7 @@ from jobcenters.access import can_change_jobcenter
 from outbox import services as outbox
 from reports import services as renderings
 from reports.models import final_rendering
+from reports.states import rows_state
 
 
 @login_required
@@ -43,9 +44,9 @@ def circular_list(request):
         raise PermissionDenied
     circulars = visible_circulars(request.user)
     # Counted without the join to the association's name (14,000 circulars at 4x
-    # Germany: 5 ms with it, 1 without).
+    # Germany: 5 ms with it, 1 without), and the count kept until a circular changes.
     rows = circulars.values(*LIST_FIELDS).order_by("-created_at", "-pk")
-    page = page_of(request, rows, counted=circulars)
+    page = page_of(request, rows, counted=circulars, count_state=rows_state)
     page.object_list = _list_rows(page.object_list)
     context = {
         "page": page,

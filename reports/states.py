@@ -14,6 +14,8 @@ for an overview whatever the number of jobcenters, two for a profile. The scopes
   and its jobcenters' key figures (overview: the jobcenters it lists are the state's);
 - ``jobcenter:<id>``: the jobcenter's own rows, its accessions with their audit events,
   its measures and key figures (profile).
+- ``circulars:<association id>``: the association's circulars (migration ``reports.0004``;
+  only lists read it, through ``rows_state``).
 
 The same counters say when a list's filter choices (``filter_choices_state``) and its
 count of rows (``rows_state``) are still what they were.
@@ -99,9 +101,10 @@ def filter_choices_state(states):
     return tuple(sorted(DataVersion.objects.filter(scopes).values_list("scope", "version")))
 
 
-# The tables each of whose changes moves a counter of ``agreement:``, ``entries:`` or
-# ``state:`` (the triggers of migration 0003; ``tests/reports/test_data_state.py`` checks
-# them). Not the audit events: they move only their jobcenter's counter.
+# The tables each of whose changes moves a counter of ``agreement:``, ``entries:``,
+# ``state:`` or ``circulars:`` (the triggers of migrations 0003 and 0004;
+# ``tests/reports/test_data_state.py`` checks them). Not the audit events: they move only
+# their jobcenter's counter; nor the circulars' recipients: they move none.
 COUNTED_TABLES = frozenset(
     {
         "agreements_frameworkagreement",
@@ -112,6 +115,7 @@ COUNTED_TABLES = frozenset(
         "measures_keyfigures",
         "accounts_organisation",
         "jobcenters_jobcenter",
+        "circulars_circular",
     }
 )
 _QUOTED_NAME = re.compile(r'"([^"]+)"')
@@ -124,7 +128,8 @@ def _model_tables():
 
 def rows_state(queryset, purpose):
     """A key of what ``queryset`` reads for ``purpose`` (``"count"``, ``"groups"``): its SQL
-    and the counters of every agreement, its entries and every state, hashed. ``None``
+    and the counters of every agreement, its entries, every state and every association's
+    circulars, hashed. ``None``
     (read it, keep nothing) where its SQL names a table whose changes those counters do not
     follow, or where it has none (a query that can match nothing).
 

@@ -86,8 +86,8 @@ SCOPES = {
 EVENTS = ["INSERT", "UPDATE", "DELETE"]
 
 
-def _union(table, row, rows):
-    return " UNION ".join(select.format(row=row, rows=rows) for select in SCOPES[table])
+def _union(scopes, table, row, rows):
+    return " UNION ".join(select.format(row=row, rows=rows) for select in scopes[table])
 
 
 def _name(table, event=None):
@@ -125,14 +125,16 @@ PG_REFERENCING = {
 }
 
 
-def _postgresql():
-    create, drop = [PG_COUNT], []
-    for table in SCOPES:
+def _postgresql(scopes=SCOPES, count_function=True):
+    """The statements that create and drop the triggers of the tables of ``scopes`` (with
+    the counting function they call, unless a migration before made it)."""
+    create, drop = [PG_COUNT] if count_function else [], []
+    for table in scopes:
         create.append(
             PG_FUNCTION.format(
                 name=_name(table),
-                new=_union(table, "r", "new_rows AS r"),
-                old=_union(table, "r", "old_rows AS r"),
+                new=_union(scopes, table, "r", "new_rows AS r"),
+                old=_union(scopes, table, "r", "old_rows AS r"),
             )
         )
         for event in EVENTS:
@@ -143,20 +145,21 @@ def _postgresql():
             )
             drop.append(f"DROP TRIGGER IF EXISTS {_name(table, event)} ON {table}")
         drop.append(f"DROP FUNCTION IF EXISTS {_name(table)}()")
-    drop.append("DROP FUNCTION IF EXISTS reports_count_changes(text[])")
+    if count_function:
+        drop.append("DROP FUNCTION IF EXISTS reports_count_changes(text[])")
     return create, drop
 
 
-def _sqlite():
+def _sqlite(scopes=SCOPES):
     create, drop = [], []
-    for table in SCOPES:
+    for table in scopes:
         for event in EVENTS:
             rows = {
-                "INSERT": _union(table, "NEW", "(SELECT 1) AS one"),
-                "UPDATE": _union(table, "NEW", "(SELECT 1) AS one")
+                "INSERT": _union(scopes, table, "NEW", "(SELECT 1) AS one"),
+                "UPDATE": _union(scopes, table, "NEW", "(SELECT 1) AS one")
                 + " UNION "
-                + _union(table, "OLD", "(SELECT 1) AS one"),
-                "DELETE": _union(table, "OLD", "(SELECT 1) AS one"),
+                + _union(scopes, table, "OLD", "(SELECT 1) AS one"),
+                "DELETE": _union(scopes, table, "OLD", "(SELECT 1) AS one"),
             }[event]
             # "WHERE" keeps SQLite from reading ON CONFLICT as part of the SELECT.
             create.append(
@@ -169,24 +172,28 @@ def _sqlite():
     return create, drop
 
 
-def _statements(schema_editor):
-    vendor = schema_editor.connection.vendor
-    if vendor == "postgresql":
-        return _postgresql()
-    if vendor == "sqlite":
-        return _sqlite()
-    # Without its triggers the key would never change: a new PDF never made.
-    raise NotImplementedError(f"no data-state triggers for {vendor}")
+def triggers(scopes, count_function=True):
+    """RunPython's two functions that create and drop the triggers of ``scopes`` (with the
+    counting function they call, unless a migration before made it: ``reports.0004``)."""
 
+    def statements(schema_editor):
+        vendor = schema_editor.connection.vendor
+        if vendor == "postgresql":
+            return _postgresql(scopes, count_function)
+        if vendor == "sqlite":
+            return _sqlite(scopes)
+        # Without its triggers the key would never change: a new PDF never made.
+        raise NotImplementedError(f"no data-state triggers for {vendor}")
 
-def create_triggers(apps, schema_editor):
-    for statement in _statements(schema_editor)[0]:
-        schema_editor.execute(statement, params=None)
+    def create_triggers(apps, schema_editor):
+        for statement in statements(schema_editor)[0]:
+            schema_editor.execute(statement, params=None)
 
+    def drop_triggers(apps, schema_editor):
+        for statement in statements(schema_editor)[1]:
+            schema_editor.execute(statement, params=None)
 
-def drop_triggers(apps, schema_editor):
-    for statement in _statements(schema_editor)[1]:
-        schema_editor.execute(statement, params=None)
+    return create_triggers, drop_triggers
 
 
 class Migration(migrations.Migration):
@@ -213,5 +220,5 @@ class Migration(migrations.Migration):
                 'verbose_name_plural': 'Datenstände',
             },
         ),
-        migrations.RunPython(create_triggers, drop_triggers),
+        migrations.RunPython(*triggers(SCOPES)),
     ]

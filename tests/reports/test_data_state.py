@@ -16,6 +16,7 @@ from circulars.models import Circular
 from demo.bulk import insert_all
 from jobcenters.models import Jobcenter
 from measures.models import KeyFigures, Measure, MeasureStatus
+from outbox.models import OutgoingEmail
 from reports.models import DataVersion
 from reports.states import COUNTED_TABLES, overview_state, profile_state, rows_state
 from tests import factories
@@ -292,7 +293,10 @@ def test_rows_copied_in_count_once_per_statement_on_postgresql(accession_world, 
     assert DataVersion.objects.get(scope=scope).version == before + 1
 
 
-SCOPES_OF_TABLES = importlib.import_module("reports.migrations.0003_data_versions").SCOPES
+SCOPES_OF_TABLES = {
+    **importlib.import_module("reports.migrations.0003_data_versions").SCOPES,
+    **importlib.import_module("reports.migrations.0004_circular_versions").SCOPES,
+}
 
 
 @pytest.mark.parametrize("table", sorted(COUNTED_TABLES))
@@ -312,8 +316,8 @@ def test_the_audit_events_are_not_trusted_by_a_kept_count():
 @pytest.mark.parametrize(
     "rows",
     [
-        lambda: Circular.objects.all(),
-        lambda: Measure.objects.filter(notes__text="x"),
+        lambda: OutgoingEmail.objects.all(),
+        lambda: Circular.objects.filter(recipients__jobcenter=1),
         lambda: Measure.objects.filter(pk__in=[]),
     ],
     ids=["a table without counters", "a join to one", "a query matching nothing"],
@@ -333,3 +337,21 @@ def test_rows_state_differs_by_filter_and_purpose(db):
     }
 
     assert len(keys) == 3 and None not in keys
+
+
+@pytest.mark.parametrize("event", ["insert", "update", "delete"])
+def test_every_change_of_a_circular_moves_its_associations_counter(accession_world, nrw, event):
+    table = Circular._meta.db_table
+    scope = f"circulars:{nrw.landkreistag.pk}"
+    new = factories.CircularFactory(association=nrw.landkreistag)
+    before = DataVersion.objects.get(scope=scope).version
+
+    if event == "insert":
+        factories.CircularFactory(association=nrw.landkreistag)
+    elif event == "update":
+        Circular.objects.filter(association=nrw.landkreistag).update(subject="Neu")
+    else:
+        new.delete()
+
+    assert f"reports_count_{table}_{event}" in _triggers(table)
+    assert DataVersion.objects.get(scope=scope).version == before + 1
