@@ -24,6 +24,7 @@ from core.paging import page_of, query_without, row_urls, without_paging
 from core.rows import day
 from jobcenters.views import JOBCENTER_COLUMNS, ROW_FIELDS, jobcenter_rows, jobcenter_values
 from reports.services import export_request
+from reports.states import rows_state
 
 
 @login_required
@@ -57,7 +58,9 @@ def accession_jobcenters(request, agreement_pk):
     """Every jobcenter with where it stands: filtered, searched, sorted, paginated."""
     agreement = get_overview_agreement_for_user(request.user, agreement_pk)
     filters, jobcenters = _filtered(request, agreement)
-    page = page_of(request, jobcenters.values(*ROW_FIELDS, *STANDING_FIELDS))
+    page = page_of(
+        request, jobcenters.values(*ROW_FIELDS, *STANDING_FIELDS), count_state=rows_state
+    )
     accession_url = row_urls("accessions:detail")
     page.object_list = jobcenter_rows(
         page.object_list,

@@ -22,6 +22,7 @@ from jobcenters.forms import JobcenterContactForm, JobcenterFilterForm
 from jobcenters.models import Jobcenter
 from jobcenters.services import jobcenter_update
 from reports.services import export_request
+from reports.states import rows_state
 
 
 def public_home(request):
@@ -81,7 +82,7 @@ def jobcenter_rows(values, **extra):
 @login_required
 def jobcenter_list(request):
     filters, jobcenters = _filtered_jobcenters(request)
-    page = page_of(request, jobcenters.values(*ROW_FIELDS))
+    page = page_of(request, jobcenters.values(*ROW_FIELDS), count_state=rows_state)
     page.object_list = jobcenter_rows(page.object_list)
     query = without_paging(request.GET)
     return render(
