@@ -13,7 +13,7 @@ from accounts.models import Organisation, OrganisationKind, RegionKind
 from core.forms import FilterForm, ListedChoiceField, read_choices
 from core.paging import sorted_by
 from core.text import CleanTextMixin
-from jobcenters.models import Jobcenter, JobcenterForm
+from jobcenters.models import Jobcenter, JobcenterForm, association_place
 from jobcenters.services import CONTACT_FIELDS
 from reports.states import filter_choices_state
 
@@ -123,8 +123,8 @@ class JobcenterFilterForm(FilterForm):
         "-form": "-form",
         "region_kind": "region_kind",
         "-region_kind": "-region_kind",
-        "association": "association_name",
-        "-association": "-association_name",
+        "association": "association_place",
+        "-association": "-association_place",
     }
 
     q = forms.CharField(label=_("Name oder Region enthält"), required=False, max_length=100)
@@ -175,7 +175,10 @@ class JobcenterFilterForm(FilterForm):
             jobcenters = jobcenters.filter(form=data["form"])
         if data["region_kind"]:
             jobcenters = jobcenters.filter(region_kind=data["region_kind"])
-        return sorted_by(jobcenters, self.SORTS[data["sort"] or "name"])
+        key = self.SORTS[data["sort"] or "name"]
+        if isinstance(key, str) and key.lstrip("-") == "association_place":
+            jobcenters = jobcenters.annotate(association_place=association_place())
+        return sorted_by(jobcenters, key)
 
 
 class JobcenterContactForm(CleanTextMixin, forms.ModelForm):

@@ -1,7 +1,7 @@
 """The jobcenter registry: each jobcenter is an organisation with its form and region."""
 
 from django.db import models
-from django.db.models import OuterRef, Q, Subquery
+from django.db.models import F, Func, IntegerField, OuterRef, Q, Subquery, Value
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -19,6 +19,51 @@ def members_of(association):
     """Lookups of a municipal association's members: its state's jobcenters of its region
     kind."""
     return {"state": association.state, "region_kind": association.member_region_kind}
+
+
+class AssociationPlace(Func):
+    """``CASE WHEN state = … AND region_kind = … THEN place … END``: one expression with
+    its values as parameters. A ``Case`` of ``When(state=…, region_kind=…)`` costs the
+    ORM a lookup to build and resolve for each of the 29 associations, a third of a
+    jobcenter page."""
+
+    output_field = IntegerField()
+
+    def __init__(self, places):
+        super().__init__(F("state"), F("region_kind"))
+        self.places = places  # ((state, region kind, place), …)
+
+    def as_sql(self, compiler, connection, **extra):
+        state, state_params = compiler.compile(self.source_expressions[0])
+        region_kind, region_kind_params = compiler.compile(self.source_expressions[1])
+        when = f" WHEN {state} = %s AND {region_kind} = %s THEN %s"
+        params = []
+        for place in self.places:
+            params += [*state_params, place[0], *region_kind_params, place[1], place[2]]
+        return f"CASE{when * len(self.places)} END", params
+
+
+def association_place():
+    """An expression: the place of each jobcenter's association among all associations in
+    the order of their names (one place for equal names), ``NULL`` for a jobcenter of none.
+
+    What the lists sort by "Verband": the same order as by the association's name, from
+    one small query of the associations (two a state) instead of a subquery per jobcenter
+    that PostgreSQL ran for every row before sorting: the page's query at 4x Germany
+    (1,620 jobcenters) 1.8 ms instead of 6.2. Still a sort of every jobcenter the list
+    shows (no index can serve it): a few thousand at most, the rows of one table."""
+    # One association a state and region kind (a constraint of accounts).
+    associations = Organisation.objects.filter(
+        kind=OrganisationKind.MUNICIPAL_ASSOCIATION
+    ).order_by("name")
+    places, place, last_name = [], -1, None
+    for name, state, region_kind in associations.values_list("name", "state", "member_region_kind"):
+        if name != last_name:
+            place, last_name = place + 1, name
+        places.append((state, region_kind, place))
+    if not places:
+        return Value(None, output_field=IntegerField())
+    return AssociationPlace(places)
 
 
 class JobcenterQuerySet(models.QuerySet):

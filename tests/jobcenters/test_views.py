@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from accounts.models import AuditEvent
+from accounts.models import AuditEvent, Organisation
 from jobcenters.models import Jobcenter
 from tests import factories
 from tests.downloads import download
@@ -82,6 +82,37 @@ def test_list_sorts_by_association(ministry_client, nrw):
     assert _names(response) == ["Jobcenter Kreis Steinfurt", "Jobcenter Düsseldorf"]
 
 
+@pytest.mark.parametrize("sort", ["association", "-association"])
+def test_the_association_sort_is_the_order_of_the_associations_names(
+    client, users, nrw, hessen, sort
+):
+    # Both states' associations (two share a name), a state without any (Berlin), and
+    # more jobcenters than a page: the same order as the association's name and the id.
+    Organisation.objects.filter(pk=hessen.landkreistag.pk).update(name="Landkreistag NRW")
+    for number in range(56):
+        factories.JobcenterFactory(
+            name=f"Jobcenter {number:02d}",
+            state=["NW", "HE", "BE"][number % 3],
+            kreis=bool(number % 2),
+        )
+    expected = list(
+        Jobcenter.objects.with_association()
+        .order_by(sort.replace("association", "association_name"), "-pk" if "-" in sort else "pk")
+        .values_list("pk", flat=True)
+    )
+    client.force_login(users.admin)
+
+    shown = [
+        row.pk
+        for page in (1, 2)
+        for row in client.get(LIST, {"sort": sort, "seite": page}).context["page"]
+    ]
+
+    assert shown == expected
+    # Three names and none.
+    assert len(set(Jobcenter.objects.with_association().values_list("association_name"))) == 4
+
+
 def test_an_unknown_sort_shows_an_error_instead_of_failing(ministry_client, nrw):
     response = ministry_client.get(LIST, {"sort": "password"})
 
@@ -126,9 +157,10 @@ def test_list_runs_the_same_queries_for_10_and_400_jobcenters(
     query = {"sort": "association", "form": "gE"}
     if last:
         query["seite"] = ministry_client.get(LIST, query).context["page"].paginator.num_pages
-    # session, user, organisation; association choices; count; page rows (with the
-    # association as a subquery); nothing per row.
-    with django_assert_num_queries(6):
+    # session, user, organisation; association choices; the associations' places in the
+    # order of their names (the sort); count; page rows (with the association's name as
+    # a subquery); nothing per row.
+    with django_assert_num_queries(7):
         response = ministry_client.get(LIST, query)
     assert response.status_code == 200
     assert len(response.context["page"]) > 0
