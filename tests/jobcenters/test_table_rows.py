@@ -5,16 +5,13 @@ jobcenter of no association, one with an accession to link and one without.
 
 The loops are kept here as they were in the templates: the reference."""
 
-import re
-
 import pytest
 from django.conf import settings
-from django.template import engines
 from django.urls import reverse
-from django.utils import translation
 
 from accounts.models import Organisation, State
 from tests import factories
+from tests.table_rows import loop_rendered, table_body
 
 pytestmark = pytest.mark.django_db
 
@@ -40,15 +37,6 @@ STANDING_ROWS = """{% for jobcenter in page %}
       </tr>{% endfor %}"""
 
 
-def _tags_only(html):
-    """Markup without the white space between tags, which no browser shows in a table."""
-    return re.sub(r">\s+<", "><", html).strip()
-
-
-def _body(html):
-    return _tags_only(html.split("<tbody>", 1)[1].split("</tbody>", 1)[0])
-
-
 @pytest.fixture
 def varied(accession_world, nrw):
     """A name to escape, with an accession; the world's other jobcenters without one, and
@@ -68,13 +56,9 @@ def page(request, client, users):
 
     def get(url, reference):
         response = client.get(url)
-        html = response.content.decode()
-        assert f'lang="{request.param}"' in html
-        with translation.override(request.param):
-            expected = (
-                engines["django"].from_string(reference).render({"page": response.context["page"]})
-            )
-        return _body(html), _tags_only(expected)
+        assert f'lang="{request.param}"' in response.content.decode()
+        context = {"page": response.context["page"]}
+        return table_body(response), loop_rendered(reference, context, request.param)
 
     get.language = request.param
     return get
@@ -103,4 +87,4 @@ def test_a_list_of_no_jobcenters_says_so(client, users):
 
     response = client.get(reverse("jobcenters:list"), {"q": "gibt es nicht"})
 
-    assert "Kein Jobcenter passt zu diesen Filtern." in _body(response.content.decode())
+    assert "Kein Jobcenter passt zu diesen Filtern." in table_body(response)
