@@ -460,6 +460,20 @@ def test_the_matrix_runs_the_same_queries_for_10_and_300_measures(
     assert response.status_code == 200
 
 
+@pytest.mark.parametrize("sort", ["association", "-association"])
+@pytest.mark.parametrize("view", ["coverage", "key-figures"])
+def test_a_page_with_the_jobcenter_filters_takes_the_association_sort(
+    ministry_client, accession_world, nrw, view, sort
+):
+    # Typed by hand, it was a 500: only the registry had annotated the association's name.
+    args = [nrw.agreement.pk] if view == "coverage" else []
+
+    response = ministry_client.get(reverse(f"measures:{view}", args=args), {"sort": sort})
+
+    assert response.status_code == 200
+    assert "Jobcenter Düsseldorf" in response.content.decode()
+
+
 # Key figures
 
 
