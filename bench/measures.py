@@ -255,17 +255,17 @@ def list_floor(request):
     url = reverse("measures:detail", args=[0]).removesuffix("0/")
     # The cells the template shows (as ``measures.views._list_rows`` makes them).
     page.object_list = [
-        {
-            "pk": row["pk"],
-            "url": f"{url}{row['pk']}/",
-            "title": row["title"],
-            "jobcenter": row["jobcenter__name"],
-            "action_field_number": row["action_field__number"],
-            "action_field_title": row["action_field__title"],
-            "status": STATUS_LABELS[row["status"]],
-            "starts_on": row["starts_on"].strftime("%d.%m.%Y") if row["starts_on"] else "–",
-            "publication": PUBLICATION_LABELS[row["publication"]],
-        }
+        Row(
+            pk=row["pk"],
+            url=f"{url}{row['pk']}/",
+            title=row["title"],
+            jobcenter=row["jobcenter__name"],
+            action_field_number=row["action_field__number"],
+            action_field_title=row["action_field__title"],
+            status=STATUS_LABELS[row["status"]],
+            starts_on=row["starts_on"].strftime("%d.%m.%Y") if row["starts_on"] else "–",
+            publication=PUBLICATION_LABELS[row["publication"]],
+        )
         for row in rows
     ]
     query = request.GET.copy()
@@ -375,12 +375,12 @@ def catalogue_floor(request):
             },
         )
         section["measures"].append(
-            {
-                "url": url(row["pk"]),
-                "title": row["title"],
-                "jobcenter": row["jobcenter__name"],
-                "description": row["description"],
-            }
+            Row(
+                url=url(row["pk"]),
+                title=row["title"],
+                jobcenter=row["jobcenter__name"],
+                description=row["description"],
+            )
         )
     query = request.GET.copy()
     query.pop("seite", None)
