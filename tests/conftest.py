@@ -20,6 +20,7 @@ from hypothesis import settings as hypothesis_settings
 from config.celery import app as celery_app
 from core import forms as core_forms
 from core import paging as core_paging
+from measures import selectors as measures_selectors
 from tests import factories
 from tests.pages import DRAFT_CIRCULAR, FINAL_CIRCULAR, UNSENT_CIRCULAR
 
@@ -399,14 +400,15 @@ FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 @pytest.fixture(autouse=True)
 def forget_kept_reads():
-    """Each test starts with no filter choices and no counts kept (``core.forms.remembered``,
-    ``core.paging.counts``).
+    """Each test starts with no filter choices, counts or coverage cells kept
+    (``core.forms.remembered``, ``core.paging.counts``, ``measures.selectors.kept_cells``).
 
     A test that commits ends with a flush, which empties the data-state counters as well:
     the next test's rows count from the same numbers, a key a server's database never
     gives twice."""
     core_forms.remembered.clear()
     core_paging.counts.clear()
+    measures_selectors.kept_cells.clear()
 
 
 @pytest.fixture(autouse=True)
