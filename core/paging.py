@@ -315,11 +315,12 @@ class Row(dict):
 _PLACEHOLDER = 987654321987654321
 
 
-def row_urls(viewname, *args):
-    """``url(pk)``: the address of ``viewname`` for a row's id (after ``args``, the same for
-    every row), from ONE ``reverse`` for the whole page (a ``reverse`` a row was a tenth of
-    a list's work)."""
-    before, after = reverse(viewname, args=[*args, _PLACEHOLDER]).split(str(_PLACEHOLDER))
+def row_urls(viewname, *args, then=()):
+    """``url(pk)``: the address of ``viewname`` for a row's id (after ``args`` and before
+    ``then``, the same for every row), from ONE ``reverse`` for the whole page (a
+    ``reverse`` a row was a tenth of a list's work)."""
+    address = reverse(viewname, args=[*args, _PLACEHOLDER, *then])
+    before, after = address.split(str(_PLACEHOLDER))
 
     def url(pk):
         return f"{before}{pk}{after}"
