@@ -106,7 +106,9 @@ CATALOGUE_FLOOR = "bench-catalogue-floor"
 
 # What the tests pin (tests/measures/test_views.py), by kind of page; a list filtered by
 # an action field runs one more: the form looks the chosen field up (ModelChoiceField).
-PINNED_QUERIES = {"coverage": 9, "list": 6, "key_figures": 7, "catalogue": 2}
+# Outside a test's transaction the matrix keeps its two counts per data state
+# (``measures.selectors.kept_cells``) and reads the key's counters instead: one fewer.
+PINNED_QUERIES = {"coverage": 9 - 1, "list": 6, "key_figures": 7, "catalogue": 2}
 
 
 def expected_queries(page):
@@ -311,8 +313,8 @@ def key_figures_floor(request):
         for name in KEY_FIGURE_FIELDS:
             sums[name] += row[name]
         if row["year"] == year:
-            row["jobcenter"] = {"name": row["jobcenter__name"]}
-            rows.append(row)
+            # As the view's ``KeyFigures`` objects read (the rows' template tag).
+            rows.append(Row(row, jobcenter=Row(name=row["jobcenter__name"])))
     rows.sort(key=lambda row: row["jobcenter__name"])
     query = request.GET.copy()
     query.pop("year", None)
