@@ -20,7 +20,7 @@ from accessions.forms import AccessionFilterForm
 from accessions.models import STANDINGS, standing_label, with_accession
 from accounts.roles import is_state_wide
 from core.exports import CHUNK_SIZE, Column, Table, list_export
-from core.paging import page_of, query_without, row_urls, without_paging
+from core.paging import page_of, query_without, row_urls, sorted_values, without_paging
 from core.rows import day
 from jobcenters.views import JOBCENTER_COLUMNS, ROW_FIELDS, jobcenter_rows, jobcenter_values
 from reports.services import export_request
@@ -59,7 +59,7 @@ def accession_jobcenters(request, agreement_pk):
     agreement = get_overview_agreement_for_user(request.user, agreement_pk)
     filters, jobcenters = _filtered(request, agreement)
     page = page_of(
-        request, jobcenters.values(*ROW_FIELDS, *STANDING_FIELDS), count_state=rows_state
+        request, sorted_values(jobcenters, *ROW_FIELDS, *STANDING_FIELDS), count_state=rows_state
     )
     accession_url = row_urls("accessions:detail")
     page.object_list = jobcenter_rows(

@@ -217,6 +217,15 @@ def _pk(row):
     return row["pk"] if isinstance(row, dict) else row.pk
 
 
+def sorted_values(queryset, *fields):
+    """``queryset.values(*fields)`` with the annotations it is sorted by as well: a link to
+    a nearby page reads on from its anchor row's sort key (``_anchored``), which ``values``
+    would otherwise hide (a sort by association or by standing was a 500 on "next")."""
+    order = [key.lstrip("-") for key in queryset.query.order_by if isinstance(key, str)]
+    keys = [key for key in order if key in queryset.query.annotations and key not in fields]
+    return queryset.values(*fields, *keys)
+
+
 def sorted_by(queryset, key):
     """``queryset`` ordered by ``key`` (a field name, ``-`` for descending, or an ordering
     expression) and then by the primary key in the same direction: a stable order that

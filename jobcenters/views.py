@@ -16,7 +16,7 @@ from agreements.access import get_agreement_for_user, visible_agreements
 from agreements.models import FrameworkAgreement
 from core.choices import labels_of
 from core.exports import CHUNK_SIZE, Column, Table, list_export
-from core.paging import Row, page_of, query_without, row_urls, without_paging
+from core.paging import Row, page_of, query_without, row_urls, sorted_values, without_paging
 from jobcenters.access import can_change_jobcenter, get_jobcenter_for_user, visible_jobcenters
 from jobcenters.forms import JobcenterContactForm, JobcenterFilterForm
 from jobcenters.models import Jobcenter
@@ -82,7 +82,7 @@ def jobcenter_rows(values, **extra):
 @login_required
 def jobcenter_list(request):
     filters, jobcenters = _filtered_jobcenters(request)
-    page = page_of(request, jobcenters.values(*ROW_FIELDS), count_state=rows_state)
+    page = page_of(request, sorted_values(jobcenters, *ROW_FIELDS), count_state=rows_state)
     page.object_list = jobcenter_rows(page.object_list)
     query = without_paging(request.GET)
     return render(

@@ -507,3 +507,30 @@ def _make_jobcenters(agreement, count):
                 status=AccessionStatus.SUBMITTED,
                 signed_form="beitritte/x.pdf",
             )
+
+
+@pytest.mark.parametrize("sort", ["standing", "-standing", "association", "joined_on"])
+def test_next_and_previous_pages_of_the_standings_read_on_in_every_sort(
+    client, users, nrw, accession_world, sort
+):
+    # By standing or association the sort key is an annotation that the rows' ``values``
+    # hid from the anchor's look-up: "next" was a 500.
+    for number in range(56):
+        factories.JobcenterFactory(name=f"Jobcenter {number:02d}", kreis=bool(number % 2))
+    client.force_login(users.ministry)
+    url = reverse("accessions:jobcenters", args=[nrw.agreement.pk])
+    numbered = [
+        [row.pk for row in client.get(url, {"sort": sort, "seite": page}).context["page"]]
+        for page in (1, 2)
+    ]
+    page = client.get(url, {"sort": sort, "seite": 1}).context["page"]
+    # An order of expressions (the date of joining, empty ones last) has no anchor.
+    query = {"sort": sort, "seite": 2}
+    if page.next_anchor:
+        direction, _equals, anchor = page.next_anchor.partition("=")
+        query[direction] = anchor
+
+    response = client.get(url, query)
+
+    assert response.status_code == 200
+    assert [row.pk for row in response.context["page"]] == numbered[1]
