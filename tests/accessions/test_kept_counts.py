@@ -8,23 +8,19 @@ These tests commit: outside a transaction the page keeps what it counted, as a s
 import datetime
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from accessions.models import Accession, AccessionStatus
 from accounts.models import Organisation, State
 from tests import factories
+from tests.kept_counts import counted_get
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def shown(client, url, **query):
     """How many jobcenters the list has, and whether it counted them."""
-    with CaptureQueriesContext(connection) as queries:
-        response = client.get(url, query)
-    assert response.status_code == 200
-    counted = any("COUNT(" in captured["sql"] for captured in queries.captured_queries)
+    response, counted = counted_get(client, url, **query)
     return response.context["page"].paginator.count, counted
 
 

@@ -6,14 +6,13 @@ These tests commit: outside a transaction the page keeps what it counted, as a s
 """
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Organisation, State
 from circulars.models import Circular, CircularStatus
 from tests import factories
+from tests.kept_counts import counted_get
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -22,10 +21,7 @@ LIST = reverse("circulars:list")
 
 def shown(client):
     """How many circulars the list has, and whether it counted them."""
-    with CaptureQueriesContext(connection) as queries:
-        response = client.get(LIST)
-    assert response.status_code == 200
-    counted = any("COUNT(" in captured["sql"] for captured in queries.captured_queries)
+    response, counted = counted_get(client, LIST)
     return response.context["page"].paginator.count, counted
 
 

@@ -9,14 +9,13 @@ import datetime
 import re
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from accounts.models import Organisation
 from agreements.models import ActionField, FrameworkAgreement
 from measures.models import Measure, MeasureStatus, Publication
 from tests import factories
+from tests.kept_counts import counted_get
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -25,10 +24,7 @@ FOUND = re.compile(r"(\d+) Maßnahmen? gefunden")
 
 def shown(client, url, **query):
     """The count the page shows, and whether it counted (a COUNT or the groups' query)."""
-    with CaptureQueriesContext(connection) as queries:
-        response = client.get(url, query)
-    assert response.status_code == 200
-    counted = any("COUNT(" in captured["sql"] for captured in queries.captured_queries)
+    response, counted = counted_get(client, url, **query)
     return int(FOUND.search(response.content.decode()).group(1)), counted
 
 
