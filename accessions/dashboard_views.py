@@ -74,7 +74,7 @@ def accession_jobcenters(request, agreement_pk):
         "agreement": agreement,
         "filters": filters,
         "page": page,
-        "sort": request.GET.get("sort", "name"),
+        "sort": filters.cleaned_data["sort"],
         "query": query.urlencode(),
         "query_without_sort": query_without(query, "sort"),
     }

@@ -9,6 +9,7 @@ from accessions.models import STANDINGS, Accession
 from accessions.services import FORM_FIELDS, joined_on_problems, withdrawn_on_problems
 from agreements.models import ActionField
 from core.dates import GermanDateField, PastDateField
+from core.forms import SortField
 from core.pdf_uploads import ACCESSION_MAX_PAGES, PdfUploadField
 from core.text import CleanTextMixin
 from jobcenters.forms import JobcenterFilterForm
@@ -30,9 +31,7 @@ class AccessionFilterForm(JobcenterFilterForm):
     )
     joined_from = GermanDateField(label=_("beigetreten ab"), required=False)
     joined_to = GermanDateField(label=_("beigetreten bis"), required=False)
-    sort = forms.ChoiceField(
-        label=_("Sortierung"), choices=[(key, key) for key in SORTS], required=False
-    )
+    sort = SortField(SORTS, default="name", label=_("Sortierung"))
 
     field_order = [
         "q",

@@ -190,6 +190,22 @@ def read_choices(form, *, state=None, **parts):
         field.reader, field.part = reader, name
 
 
+class SortField(forms.ChoiceField):
+    """A list's sort key from the query string: one of ``keys``, any other one ``default``.
+
+    The key comes from a column header's link, not from a field anybody can correct on the
+    page: an unknown one (an old bookmark, a mistyped address) sorts the list the default
+    way instead of emptying it with an error whose link leads nowhere."""
+
+    def __init__(self, keys, *, default, **kwargs):
+        super().__init__(choices=[(key, key) for key in keys], required=False, **kwargs)
+        self.default = default
+
+    def clean(self, value):
+        value = self.to_python(value)
+        return value if self.valid_value(value) else self.default
+
+
 class FilterForm(CleanTextMixin, forms.Form):
     """A list's filters or search: guarded text, widgets rendered by ``PlainWidgetRenderer``."""
 

@@ -10,7 +10,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organisation, OrganisationKind, RegionKind
-from core.forms import FilterForm, ListedChoiceField, read_choices
+from core.forms import FilterForm, ListedChoiceField, SortField, read_choices
 from core.paging import sorted_by
 from core.text import CleanTextMixin
 from jobcenters.models import Jobcenter, JobcenterForm, association_place
@@ -140,9 +140,7 @@ class JobcenterFilterForm(FilterForm):
     region_kind = forms.ChoiceField(
         label=_("Gebietsart"), choices=[("", _("alle")), *RegionKind.choices], required=False
     )
-    sort = forms.ChoiceField(
-        label=_("Sortierung"), choices=[(key, key) for key in SORTS], required=False
-    )
+    sort = SortField(SORTS, default="name", label=_("Sortierung"))
 
     def __init__(self, *args, jobcenters, **kwargs):
         """``jobcenters``: those the list shows, unfiltered, for the association choices."""
@@ -175,7 +173,7 @@ class JobcenterFilterForm(FilterForm):
             jobcenters = jobcenters.filter(form=data["form"])
         if data["region_kind"]:
             jobcenters = jobcenters.filter(region_kind=data["region_kind"])
-        key = self.SORTS[data["sort"] or "name"]
+        key = self.SORTS[data["sort"]]
         if isinstance(key, str) and key.lstrip("-") == "association_place":
             jobcenters = jobcenters.annotate(association_place=association_place())
         return sorted_by(jobcenters, key)

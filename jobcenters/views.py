@@ -91,7 +91,7 @@ def jobcenter_list(request):
         {
             "filters": filters,
             "page": page,
-            "sort": request.GET.get("sort", "name"),
+            "sort": filters.cleaned_data["sort"],
             "query": query.urlencode(),
             "query_without_sort": query_without(query, "sort"),
         },

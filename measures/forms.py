@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Organisation
 from agreements.models import ActionField, FrameworkAgreement
 from core.dates import GermanDateField, PastDateField
-from core.forms import FilterForm, ListedChoiceField, add_problems, read_choices
+from core.forms import FilterForm, ListedChoiceField, SortField, add_problems, read_choices
 from core.paging import sorted_by
 from core.text import CleanTextMixin
 from jobcenters.forms import JobcenterFilterForm, JobcenterNameField, associations_of
@@ -179,9 +179,7 @@ class MeasureFilterForm(FilterForm):
         "starts_on": "starts_on",
         "-starts_on": "-starts_on",
     }
-    sort = forms.ChoiceField(
-        label=_("Sortierung"), choices=[(key, key) for key in SORTS], required=False
-    )
+    sort = SortField(SORTS, default="title", label=_("Sortierung"))
 
     def __init__(self, *args, user, jobcenters, agreements, states=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -249,7 +247,7 @@ class MeasureFilterForm(FilterForm):
             measures = measures.filter(starts_on__year__lte=data["year"]).filter(
                 Q(ends_on__isnull=True) | Q(ends_on__year__gte=data["year"])
             )
-        return sorted_by(measures, self.SORTS[data["sort"] or "title"])
+        return sorted_by(measures, self.SORTS[data["sort"]])
 
 
 class CatalogueSearchForm(FilterForm):

@@ -58,7 +58,7 @@ def measure_list(request):
     context = {
         "filters": filters,
         "page": page,
-        "sort": request.GET.get("sort", "title"),
+        "sort": filters.cleaned_data["sort"],
         "query": query.urlencode(),
         "query_without_sort": query_without(query, "sort"),
         "recording_agreements": _recording_agreements(request.user),

@@ -246,6 +246,15 @@ def test_list_sorts_by_joined_on_with_the_unjoined_last(ministry_client, world):
     assert names(response)[:2] == ["Jobcenter Düsseldorf", "Jobcenter Kreis Höxter"]
 
 
+def test_an_unknown_sort_sorts_by_name_and_keeps_the_other_filters(ministry_client, world, nrw):
+    response = ministry_client.get(
+        jobcenter_list(world), {"sort": "joined", "association": nrw.staedtetag.pk}
+    )
+
+    assert names(response) == ["Jobcenter Bochum", "Jobcenter Düsseldorf", "Jobcenter Solingen"]
+    assert "error-summary" not in response.content.decode()
+
+
 def test_list_names_a_bad_date_at_its_field_and_keeps_it(ministry_client, world):
     response = ministry_client.get(jobcenter_list(world), {"joined_from": "31.02.2018"})
 

@@ -8,6 +8,8 @@ from django import forms
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils.translation import override
+from hypothesis import given
+from hypothesis import strategies as st
 
 from accounts.models import Organisation
 from core import forms as core_forms
@@ -202,3 +204,21 @@ def test_the_oldest_key_is_forgotten_first(monkeypatch):
 
     # "a" went when "c" came, and came back in place of "b"; "c" stayed.
     assert len(reads) == 4
+
+
+class Sorted(FilterForm):
+    sort = core_forms.SortField(["name", "-name", "region"], default="name", label="Sortierung")
+
+
+@given(st.text(max_size=40) | st.sampled_from(["name", "-name", "region", "-region", "NAME"]))
+def test_a_sort_field_takes_its_keys_and_makes_every_other_value_its_default(value):
+    form = Sorted({"sort": value})
+
+    assert form.is_valid()
+    assert form.cleaned_data["sort"] == (value if value in {"name", "-name", "region"} else "name")
+
+
+def test_a_missing_sort_is_the_default():
+    form = Sorted({})
+
+    assert form.is_valid() and form.cleaned_data["sort"] == "name"

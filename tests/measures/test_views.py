@@ -359,6 +359,13 @@ def test_a_manager_records_a_measure(manager_client, accession_world, nrw, readb
     readback(measure, "Inklusive Ausbildung", "01.08.2026", "geplant")
 
 
+def test_an_unknown_sort_sorts_by_title_without_an_error(ministry_client, accession_world):
+    response = ministry_client.get(LIST, {"sort": "-title;drop"})
+
+    assert titles(response) == sorted(titles(response)) != []
+    assert "error-summary" not in response.content.decode()
+
+
 def test_a_control_character_in_the_title_is_named_at_the_field_and_kept(
     manager_client, accession_world, nrw
 ):

@@ -226,7 +226,7 @@ def test_the_xlsx_of_each_list_opens_with_its_rows(ministry_client, accession_wo
 
 def test_an_export_whose_filters_went_wrong_fails_and_is_offered_again(ministry_client, nrw):
     export = _ask(ministry_client)
-    Export.objects.filter(pk=export.pk).update(query="sort=quatsch")
+    Export.objects.filter(pk=export.pk).update(query="form=quatsch")
 
     with TestCase.captureOnCommitCallbacks(execute=True):
         services.export_dispatch(export.pk)
