@@ -802,7 +802,7 @@ def report(args, circular, request, overview, worker, counts):
         last = max(memory)
         for base, base_label in ((0, "bereit, vor der 1."), (1, "nach der 1.")):
             for number in sorted({10, 25, last}):
-                if number not in memory:
+                if number not in memory or base not in memory or number == base:
                     continue
                 value = ratio(memory[number], memory[base])
                 goal = GOALS["memory"] if base == 0 and number == last else None

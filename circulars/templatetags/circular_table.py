@@ -4,8 +4,9 @@ context look-up, ``localize`` and ``conditional_escape`` each) were a third of t
 plain values of ``circulars.views._list_rows``."""
 
 from django import template
-from django.utils.html import escape
 from django.utils.safestring import mark_safe
+
+from core.html import escape
 
 register = template.Library()
 

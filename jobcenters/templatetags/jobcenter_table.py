@@ -5,8 +5,9 @@ with the status overview, ``reports.templatetags.status_table``). The rows are t
 values of ``jobcenters.views.jobcenter_rows``."""
 
 from django import template
-from django.utils.html import escape
 from django.utils.safestring import mark_safe
+
+from core.html import escape
 
 register = template.Library()
 

@@ -6,9 +6,9 @@ page of 50 measures as much as the rest of it (as with the status overview,
 
 from django import template
 from django.template.defaultfilters import truncatewords
-from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
+from core.html import escape
 from core.templatetags.markup import markup_text
 
 register = template.Library()

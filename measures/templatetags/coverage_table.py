@@ -4,10 +4,10 @@ escaped, and a status label translated for each; the same markup from Python tak
 of that."""
 
 from django import template
-from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 
+from core.html import escape
 from core.paging import row_urls
 from measures.models import MeasureStatus
 

@@ -6,10 +6,10 @@ test_figure_rows.py``)."""
 
 from django import template
 from django.contrib.humanize.templatetags.humanize import intcomma
-from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 
+from core.html import escape
 from core.paging import row_urls
 from core.rows import grouped_integers
 from measures.models import KEY_FIGURE_FIELDS

@@ -4,9 +4,10 @@ page (as with the status overview, ``reports.templatetags.status_table``). The r
 the plain values of ``measures.views._list_rows``."""
 
 from django import template
-from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
+
+from core.html import escape
 
 register = template.Library()
 

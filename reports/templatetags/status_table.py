@@ -3,10 +3,10 @@ on the page and in the PDF): 1,616 rows of 14 cells took 0.4 s of template varia
 filters and ``{% url %}`` tags; the same markup from Python takes a tenth of that."""
 
 from django import template
-from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
 from accessions.models import standing_label
+from core.html import escape
 from core.paging import row_urls
 from core.rows import day, grouped_integers
 
