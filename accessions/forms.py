@@ -2,10 +2,10 @@
 of the accession overview."""
 
 from django import forms
-from django.db.models import Case, F, IntegerField, Value, When
+from django.db.models import F
 from django.utils.translation import gettext_lazy as _
 
-from accessions.models import STANDINGS, Accession
+from accessions.models import STANDINGS, Accession, StandingPlace
 from accessions.services import FORM_FIELDS, joined_on_problems, withdrawn_on_problems
 from agreements.models import ActionField
 from core.dates import GermanDateField, PastDateField
@@ -25,6 +25,7 @@ class AccessionFilterForm(JobcenterFilterForm):
         "joined_on": F("accession_joined_on").asc(nulls_last=True),
         "-joined_on": F("accession_joined_on").desc(nulls_last=True),
     }
+    SORT_EXPRESSIONS = {**JobcenterFilterForm.SORT_EXPRESSIONS, "standing_order": StandingPlace}
 
     standing = forms.ChoiceField(
         label=_("Stand"), choices=[("", _("alle")), *STANDINGS], required=False
@@ -52,17 +53,7 @@ class AccessionFilterForm(JobcenterFilterForm):
 
     def filter(self, jobcenters):
         """``jobcenters`` annotated ``with_accession``, narrowed and sorted as asked."""
-        jobcenters = super().filter(
-            jobcenters.annotate(
-                standing_order=Case(
-                    *(
-                        When(accession_status=standing, then=Value(index))
-                        for index, (standing, _label) in enumerate(STANDINGS)
-                    ),
-                    output_field=IntegerField(),
-                )
-            )
-        )
+        jobcenters = super().filter(jobcenters)
         if not self.is_valid():
             return jobcenters
         data = self.cleaned_data

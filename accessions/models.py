@@ -1,7 +1,7 @@
 """Accessions of jobcenters to agreements, with the measures each plans."""
 
 from django.db import models
-from django.db.models import CharField, F, OuterRef, Q, Subquery, Value
+from django.db.models import CharField, F, Func, IntegerField, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -205,6 +205,25 @@ def with_accession(jobcenters, agreement):
         accession_joined_on=Subquery(newest.values("joined_on")[:1]),
         accession_withdrawn_on=Subquery(newest.values("withdrawn_on")[:1]),
     )
+
+
+class StandingPlace(Func):
+    """``CASE accession_status WHEN … THEN 0 … END``: the place of each jobcenter's standing
+    in ``STANDINGS``, what the lists sort by "Stand" (after ``with_accession``).
+
+    The status (a subquery) is written once: a ``Case`` of a ``When`` per standing repeated
+    it six times, and compiling those was most of the cost of the list's queries."""
+
+    output_field = IntegerField()
+
+    def __init__(self):
+        super().__init__(F("accession_status"))
+
+    def as_sql(self, compiler, connection, **extra):
+        status, params = compiler.compile(self.source_expressions[0])
+        for place, (standing, _label) in enumerate(STANDINGS):
+            params = [*params, str(standing), place]
+        return f"CASE {status}{' WHEN %s THEN %s' * len(STANDINGS)} END", params
 
 
 def standing_label(accession_status):

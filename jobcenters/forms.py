@@ -126,6 +126,8 @@ class JobcenterFilterForm(FilterForm):
         "association": "association_place",
         "-association": "-association_place",
     }
+    # The annotations a sort key of ``SORTS`` names, by the function that makes each.
+    SORT_EXPRESSIONS = {"association_place": association_place}
 
     q = forms.CharField(label=_("Name oder Region enthält"), required=False, max_length=100)
     association = ListedChoiceField(
@@ -174,8 +176,11 @@ class JobcenterFilterForm(FilterForm):
         if data["region_kind"]:
             jobcenters = jobcenters.filter(region_kind=data["region_kind"])
         key = self.SORTS[data["sort"]]
-        if isinstance(key, str) and key.lstrip("-") == "association_place":
-            jobcenters = jobcenters.annotate(association_place=association_place())
+        name = key.lstrip("-") if isinstance(key, str) else None
+        if name in self.SORT_EXPRESSIONS:
+            # Made for the sort that needs it only: each is an expression to build, resolve
+            # and compile on every query of the list (the count's key, the page).
+            jobcenters = jobcenters.annotate(**{name: self.SORT_EXPRESSIONS[name]()})
         return sorted_by(jobcenters, key)
 
 

@@ -6,6 +6,8 @@ import io
 import re
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import load_workbook
 
@@ -244,6 +246,20 @@ def test_list_sorts_by_joined_on_with_the_unjoined_last(ministry_client, world):
     response = ministry_client.get(jobcenter_list(world), {"sort": "joined_on"})
 
     assert names(response)[:2] == ["Jobcenter Düsseldorf", "Jobcenter Kreis Höxter"]
+
+
+@pytest.mark.parametrize(("sort", "places"), [("name", 0), ("-standing", 1)])
+def test_the_standing_s_place_is_made_for_its_sort_only_and_names_the_status_once(
+    ministry_client, world, sort, places
+):
+    # A Case with a When per standing wrote the status subquery six times, and compiling
+    # it was most of the list's cost, on every sort.
+    with CaptureQueriesContext(connection) as captured:
+        ministry_client.get(jobcenter_list(world), {"sort": sort})
+
+    page_query = next(q["sql"] for q in captured if '"accession_status"' in q["sql"])
+    assert page_query.count("CASE") == places
+    assert page_query.count('"status" AS') == 1 + places  # a subquery's column
 
 
 def test_an_unknown_sort_sorts_by_name_and_keeps_the_other_filters(ministry_client, world, nrw):
