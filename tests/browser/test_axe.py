@@ -16,7 +16,7 @@ from contextlib import contextmanager
 import pytest
 
 from tests.browser.conftest import USER_KINDS, VIEWPORT, PagePerUserKind, new_context
-from tests.pages import OK, PAGES
+from tests.pages import CITY_JOBCENTER, OK, PAGES
 
 pytestmark = pytest.mark.browser
 
@@ -246,3 +246,22 @@ def test_the_reflow_check_names_what_sticks_out_and_passes_what_scrolls_in_its_o
     assert too_wide.startswith("a wide paragraph is 500 px wide at 320 px")
     assert "p#wide (500 px)" in too_wide
     assert page.viewport_size == VIEWPORT
+
+
+def test_a_long_compound_word_in_a_title_wraps_in_the_breadcrumb_at_320_pixels(demo, tabs):
+    # The heading wrapped it, the breadcrumb's last item (a flex item as wide as its
+    # longest word) did not: the page scrolled sideways at 320 px.
+    from measures.models import Measure
+
+    measure = Measure.objects.filter(jobcenter__name=CITY_JOBCENTER).order_by("pk").first()
+    Measure.objects.filter(pk=measure.pk).update(
+        title="Inklusionsbeauftragtenqualifizierungsprogramm für Arbeitgeberservicemitarbeiterinnen"
+    )
+    page = tabs("city_manager")
+    try:
+        page.goto(demo.base_url + measure.get_absolute_url())
+        problem = sideways_scrolling(page, "the measure's page")
+    finally:
+        tabs.discard("city_manager")
+
+    assert problem is None
