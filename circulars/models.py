@@ -244,8 +244,9 @@ class Circular(ChoiceLabels, models.Model):
         ]
         indexes = [
             models.Index(fields=["association", "status", "-created_at"]),
-            # The list's order, newest first (``circulars.views.circular_list``).
-            models.Index(fields=["-created_at", "-id"], name="circular_created_id"),
+            # The list's order, newest first by the letter's date
+            # (``circulars.views.circular_list``).
+            models.Index(fields=["-date", "-id"], name="circular_date_id"),
         ]
 
     def __str__(self):

@@ -39,13 +39,14 @@ from reports.states import rows_state
 
 @login_required
 def circular_list(request):
-    """The circulars the user may see, newest first; association staff also find drafts."""
+    """The circulars the user may see, newest first (by their date, as a reader numbers
+    them; not by when a draft was begun); association staff also find drafts."""
     if not can_see_circulars(request.user):
         raise PermissionDenied
     circulars = visible_circulars(request.user)
     # Counted without the join to the association's name (14,000 circulars at 4x
     # Germany: 5 ms with it, 1 without), and the count kept until a circular changes.
-    rows = circulars.values(*LIST_FIELDS).order_by("-created_at", "-pk")
+    rows = circulars.values(*LIST_FIELDS).order_by("-date", "-pk")
     page = page_of(request, rows, counted=circulars, count_state=rows_state)
     page.object_list = _list_rows(page.object_list)
     context = {

@@ -512,6 +512,25 @@ def test_a_row_of_the_list_links_its_circular_and_shows_its_date(client, users, 
     assert "7/26 (Landkreistag NRW)" in listed
 
 
+def test_the_list_shows_the_newest_circular_by_its_date_first(client, users, nrw):
+    # 2/26 was drafted before 1/26 but is dated and numbered after it: newest first is by
+    # the date on the letter, not by when the draft was begun.
+    later = factories.CircularFactory(
+        association=nrw.landkreistag, final=True, number=2, date=datetime.date(2026, 11, 30)
+    )
+    earlier = factories.CircularFactory(
+        association=nrw.landkreistag, final=True, number=1, date=datetime.date(2026, 11, 16)
+    )
+    same_day = factories.CircularFactory(
+        association=nrw.landkreistag, date=datetime.date(2026, 11, 16)
+    )
+    client.force_login(users.landkreistag)
+
+    rows = client.get(reverse("circulars:list")).context["page"]
+
+    assert [row.url for row in rows] == [c.get_absolute_url() for c in (later, same_day, earlier)]
+
+
 @pytest.mark.parametrize("count", [3, 30, 120])
 @pytest.mark.parametrize("page", ["1", "3"])
 def test_the_list_runs_a_fixed_number_of_queries(
