@@ -540,6 +540,23 @@ def test_key_figures_on_the_page_have_thousands_separators_the_export_raw_number
     assert ";2387;" in export.getvalue().decode()
 
 
+@pytest.mark.parametrize(
+    ("query", "heading"),
+    [
+        ({"year": "abc"}, "Keine Kennzahlen: Bitte korrigieren Sie die Filter oben."),
+        ({"year": "1999"}, "Keine Kennzahlen: Bitte korrigieren Sie die Filter oben."),
+        ({"q": "Nirgendwo"}, "Keine Kennzahlen zu diesen Filtern"),
+    ],
+)
+def test_the_key_figures_heading_says_why_it_shows_none(client, users, nrw, query, heading):
+    # A filter in error, or one nothing matches, said "no key figures yet".
+    client.force_login(users.ministry)
+
+    page = client.get(reverse("measures:key-figures"), query).content.decode()
+
+    assert f'<h2 id="jahr">{heading}</h2>' in page
+
+
 def test_a_manager_enters_key_figures(manager_client, nrw, readback):
     data = {
         "year": "2024",
