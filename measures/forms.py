@@ -119,12 +119,11 @@ class ProgressNoteForm(CleanTextMixin, forms.Form):
 
 
 class ProposeForm(CleanTextMixin, forms.Form):
+    # Not required here: ``services.measure_propose`` names a missing consent together with
+    # a missing contact person, in one round.
     contact_consents = forms.BooleanField(
         label=_("Die Ansprechperson ist einverstanden, im Katalog mit Namen genannt zu werden."),
-        required=True,
-        error_messages={
-            "required": _("Bitte bestätigen Sie, dass die Ansprechperson einverstanden ist.")
-        },
+        required=False,
     )
 
 

@@ -12,7 +12,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from measures import views
-from measures.models import KeyFigures, Measure, MeasureStatus, ProgressNote
+from measures.models import KeyFigures, Measure, MeasureStatus, ProgressNote, Publication
 from tests import factories
 from tests.downloads import download
 
@@ -538,6 +538,24 @@ def test_key_figures_on_the_page_have_thousands_separators_the_export_raw_number
     assert '<td class="text-end">2.667</td>' in page  # the sum with Düsseldorf's 280
     assert "Das Jahr 2025" in page  # years stay years
     assert ";2387;" in export.getvalue().decode()
+
+
+def test_proposing_without_contact_person_and_consent_names_both_in_one_round(
+    manager_client, accession_world
+):
+    # The consent was a required field of the form: the missing contact person came only
+    # after it was ticked.
+    measure = accession_world.city_measure
+    Measure.objects.filter(pk=measure.pk).update(contact_name="")
+
+    response = manager_client.post(reverse("measures:propose", args=[measure.pk]), {})
+
+    content = response.content.decode()
+    assert response.status_code == 200
+    assert "Für den Katalog braucht die Maßnahme eine Ansprechperson." in content
+    assert "Bitte bestätigen Sie, dass die Ansprechperson einverstanden ist." in content
+    measure.refresh_from_db()
+    assert measure.publication == Publication.INTERNAL
 
 
 @pytest.mark.parametrize(
