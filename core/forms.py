@@ -211,6 +211,12 @@ class FilterForm(CleanTextMixin, forms.Form):
 
     default_renderer = PlainWidgetRenderer
 
+    def narrows(self):
+        """Whether a valid filter is set: the sort, and fields sent empty, are none."""
+        return self.is_valid() and any(
+            value for name, value in self.cleaned_data.items() if name != "sort"
+        )
+
 
 # Choices read for a data-state key, in this process: one key per scope (each jobcenter's
 # managers have their own) with a few dozen choices, and 2,048 keys hold every jobcenter of

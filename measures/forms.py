@@ -16,6 +16,7 @@ from core.paging import sorted_by
 from core.text import CleanTextMixin
 from jobcenters.forms import JobcenterFilterForm, JobcenterNameField, associations_of
 from jobcenters.models import Jobcenter
+from measures import services
 from measures.models import (
     KEY_FIGURE_FIELDS,
     KEY_FIGURES_YEAR_FROM,
@@ -119,12 +120,22 @@ class ProgressNoteForm(CleanTextMixin, forms.Form):
 
 
 class ProposeForm(CleanTextMixin, forms.Form):
-    # Not required here: ``services.measure_propose`` names a missing consent together with
-    # a missing contact person, in one round.
     contact_consents = forms.BooleanField(
         label=_("Die Ansprechperson ist einverstanden, im Katalog mit Namen genannt zu werden."),
-        required=False,
+        required=True,
+        error_messages={"required": services.CONSENT_MISSING},
     )
+
+    def __init__(self, *args, measure, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.measure = measure
+
+    def clean(self):
+        # Named with a missing consent in the same round (``clean`` runs after the fields'
+        # errors too); ``services.measure_propose`` checks both again under its lock.
+        if not self.measure.contact_name:
+            self.add_error(None, services.CONTACT_MISSING)
+        return super().clean()
 
 
 class PublishForm(CleanTextMixin, forms.Form):

@@ -212,17 +212,19 @@ def _step(measure, step, *, user, action, **details):
     )
 
 
+CONTACT_MISSING = gettext_lazy("Für den Katalog braucht die Maßnahme eine Ansprechperson.")
+CONSENT_MISSING = gettext_lazy("Bitte bestätigen Sie, dass die Ansprechperson einverstanden ist.")
+
+
 def measure_propose(*, measure, user, contact_consents):
     """Propose a measure for the public catalogue; its contact person must agree to be named."""
 
     def check(current):
         errors = {}
         if not current.contact_name:
-            errors["contact_name"] = _("Für den Katalog braucht die Maßnahme eine Ansprechperson.")
+            errors["contact_name"] = CONTACT_MISSING
         if not contact_consents:
-            errors["contact_consents"] = _(
-                "Bitte bestätigen Sie, dass die Ansprechperson einverstanden ist."
-            )
+            errors["contact_consents"] = CONSENT_MISSING
         if errors:
             raise ValidationError(errors)
 

@@ -326,7 +326,7 @@ def measure_note(request, pk):
 def measure_propose(request, pk):
     """Propose the measure for the public catalogue, with the contact person's consent."""
     measure = get_measure_for_user(request.user, pk, can_change_measure)
-    form = ProposeForm(request.POST if request.method == "POST" else None)
+    form = ProposeForm(request.POST if request.method == "POST" else None, measure=measure)
     return _catalogue_step(
         request, measure, form, "propose", _("Die Maßnahme ist für den Katalog vorgeschlagen.")
     )

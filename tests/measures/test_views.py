@@ -558,6 +558,16 @@ def test_proposing_without_contact_person_and_consent_names_both_in_one_round(
     assert measure.publication == Publication.INTERNAL
 
 
+def test_the_consent_on_the_propose_page_is_marked_required(manager_client, accession_world):
+    page = manager_client.get(
+        reverse("measures:propose", args=[accession_world.city_measure.pk])
+    ).content.decode()
+
+    checkbox = re.search(r'<input type="checkbox" name="contact_consents"[^>]*>', page).group()
+    assert " required" in checkbox
+    assert "asteriskField" in page
+
+
 @pytest.mark.parametrize(
     ("query", "heading"),
     [
@@ -573,6 +583,18 @@ def test_the_key_figures_heading_says_why_it_shows_none(client, users, nrw, quer
     page = client.get(reverse("measures:key-figures"), query).content.decode()
 
     assert f'<h2 id="jahr">{heading}</h2>' in page
+
+
+def test_the_filter_form_sent_empty_is_no_filter_for_the_key_figures_heading(client, users, nrw):
+    # The form sends its hidden sort with every field empty: the query is not empty, yet
+    # nothing is filtered.
+    KeyFigures.objects.all().delete()
+    client.force_login(users.ministry)
+    query = {"q": "", "year": "", "association": "", "sort": "name", "seite": "2"}
+
+    page = client.get(reverse("measures:key-figures"), query).content.decode()
+
+    assert '<h2 id="jahr">Noch keine Kennzahlen</h2>' in page
 
 
 def test_a_manager_enters_key_figures(manager_client, nrw, readback):
