@@ -1,6 +1,7 @@
 import re
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator
 from django.db.models import CharField, Exists, OuterRef, Q, Value
 from django.db.models.functions import Cast, Concat
@@ -11,7 +12,14 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Organisation
 from agreements.models import ActionField, FrameworkAgreement
 from core.dates import GermanDateField, PastDateField
-from core.forms import FilterForm, ListedChoiceField, SortField, add_problems, read_choices
+from core.forms import (
+    FilterForm,
+    ListedChoiceField,
+    SortField,
+    add_errors,
+    add_problems,
+    read_choices,
+)
 from core.paging import sorted_by
 from core.text import CleanTextMixin
 from jobcenters.forms import JobcenterFilterForm, JobcenterNameField, associations_of
@@ -131,11 +139,17 @@ class ProposeForm(CleanTextMixin, forms.Form):
         self.measure = measure
 
     def clean(self):
-        # Named with a missing consent in the same round (``clean`` runs after the fields'
-        # errors too); ``services.measure_propose`` checks both again under its lock.
-        if not self.measure.contact_name:
-            self.add_error(None, services.CONTACT_MISSING)
-        return super().clean()
+        # The service's rules in the same round as the field's own (``clean`` runs after
+        # the fields' errors too); ``services.measure_propose`` checks them again under its
+        # lock. A missing consent is named once, at its field.
+        data = super().clean()
+        consents = data.get("contact_consents", False)
+        problems = services.propose_problems(self.measure, contact_consents=consents)
+        if "contact_consents" in self.errors:
+            problems.pop("contact_consents", None)
+        if problems:
+            add_errors(self, ValidationError(problems))
+        return data
 
 
 class PublishForm(CleanTextMixin, forms.Form):

@@ -216,17 +216,23 @@ CONTACT_MISSING = gettext_lazy("Für den Katalog braucht die Maßnahme eine Ansp
 CONSENT_MISSING = gettext_lazy("Bitte bestätigen Sie, dass die Ansprechperson einverstanden ist.")
 
 
+def propose_problems(measure, *, contact_consents):
+    """What speaks against proposing ``measure`` for the catalogue: {field: German message}."""
+    problems = {}
+    if not measure.contact_name:
+        problems["contact_name"] = CONTACT_MISSING
+    if not contact_consents:
+        problems["contact_consents"] = CONSENT_MISSING
+    return problems
+
+
 def measure_propose(*, measure, user, contact_consents):
     """Propose a measure for the public catalogue; its contact person must agree to be named."""
 
     def check(current):
-        errors = {}
-        if not current.contact_name:
-            errors["contact_name"] = CONTACT_MISSING
-        if not contact_consents:
-            errors["contact_consents"] = CONSENT_MISSING
-        if errors:
-            raise ValidationError(errors)
+        problems = propose_problems(current, contact_consents=contact_consents)
+        if problems:
+            raise ValidationError(problems)
 
     return _step(
         measure,
