@@ -552,7 +552,8 @@ def test_proposing_without_contact_person_and_consent_names_both_in_one_round(
 
     content = response.content.decode()
     assert response.status_code == 200
-    assert "Für den Katalog braucht die Maßnahme eine Ansprechperson." in content
+    # Once, in the summary above the form: crispy's box of the form's own errors repeated it.
+    assert content.count("Für den Katalog braucht die Maßnahme eine Ansprechperson.") == 1
     assert "Bitte bestätigen Sie, dass die Ansprechperson einverstanden ist." in content
     measure.refresh_from_db()
     assert measure.publication == Publication.INTERNAL
