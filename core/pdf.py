@@ -11,11 +11,16 @@ network: the URL fetcher refuses every URL that is not a ``file:`` URL inside ``
 """
 
 import contextlib
+import dataclasses
 import functools
 import gc
+import io
+import logging
+import os
 import re
 import ssl
 import threading
+import warnings
 from pathlib import Path
 from urllib.parse import urlsplit
 from urllib.request import url2pathname
@@ -30,6 +35,8 @@ from django.utils import translation
 # accession form's download pay for it, once per process (Python keeps the module).
 
 PDF_VARIANT = "pdf/ua-1"
+
+logger = logging.getLogger(__name__)
 
 
 def static_root() -> Path:
@@ -260,3 +267,215 @@ def render_pdf_parts(parts, *, language="de", extra_roots=()):
         pages = [page for document in documents for page in document.pages]
         pdf = documents[0].copy(pages).write_pdf(pdf_variant=PDF_VARIANT)
     return pdf, [len(document.pages) for document in documents]
+
+
+# A long table: its rows set in two processes from this many rows on (about five pages of
+# the status overview); below, forking and joining cost more than they save.
+TWO_PROCESSES_FROM = 150
+
+
+@dataclasses.dataclass(frozen=True)
+class TablePart:
+    """Which rows of a long table a document sets (``render_table_pdf``), and how.
+
+    ``measuring``: each row with its header cell only (the rows' heights are the header
+    cells': every other column has a fixed width and one line); each row carries ``id="zeile-<index>"``, so that its page can be found.
+    ``first_page``, ``total_pages``: the page numbers the footer shows, ``None``: the
+    document's own (``counter(pages)``)."""
+
+    start: int = 0
+    stop: int | None = None
+    measuring: bool = False
+    first_page: int = 1
+    total_pages: int | None = None
+
+    @property
+    def first(self):
+        """The part begins the document: it has its heading and the table's caption."""
+        return self.start == 0
+
+    @property
+    def rest(self):
+        """The part goes on from a part before it: no heading, no caption."""
+        return not self.first
+
+    @property
+    def last(self):
+        """The part ends the document: what follows the table comes with it."""
+        return self.stop is None
+
+    def rows(self, rows):
+        return rows[self.start : self.stop]
+
+
+WHOLE_TABLE = TablePart()
+
+
+def row_anchor(index):
+    """The ``id`` of row ``index`` in a measuring part (``TablePart.measuring``)."""
+    return f"zeile-{index}"
+
+
+def render_table_pdf(template_name, context_for, rows, *, language="de", processes=None):
+    """The PDF/UA-1 document of a template whose table runs over many pages, and its pages.
+
+    ``context_for(part)`` gives the template's context for a ``TablePart``; ``rows`` is how
+    many rows the table has. A long table is set in two processes at once (WeasyPrint uses
+    one core): first measured, each row with its header cell only (a fifth of the time),
+    to find the page break nearest the middle; then this process sets the rows before it
+    and a forked child the rows after, each with the page numbers of the whole; the two
+    PDFs are joined with their structure trees (WeasyPrint tags a table per page anyway).
+    The result reads page for page as the whole set in one process, which is what it
+    falls back to when a part comes out with other pages than measured or the child fails.
+
+    ``processes``: 1 or 2; by default 2 for a long table where this process may fork (one
+    thread: a worker child; never the web process with its threads).
+    """
+    if processes is None:
+        processes = 2 if rows >= TWO_PROCESSES_FROM and _may_fork() else 1
+    if processes == 2:
+        split = _two_processes(template_name, context_for, rows, language)
+        if split is not None:
+            return split
+    pdf, pages = render_pdf_parts([(template_name, context_for(WHOLE_TABLE))], language=language)
+    return pdf, pages[0]
+
+
+def _may_fork():
+    return hasattr(os, "fork") and threading.active_count() == 1
+
+
+def _two_processes(template_name, context_for, rows, language):
+    """The table set in two processes and joined; ``None`` where that did not work out."""
+    starts = _page_starts(template_name, context_for(TablePart(measuring=True)), rows, language)
+    # The page break nearest the middle (not one before a page with no rows on it): the
+    # first part ends with the page before it.
+    breaks = [page for page in range(1, len(starts)) if starts[page] < rows]
+    if not breaks:
+        return None
+    pages_before = min(breaks, key=lambda page: abs(starts[page] - rows / 2))
+    total = len(starts)
+    first = TablePart(stop=starts[pages_before], total_pages=total)
+    rest = TablePart(start=starts[pages_before], first_page=pages_before + 1, total_pages=total)
+
+    def part_pdf(part, pages):
+        pdf, counted = render_pdf_parts([(template_name, context_for(part))], language=language)
+        return pdf if counted == [pages] else b""
+
+    try:
+        with warnings.catch_warnings():
+            # Python warns of a fork with other threads; a caller who asked for two processes
+            # knows (a test, with pytest's threads): the child only sets its part and exits.
+            warnings.simplefilter("ignore", DeprecationWarning)
+            child = _forked(lambda: part_pdf(rest, total - pages_before))
+    except OSError:  # no process to be had: one does it all
+        logger.warning("Table set in one process: no child could be forked.", exc_info=True)
+        return None
+    try:
+        first_pdf = part_pdf(first, pages_before)
+    finally:
+        rest_pdf = child()
+    if not first_pdf or not rest_pdf:
+        logger.warning(
+            "Table set in one process: a part did not break as it was measured, or its "
+            "child failed."
+        )
+        return None
+    logger.info(
+        "Set %d rows in two processes: pages 1-%d here, %d-%d in a child.",
+        rows,
+        pages_before,
+        pages_before + 1,
+        total,
+    )
+    return join_pdfs(first_pdf, rest_pdf), total
+
+
+def _page_starts(template_name, context, rows, language):
+    """The index of the first row on each page of the measuring part (a page without rows,
+    such as one that holds only what follows the table, starts where the next would)."""
+    roots = [static_root()]
+    with collector_paused():
+        document = _document(
+            template_name, context, roots=roots, language=language, fetcher=_fetcher_class()(roots)
+        )
+    anchors = [row_anchor(index) for index in range(rows)]
+    starts, row = [], 0
+    for page in document.pages:
+        starts.append(row)
+        while row < rows and anchors[row] in page.anchors:
+            row += 1
+    return starts if row == rows else []
+
+
+def _forked(make):
+    """Run ``make()`` (bytes) in a forked child; return what waits for them (``b""`` when
+    the child failed)."""
+    reader, writer = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: no database, no exit handlers, only the bytes
+        status = 1
+        try:
+            os.close(reader)
+            with os.fdopen(writer, "wb") as pipe:
+                pipe.write(make())
+            status = 0
+        finally:
+            os._exit(status)  # never back into the parent's code, not even after an error
+    os.close(writer)
+
+    def result():
+        with os.fdopen(reader, "rb") as pipe:
+            data = pipe.read()
+        _pid, status = os.waitpid(pid, 0)
+        return data if os.waitstatus_to_exitcode(status) == 0 else b""
+
+    return result
+
+
+def join_pdfs(first, second):
+    """``second``'s pages and structure appended to ``first``'s: its structure elements
+    under ``first``'s ``/Document``, its ``ParentTree`` entries and its pages'
+    ``/StructParents`` shifted past ``first``'s. Title, language and metadata are
+    ``first``'s."""
+    import pikepdf
+
+    target, source = pikepdf.open(io.BytesIO(first)), pikepdf.open(io.BytesIO(second))
+    root, source_root = target.Root.StructTreeRoot, source.Root.StructTreeRoot
+    offset, pages = _next_key(root), len(target.pages)
+    target.pages.extend(source.pages)  # copied first: the elements below point to them
+    document = _document_element(root)
+    for kid in target.copy_foreign(_document_element(source_root)).K:
+        if isinstance(kid, pikepdf.Dictionary):
+            kid.P = document
+        document.K.append(kid)
+    nums = source_root.ParentTree.Nums
+    for index in range(0, len(nums), 2):
+        value = nums[index + 1]
+        copied = (
+            target.copy_foreign(value)
+            if value.is_indirect
+            else pikepdf.Array([target.copy_foreign(element) for element in value])
+        )
+        root.ParentTree.Nums.extend([int(nums[index]) + offset, copied])
+    for page in target.pages[pages:]:
+        if "/StructParents" in page.obj:
+            page.obj.StructParents = int(page.obj.StructParents) + offset
+    root.ParentTreeNextKey = offset + _next_key(source_root)
+    output = io.BytesIO()
+    # In object streams, as WeasyPrint writes: saved one by one, the joined overview of 404
+    # rows was three times the size of the one set whole.
+    target.save(output, object_stream_mode=pikepdf.ObjectStreamMode.generate)
+    return output.getvalue()
+
+
+def _document_element(root):
+    import pikepdf
+
+    return root.K if isinstance(root.K, pikepdf.Dictionary) else root.K[0]
+
+
+def _next_key(root):
+    # WeasyPrint writes no /ParentTreeNextKey: the next key is one past the highest.
+    nums = root.ParentTree.Nums
+    return max((int(nums[index]) for index in range(0, len(nums), 2)), default=-1) + 1

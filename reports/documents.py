@@ -21,7 +21,7 @@ from accessions.access import organisation_overview_jobcenters
 from accounts.models import OrganisationKind
 from circulars.models import AttachmentDocument
 from circulars.selectors import circular_context
-from core.pdf import render_pdf_parts
+from core.pdf import WHOLE_TABLE, render_pdf_parts, render_table_pdf
 from reports.contents import jobcenter_profile, reader_sections, status_overview
 from reports.models import RenderingKind
 
@@ -116,16 +116,21 @@ def _overview_part(organisation, agreement):
         "agreement": agreement,
         "organisation": organisation,
         "made_at": timezone.localtime(),
+        "part": WHOLE_TABLE,
     }
     return OVERVIEW_TEMPLATE, context
 
 
-def overview_pdf(rendering):
-    """The status overview the rendering asks for, as the organisation sees it."""
-    pdf, page_counts = render_pdf_parts(
-        [_overview_part(rendering.organisation, rendering.agreement)]
+def overview_pdf(rendering, *, processes=None):
+    """The status overview the rendering asks for, as the organisation sees it: a long one
+    set in two processes (``core.pdf.render_table_pdf``; ``processes`` as there)."""
+    name, context = _overview_part(rendering.organisation, rendering.agreement)
+    return render_table_pdf(
+        name,
+        lambda part: {**context, "part": part},
+        len(context["overview"].rows),
+        processes=processes,
     )
-    return pdf, page_counts[0]
 
 
 PROFILE_TEMPLATE = "reports/profile_pdf.html"

@@ -8,21 +8,27 @@ from django.utils.safestring import mark_safe
 from accessions.models import standing_label
 from core.html import escape
 from core.paging import row_urls
+from core.pdf import row_anchor
 from core.rows import day, grouped_integers
 
 register = template.Library()
 
 
 @register.simple_tag
-def status_rows(overview, link_profiles=False):
+def status_rows(overview, link_profiles=False, part=None):
     """Each row of ``overview``: the jobcenter as the row's header (a link to its profile
     with ``link_profiles``), its standing and date of joining, its measures per action
-    field and its latest key figures, or "–" for each of those it has not reported."""
+    field and its latest key figures, or "–" for each of those it has not reported.
+
+    ``part`` (a ``core.pdf.TablePart``, in a PDF): only its rows; a measuring part writes
+    each row's header cell and one empty cell for the rest, the row's place its ``id``."""
+    if part and part.measuring:
+        return _measuring_rows(overview, part)
     number = grouped_integers()
     profile = row_urls("overviews:profile", overview.agreement.pk) if link_profiles else None
     standings = {}
     rows = []
-    for row in overview.rows:
+    for row in part.rows(overview.rows) if part else overview.rows:
         jobcenter = row.jobcenter
         name = escape(jobcenter.name)
         if profile:
@@ -44,3 +50,15 @@ def status_rows(overview, link_profiles=False):
             f"<td>{day(jobcenter.accession_joined_on)}</td>{measures}{figures}</tr>"
         )
     return mark_safe("".join(rows))  # noqa: S308 (every value above is escaped or a number)
+
+
+def _measuring_rows(overview, part):
+    # Only the header cells: the thead's cells fix the columns' widths (a fixed table
+    # layout), and a row may have fewer cells than the table has columns.
+    return mark_safe(  # noqa: S308 (the names are escaped)
+        "".join(
+            f'<tr id="{row_anchor(part.start + index)}"><th scope="row">'
+            f"{escape(row.jobcenter.name)}</th></tr>"
+            for index, row in enumerate(part.rows(overview.rows))
+        )
+    )

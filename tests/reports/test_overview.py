@@ -1,7 +1,10 @@
 """The status overview: each jobcenter's accession, measures per action field and latest key
 figures, as a page and as a tagged PDF whose table repeats its header on every page."""
 
+import copy
+import dataclasses
 import io
+import logging
 import subprocess
 
 import pikepdf
@@ -11,10 +14,11 @@ from django.urls import reverse
 from accessions.access import organisation_overview_jobcenters
 from accessions.models import standing_label
 from accounts.models import RegionKind
+from core.pdf import TWO_PROCESSES_FROM, render_table_pdf
 from jobcenters.models import Jobcenter
 from reports import services
 from reports.contents import jobcenter_profile, status_overview
-from reports.documents import overview_pdf, profile_pdf
+from reports.documents import _overview_part, overview_pdf, profile_pdf
 from reports.models import JobStatus, Rendering, RenderingKind
 from tests import factories
 
@@ -157,6 +161,114 @@ def test_the_pdf_tags_the_table_with_header_cells(many_rows, nrw):
                 elif isinstance(children, pikepdf.Dictionary):
                     stack.append(children)
     assert {"/Table", "/THead", "/TH", "/TD"} <= kinds
+
+
+def _overview_rendering(nrw):
+    return factories.RenderingFactory(
+        kind="overview", circular=None, agreement=nrw.agreement, organisation=nrw.ministry
+    )
+
+
+def _structure(pdf):
+    """The kinds of the elements under the document's ``/Document`` element."""
+    with pikepdf.open(io.BytesIO(pdf)) as document:
+        root = document.Root.StructTreeRoot
+        element = root.K if isinstance(root.K, pikepdf.Dictionary) else root.K[0]
+        with document.open_metadata() as metadata:
+            part = metadata.get("pdfuaid:part")
+        return part, [str(kid.S) for kid in element.K if isinstance(kid, pikepdf.Dictionary)]
+
+
+@pytest.fixture
+def wrapping_rows(nrw):
+    """80 rows, every seventh name so long (100 characters) that it takes two lines."""
+    factories.ActionFieldFactory(agreement=nrw.agreement, number=1)
+    for number in range(80):
+        name = f"Jobcenter Beispiel {number:02d}"
+        if number % 7 == 0:
+            name = f"{name} des Kreises mit dem sehr langen Namen, der umbricht und umbricht"
+            name = name.ljust(100, "x")
+        jobcenter = factories.JobcenterFactory(name=name)
+        factories.AccessionFactory(jobcenter=jobcenter, agreement=nrw.agreement, joined=True)
+
+
+def test_an_overview_set_in_two_processes_reads_page_for_page_as_set_in_one(
+    wrapping_rows, nrw, caplog
+):
+    rendering = _overview_rendering(nrw)
+    caplog.set_level(logging.INFO, logger="core.pdf")
+
+    whole, pages = overview_pdf(rendering, processes=1)
+    joined, joined_pages = overview_pdf(rendering, processes=2)
+
+    assert "in two processes" in caplog.text
+    assert joined_pages == pages > 2
+    for page in range(1, pages + 1):
+        # Header and caption on the first page only, the legend on the last, "Seite x von y".
+        assert _text(joined, page) == _text(whole, page)
+    assert f"Seite {pages} von {pages}" in _text(joined, pages)
+
+
+def test_an_overview_set_in_two_processes_is_tagged_as_one_set_whole(wrapping_rows, nrw):
+    rendering = _overview_rendering(nrw)
+
+    whole, _pages = overview_pdf(rendering, processes=1)
+    joined, _pages = overview_pdf(rendering, processes=2)
+
+    # WeasyPrint tags a table per page; the parts' tables follow the heading in order.
+    assert (
+        _structure(joined)
+        == _structure(whole)
+        == (
+            "1",
+            ["/NonStruct", *["/Table"] * _pages, "/Sect"],
+        )
+    )
+    with pikepdf.open(io.BytesIO(joined)) as document:
+        root = document.Root.StructTreeRoot
+        keys = [int(key) for key in root.ParentTree.Nums[::2]]
+        # Each page points to its own entry of the parent tree, none to another's.
+        parents = [int(page.obj.StructParents) for page in document.pages]
+        assert sorted(set(parents)) == parents and set(parents) <= set(keys)
+        assert int(root.ParentTreeNextKey) == max(keys) + 1
+
+
+def _named(jobcenter, name):
+    jobcenter = copy.copy(jobcenter)
+    jobcenter.name = name
+    return jobcenter
+
+
+def test_a_part_that_breaks_other_than_measured_is_set_in_one_process(wrapping_rows, nrw, caplog):
+    name, context = _overview_part(nrw.ministry, nrw.agreement)
+    rows = context["overview"].rows
+
+    def measured_wrongly(part):
+        # The measuring part is told every name is short: the real rows are taller.
+        overview = context["overview"]
+        if part.measuring:
+            short = [dataclasses.replace(row, jobcenter=_named(row.jobcenter, "X")) for row in rows]
+            overview = dataclasses.replace(overview, rows=short)
+        return {**context, "overview": overview, "part": part}
+
+    pdf, pages = render_table_pdf(name, measured_wrongly, len(rows), processes=2)
+    whole, whole_pages = render_table_pdf(name, measured_wrongly, len(rows), processes=1)
+
+    assert "did not break as it was measured" in caplog.text
+    assert pages == whole_pages
+    assert [_text(pdf, page) for page in range(1, pages + 1)] == [
+        _text(whole, page) for page in range(1, pages + 1)
+    ]
+
+
+def test_a_short_overview_is_set_in_one_process(wrapping_rows, nrw, caplog):
+    rendering = _overview_rendering(nrw)
+    caplog.set_level(logging.INFO, logger="core.pdf")
+
+    _pdf, pages = overview_pdf(rendering)
+
+    assert Jobcenter.objects.count() < TWO_PROCESSES_FROM and pages > 2
+    assert "in two processes" not in caplog.text
 
 
 def test_a_retry_of_an_overview_is_offered_to_its_organisation(client, users, accession_world):

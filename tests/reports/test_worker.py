@@ -3,12 +3,14 @@ and ``reports`` queues."""
 
 import datetime
 import io
+import subprocess
 
 import pytest
 from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
+from core.pdf import TWO_PROCESSES_FROM
 from reports import services
 from reports.models import Export, JobStatus, Rendering
 from tests import factories
@@ -146,3 +148,25 @@ def test_the_worker_writes_an_xlsx_export_that_its_requester_downloads(
     assert "Die Excel-Datei ist fertig (32 Zeilen" in page
     assert len(names) == 32
     assert "Jobcenter Kreis Steinfurt" in names
+
+
+def test_the_worker_sets_a_long_status_overview_in_two_processes(
+    celery_worker, wait_for, nrw, users
+):
+    for number in range(TWO_PROCESSES_FROM):
+        jobcenter = factories.JobcenterFactory(name=f"Jobcenter Beispiel {number:03d}")
+        factories.AccessionFactory(jobcenter=jobcenter, agreement=nrw.agreement, joined=True)
+
+    rendering = services.overview_render(agreement=nrw.agreement, user=users.ministry)
+
+    assert wait_for(lambda: _status(rendering) == JobStatus.DONE, 90), celery_worker.log.read_text()
+    assert "rows in two processes" in celery_worker.log.read_text()
+    rendering.refresh_from_db()
+    pdf = rendering.file.read()
+    assert rendering.page_count > 5
+    assert (
+        f"Seite {rendering.page_count} von {rendering.page_count}".encode()
+        in subprocess.run(
+            ["pdftotext", "-", "-"], input=pdf, capture_output=True, check=True
+        ).stdout
+    )
