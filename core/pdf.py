@@ -279,15 +279,15 @@ class TablePart:
     """Which rows of a long table a document sets (``render_table_pdf``), and how.
 
     ``measuring``: each row with its header cell only (the rows' heights are the header
-    cells': every other column has a fixed width and one line); each row carries ``id="zeile-<index>"``, so that its page can be found.
-    ``first_page``, ``total_pages``: the page numbers the footer shows, ``None``: the
-    document's own (``counter(pages)``)."""
+    cells': every other column has a fixed width and one line); each row carries
+    ``id="zeile-<index>"``, so that its page can be found. ``numbered``: the pages carry
+    their numbers; a part set in another process carries none, they are put on the
+    joined pages afterwards."""
 
     start: int = 0
     stop: int | None = None
     measuring: bool = False
-    first_page: int = 1
-    total_pages: int | None = None
+    numbered: bool = True
 
     @property
     def first(self):
@@ -310,23 +310,31 @@ class TablePart:
 
 WHOLE_TABLE = TablePart()
 
+# Rows measured beyond the middle: more than a page holds, so that a page break follows it.
+_BEYOND_THE_MIDDLE = 60
+
 
 def row_anchor(index):
     """The ``id`` of row ``index`` in a measuring part (``TablePart.measuring``)."""
     return f"zeile-{index}"
 
 
-def render_table_pdf(template_name, context_for, rows, *, language="de", processes=None):
+def render_table_pdf(
+    template_name, context_for, rows, *, page_style, language="de", processes=None
+):
     """The PDF/UA-1 document of a template whose table runs over many pages, and its pages.
 
     ``context_for(part)`` gives the template's context for a ``TablePart``; ``rows`` is how
-    many rows the table has. A long table is set in two processes at once (WeasyPrint uses
-    one core): first measured, each row with its header cell only (a fifth of the time),
-    to find the page break nearest the middle; then this process sets the rows before it
-    and a forked child the rows after, each with the page numbers of the whole; the two
-    PDFs are joined with their structure trees (WeasyPrint tags a table per page anyway).
-    The result reads page for page as the whole set in one process, which is what it
-    falls back to when a part comes out with other pages than measured or the child fails.
+    many rows the table has; ``page_style`` the stylesheets (under ``static/``) whose
+    ``@page`` rules number the template's pages. A long table is set in two processes at
+    once (WeasyPrint uses one core): its first half measured, each row with its header
+    cell only (a tenth of the time), for the page break nearest the middle; then this
+    process sets the rows before it and a forked child the rows after, both without page
+    numbers; the two PDFs are joined with their structure trees (WeasyPrint tags a table
+    per page anyway), and each page gets "Seite x von y" as WeasyPrint sets it, from a
+    document of as many pages with nothing but their numbers, marked as an artifact. It
+    reads page for page as the whole set in one process, which is what it falls back to
+    when the first part comes out with other pages than measured or the child fails.
 
     ``processes``: 1 or 2; by default 2 for a long table where this process may fork (one
     thread: a worker child; never the web process with its threads).
@@ -334,7 +342,7 @@ def render_table_pdf(template_name, context_for, rows, *, language="de", process
     if processes is None:
         processes = 2 if rows >= TWO_PROCESSES_FROM and _may_fork() else 1
     if processes == 2:
-        split = _two_processes(template_name, context_for, rows, language)
+        split = _two_processes(template_name, context_for, rows, page_style, language)
         if split is not None:
             return split
     pdf, pages = render_pdf_parts([(template_name, context_for(WHOLE_TABLE))], language=language)
@@ -345,29 +353,28 @@ def _may_fork():
     return hasattr(os, "fork") and threading.active_count() == 1
 
 
-def _two_processes(template_name, context_for, rows, language):
+def _two_processes(template_name, context_for, rows, page_style, language):
     """The table set in two processes and joined; ``None`` where that did not work out."""
-    starts = _page_starts(template_name, context_for(TablePart(measuring=True)), rows, language)
-    # The page break nearest the middle (not one before a page with no rows on it): the
-    # first part ends with the page before it.
-    breaks = [page for page in range(1, len(starts)) if starts[page] < rows]
+    measured = TablePart(stop=min(rows, rows // 2 + _BEYOND_THE_MIDDLE), measuring=True)
+    starts = _page_starts(template_name, context_for(measured), measured.stop, language)
+    # The page break nearest the middle: the first part ends with the page before it.
+    breaks = [page for page in range(1, len(starts)) if 0 < starts[page] < rows]
     if not breaks:
         return None
     pages_before = min(breaks, key=lambda page: abs(starts[page] - rows / 2))
-    total = len(starts)
-    first = TablePart(stop=starts[pages_before], total_pages=total)
-    rest = TablePart(start=starts[pages_before], first_page=pages_before + 1, total_pages=total)
+    first = TablePart(stop=starts[pages_before], numbered=False)
+    rest = TablePart(start=starts[pages_before], numbered=False)
 
-    def part_pdf(part, pages):
+    def part_pdf(part, pages=None):
         pdf, counted = render_pdf_parts([(template_name, context_for(part))], language=language)
-        return pdf if counted == [pages] else b""
+        return pdf if pages is None or counted == [pages] else b""
 
     try:
         with warnings.catch_warnings():
             # Python warns of a fork with other threads; a caller who asked for two processes
             # knows (a test, with pytest's threads): the child only sets its part and exits.
             warnings.simplefilter("ignore", DeprecationWarning)
-            child = _forked(lambda: part_pdf(rest, total - pages_before))
+            child = _forked(lambda: part_pdf(rest))
     except OSError:  # no process to be had: one does it all
         logger.warning("Table set in one process: no child could be forked.", exc_info=True)
         return None
@@ -377,10 +384,11 @@ def _two_processes(template_name, context_for, rows, language):
         rest_pdf = child()
     if not first_pdf or not rest_pdf:
         logger.warning(
-            "Table set in one process: a part did not break as it was measured, or its "
-            "child failed."
+            "Table set in one process: its first part did not break as it was measured, "
+            "or the child failed."
         )
         return None
+    pdf, total = join_pdfs(first_pdf, rest_pdf, numbers=lambda pages: _numbers(page_style, pages))
     logger.info(
         "Set %d rows in two processes: pages 1-%d here, %d-%d in a child.",
         rows,
@@ -388,12 +396,12 @@ def _two_processes(template_name, context_for, rows, language):
         pages_before + 1,
         total,
     )
-    return join_pdfs(first_pdf, rest_pdf), total
+    return pdf, total
 
 
 def _page_starts(template_name, context, rows, language):
-    """The index of the first row on each page of the measuring part (a page without rows,
-    such as one that holds only what follows the table, starts where the next would)."""
+    """The index of the first row on each page of the measuring part, as far as the part
+    goes (``rows``); ``[]`` if a row is on none."""
     roots = [static_root()]
     with collector_paused():
         document = _document(
@@ -406,6 +414,24 @@ def _page_starts(template_name, context, rows, language):
         while row < rows and anchors[row] in page.anchors:
             row += 1
     return starts if row == rows else []
+
+
+PAGE_NUMBERS_TEMPLATE = "core/page_numbers_pdf.html"
+
+
+def _numbers(page_style, pages):
+    """A PDF of ``pages`` empty pages that carry only their numbers, as ``page_style``
+    (its ``@page`` rules) sets them: untagged, it is put on tagged pages as an artifact."""
+    roots = [static_root()]
+    with collector_paused():
+        document = _document(
+            PAGE_NUMBERS_TEMPLATE,
+            {"stylesheets": page_style, "pages": range(pages)},
+            roots=roots,
+            language="de",
+            fetcher=_fetcher_class()(roots),
+        )
+        return document.write_pdf()
 
 
 def _forked(make):
@@ -433,11 +459,13 @@ def _forked(make):
     return result
 
 
-def join_pdfs(first, second):
+def join_pdfs(first, second, *, numbers=None):
     """``second``'s pages and structure appended to ``first``'s: its structure elements
     under ``first``'s ``/Document``, its ``ParentTree`` entries and its pages'
     ``/StructParents`` shifted past ``first``'s. Title, language and metadata are
-    ``first``'s."""
+    ``first``'s. ``numbers(pages)``, if given, makes a PDF of as many pages whose each
+    page is drawn onto the joined one of its number, as an artifact. Returns the PDF and
+    its number of pages."""
     import pikepdf
 
     target, source = pikepdf.open(io.BytesIO(first)), pikepdf.open(io.BytesIO(second))
@@ -462,11 +490,30 @@ def join_pdfs(first, second):
         if "/StructParents" in page.obj:
             page.obj.StructParents = int(page.obj.StructParents) + offset
     root.ParentTreeNextKey = offset + _next_key(source_root)
+    if numbers is not None:
+        _draw_onto(target, pikepdf.open(io.BytesIO(numbers(len(target.pages)))))
     output = io.BytesIO()
     # In object streams, as WeasyPrint writes: saved one by one, the joined overview of 404
     # rows was three times the size of the one set whole.
     target.save(output, object_stream_mode=pikepdf.ObjectStreamMode.generate)
-    return output.getvalue()
+    return output.getvalue(), len(target.pages)
+
+
+def _draw_onto(target, overlay):
+    """Each page of ``overlay`` drawn over the page of ``target`` with its number, as one
+    Form XObject in a marked-content sequence ``/Artifact``: no part of the structure."""
+    import pikepdf
+
+    for page, drawn in zip(target.pages, overlay.pages, strict=True):
+        form = target.copy_foreign(drawn.as_form_xobject())
+        name = page.add_resource(form, pikepdf.Name.XObject, prefix="Nr")
+        # The page's own content leaves its coordinates flipped (WeasyPrint draws from the
+        # top): it is put between q and Q, so the form is drawn in the page's own.
+        page.contents_add(pikepdf.Stream(target, b"q\n"), prepend=True)
+        page.contents_add(
+            pikepdf.Stream(target, b"\nQ /Artifact BMC q " + bytes(name) + b" Do Q EMC\n"),
+            prepend=False,
+        )
 
 
 def _document_element(root):

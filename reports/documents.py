@@ -105,6 +105,8 @@ def _untag(page):
 
 
 OVERVIEW_TEMPLATE = "reports/status_overview_pdf.html"
+# Its stylesheets that number its pages (``@page``), for an overview set in two parts.
+OVERVIEW_PAGE_STYLE = ("pdf/base.css", "pdf/overview.css")
 
 
 def _overview_part(organisation, agreement):
@@ -129,6 +131,7 @@ def overview_pdf(rendering, *, processes=None):
         name,
         lambda part: {**context, "part": part},
         len(context["overview"].rows),
+        page_style=OVERVIEW_PAGE_STYLE,
         processes=processes,
     )
 

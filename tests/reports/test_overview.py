@@ -18,7 +18,7 @@ from core.pdf import TWO_PROCESSES_FROM, render_table_pdf
 from jobcenters.models import Jobcenter
 from reports import services
 from reports.contents import jobcenter_profile, status_overview
-from reports.documents import _overview_part, overview_pdf, profile_pdf
+from reports.documents import OVERVIEW_PAGE_STYLE, _overview_part, overview_pdf, profile_pdf
 from reports.models import JobStatus, Rendering, RenderingKind
 from tests import factories
 
@@ -231,6 +231,10 @@ def test_an_overview_set_in_two_processes_is_tagged_as_one_set_whole(wrapping_ro
         parents = [int(page.obj.StructParents) for page in document.pages]
         assert sorted(set(parents)) == parents and set(parents) <= set(keys)
         assert int(root.ParentTreeNextKey) == max(keys) + 1
+        # The page numbers drawn on after the join: an artifact, outside the structure.
+        for page in document.pages:
+            assert b"/Artifact BMC q /Nr" in page.obj.Contents[-1].read_bytes()
+        assert document.check_pdf_syntax() == []
 
 
 def _named(jobcenter, name):
@@ -251,8 +255,12 @@ def test_a_part_that_breaks_other_than_measured_is_set_in_one_process(wrapping_r
             overview = dataclasses.replace(overview, rows=short)
         return {**context, "overview": overview, "part": part}
 
-    pdf, pages = render_table_pdf(name, measured_wrongly, len(rows), processes=2)
-    whole, whole_pages = render_table_pdf(name, measured_wrongly, len(rows), processes=1)
+    pdf, pages = render_table_pdf(
+        name, measured_wrongly, len(rows), page_style=OVERVIEW_PAGE_STYLE, processes=2
+    )
+    whole, whole_pages = render_table_pdf(
+        name, measured_wrongly, len(rows), page_style=OVERVIEW_PAGE_STYLE, processes=1
+    )
 
     assert "did not break as it was measured" in caplog.text
     assert pages == whole_pages
