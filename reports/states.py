@@ -26,6 +26,8 @@ agreement, the profile's jobcenter; and the profile's association, read as it is
 row: it is not the jobcenter's, and ``state:`` would change with every key figure).
 """
 
+import contextlib
+import contextvars
 import functools
 import hashlib
 import json
@@ -34,7 +36,6 @@ import re
 from django.apps import apps
 from django.core.exceptions import EmptyResultSet
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db.models import Q
 
 from reports.models import DataVersion
 
@@ -93,12 +94,43 @@ def filter_choices_state(states):
     (or any of its action fields) moves its own; an organisation added, changed or moved
     moves its state's (both states' when it moves).
     """
-    scopes = Q(scope__startswith="agreement:")
-    if states is None:
-        scopes |= Q(scope__startswith="state:")
-    else:
-        scopes |= Q(scope__in=[f"state:{state}" for state in states])
-    return tuple(sorted(DataVersion.objects.filter(scopes).values_list("scope", "version")))
+    scopes = None if states is None else {f"state:{state}" for state in states}
+    return tuple(
+        (scope, version)
+        for scope, version in _list_versions()
+        if scope.startswith("agreement:")
+        or (scope in scopes if scopes is not None else scope.startswith("state:"))
+    )
+
+
+_read_once = contextvars.ContextVar("list_versions_of_this_request", default=None)
+
+
+@contextlib.contextmanager
+def read_once():
+    """Within it, the counters the lists' keys read (``filter_choices_state``,
+    ``rows_state``) are read once (``DataVersionsOncePerRequest``: a GET or HEAD request,
+    which writes nothing they count); outside, each key reads them afresh."""
+    token = _read_once.set({})
+    try:
+        yield
+    finally:
+        _read_once.reset(token)
+
+
+def _list_versions():
+    """(scope, version) of every counter but the jobcenters' own, by scope."""
+    kept = _read_once.get()
+    if kept is not None and "versions" in kept:
+        return kept["versions"]
+    versions = tuple(
+        DataVersion.objects.exclude(scope__startswith="jobcenter:")
+        .order_by("scope")
+        .values_list("scope", "version")
+    )
+    if kept is not None:
+        kept["versions"] = versions
+    return versions
 
 
 # The tables each of whose changes moves a counter of ``agreement:``, ``entries:``,
@@ -141,10 +173,6 @@ def rows_state(queryset, purpose):
         return None
     if not set(_QUOTED_NAME.findall(sql)) & _model_tables() <= COUNTED_TABLES:
         return None
-    versions = list(
-        DataVersion.objects.exclude(scope__startswith="jobcenter:")
-        .order_by("scope")
-        .values_list("scope", "version")
-    )
+    versions = list(_list_versions())
     text = repr((purpose, queryset.db, sql, params, versions))
     return hashlib.sha256(text.encode()).hexdigest()
