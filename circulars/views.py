@@ -43,10 +43,11 @@ def circular_list(request):
     them; not by when a draft was begun); association staff also find drafts."""
     if not can_see_circulars(request.user):
         raise PermissionDenied
-    circulars = visible_circulars(request.user)
+    circulars = visible_circulars(request.user).order_by("-date", "-pk")
     # Counted without the join to the association's name (14,000 circulars at 4x
-    # Germany: 5 ms with it, 1 without), and the count kept until a circular changes.
-    rows = circulars.values(*LIST_FIELDS).order_by("-date", "-pk")
+    # Germany: 5 ms with it, 1 without), and the count kept until a circular changes; in
+    # the list's order, a far page reads its ids there first (core.paging.DEFERRED_FROM).
+    rows = circulars.values(*LIST_FIELDS)
     page = page_of(request, rows, counted=circulars, count_state=rows_state)
     page.object_list = _list_rows(page.object_list)
     context = {

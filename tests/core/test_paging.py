@@ -9,6 +9,7 @@ from django.template.loader import render_to_string
 from django.test import RequestFactory
 from django.urls import reverse
 
+from core import paging
 from core.paging import PAGE_SIZE, Row, page_of, row_urls, sorted_by
 from measures.models import Measure
 from tests import factories
@@ -170,6 +171,36 @@ class TestLinksAcrossTies:
             assert shown == expected[(number - 1) * PAGE_SIZE : number * PAGE_SIZE], number
             assert "OFFSET" not in captured.captured_queries[-1]["sql"] or number in (3, 7)
             assert page.number == number
+
+    @pytest.mark.parametrize("key", ["title", "-title", "starts_on", "-starts_on"])
+    def test_a_page_far_from_both_ends_reads_its_ids_first_without_the_joins(
+        self, ties, key, monkeypatch, django_assert_num_queries
+    ):
+        monkeypatch.setattr(paging, "DEFERRED_FROM", 100)
+        ordered = sorted_by(Measure.objects.all(), key)
+        expected = [measure.pk for measure in ordered]
+        rows = ordered.values("pk", "title", "jobcenter__name")
+
+        # Pages 3 to 8 of 11 lie at least 100 rows from the nearer end.
+        for number in range(3, 9):
+            with django_assert_num_queries(3) as captured:  # the count, the ids, the rows
+                page = page_of(_request({"seite": str(number)}), rows.all(), counted=ordered.all())
+                shown = [row["pk"] for row in page]
+            assert shown == expected[(number - 1) * PAGE_SIZE : number * PAGE_SIZE], number
+            ids = captured.captured_queries[1]["sql"]
+            assert "JOIN" not in ids and "OFFSET" in ids
+            assert "OFFSET" not in captured.captured_queries[2]["sql"]
+
+    def test_a_page_near_an_end_reads_its_rows_at_once(
+        self, ties, monkeypatch, django_assert_num_queries
+    ):
+        monkeypatch.setattr(paging, "DEFERRED_FROM", 100)
+        ordered = sorted_by(Measure.objects.all(), "title")
+        rows = ordered.values("pk", "title", "jobcenter__name")
+
+        for number in (2, 10):
+            with django_assert_num_queries(2):  # the count, the page
+                list(page_of(_request({"seite": str(number)}), rows.all(), counted=ordered.all()))
 
 
 @pytest.mark.django_db
