@@ -8,6 +8,7 @@ its child is lost (``reject_on_worker_lost``); the row counts its starts, so a P
 kills every child it runs in is given up after ``MAX_ATTEMPTS``, not looped for ever.
 """
 
+import contextlib
 import os
 import signal
 from pathlib import Path
@@ -236,3 +237,43 @@ def test_a_render_past_the_hard_time_limit_fails_once_and_offers_a_retry(
     assert rendering.attempts == 1
     assert worker.process.pid == parent and worker.process.poll() is None
     assert _files(private_media) == []
+
+
+def _grandchildren(worker):
+    """The pids of the processes the pool's children forked."""
+    pids = []
+    for child in worker.children():
+        for thread in Path(f"/proc/{child}/task").glob("*"):
+            with contextlib.suppress(FileNotFoundError):
+                pids += [int(pid) for pid in (thread / "children").read_text().split()]
+    return pids
+
+
+def _ended(pid):
+    """The process is gone, or a zombie waiting for whoever adopted it."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] == "Z"
+    except FileNotFoundError:
+        return True
+
+
+def test_a_child_killed_while_its_second_process_sets_an_overview_leaves_no_process_behind(
+    prefork_worker, wait_for, users, nrw, private_media
+):
+    for number in range(400):
+        jobcenter = factories.JobcenterFactory(name=f"Jobcenter Beispiel {number:03d}")
+        factories.AccessionFactory(jobcenter=jobcenter, agreement=nrw.agreement, joined=True)
+    rendering = services.overview_render(agreement=nrw.agreement, user=users.ministry)
+    assert wait_for(lambda: _grandchildren(prefork_worker), 90), prefork_worker.log.read_text()
+    [second] = _grandchildren(prefork_worker)
+
+    _kill_child_while_it_renders(prefork_worker, wait_for, rendering, attempt=1)
+
+    # Its pipe has no reader now: the second process ends when it would hand its part over.
+    assert wait_for(lambda: _ended(second), 60)
+    assert wait_for(lambda: _row(rendering).status == JobStatus.DONE, 120), (
+        prefork_worker.log.read_text()
+    )
+    assert rendering.attempts == 2
+    assert _files(private_media) == [f"{rendering.pk}.pdf"]
+    assert rendering.page_count > 10
