@@ -92,8 +92,10 @@ class ListPaginator(Paginator):
         return (
             hasattr(counted, "query")
             and getattr(rows, "ordered", False)
-            and counted.query.order_by == rows.query.order_by
             and counted.query.order_by
+            and counted.query.order_by == rows.query.order_by
+            # ``reverse()`` flips this, not ``order_by``.
+            and counted.query.standard_ordering == rows.query.standard_ordering
         )
 
     def _anchored(self, number):

@@ -18,6 +18,7 @@ import io
 import logging
 import os
 import re
+import signal
 import ssl
 import threading
 import warnings
@@ -374,21 +375,28 @@ def _two_processes(template_name, context_for, rows, page_style, language):
             # Python warns of a fork with other threads; a caller who asked for two processes
             # knows (a test, with pytest's threads): the child only sets its part and exits.
             warnings.simplefilter("ignore", DeprecationWarning)
-            child = _forked(lambda: part_pdf(rest))
+            child = _Child(lambda: part_pdf(rest))
     except OSError:  # no process to be had: one does it all
         logger.warning("Table set in one process: no child could be forked.", exc_info=True)
         return None
     try:
         first_pdf = part_pdf(first, pages_before)
+        rest_pdf = child.result()
     finally:
-        rest_pdf = child()
-    if not first_pdf or not rest_pdf:
-        logger.warning(
-            "Table set in one process: its first part did not break as it was measured, "
-            "or the child failed."
-        )
+        child.stop()  # at once, if this process failed or was stopped meanwhile
+    if not first_pdf:
+        logger.warning("Table set in one process: its first part broke other than measured.")
         return None
-    pdf, total = join_pdfs(first_pdf, rest_pdf, numbers=lambda pages: _numbers(page_style, pages))
+    if not rest_pdf:
+        logger.warning("Table set in one process: the child setting its rest failed.")
+        return None
+    try:
+        pdf, total = join_pdfs(
+            first_pdf, rest_pdf, numbers=lambda pages: _numbers(page_style, pages)
+        )
+    except Exception:  # one process sets it as it always could
+        logger.exception("Table set in one process: its two parts could not be joined.")
+        return None
     logger.info(
         "Set %d rows in two processes: pages 1-%d here, %d-%d in a child.",
         rows,
@@ -434,29 +442,50 @@ def _numbers(page_style, pages):
         return document.write_pdf()
 
 
-def _forked(make):
-    """Run ``make()`` (bytes) in a forked child; return what waits for them (``b""`` when
-    the child failed)."""
-    reader, writer = os.pipe()
-    pid = os.fork()
-    if pid == 0:  # the child: no database, no exit handlers, only the bytes
-        status = 1
-        try:
-            os.close(reader)
-            with os.fdopen(writer, "wb") as pipe:
-                pipe.write(make())
-            status = 0
-        finally:
-            os._exit(status)  # never back into the parent's code, not even after an error
-    os.close(writer)
+class _Child:
+    """``make()`` (bytes) run in a forked child, which hands them over through a pipe."""
 
-    def result():
-        with os.fdopen(reader, "rb") as pipe:
-            data = pipe.read()
-        _pid, status = os.waitpid(pid, 0)
+    def __init__(self, make):
+        reader, writer = os.pipe()
+        try:
+            self.pid = os.fork()
+        except OSError:
+            os.close(reader)
+            os.close(writer)
+            raise
+        if self.pid == 0:  # the child: no database, no exit handlers, only the bytes
+            status = 1
+            try:
+                os.close(reader)
+                with os.fdopen(writer, "wb") as pipe:
+                    pipe.write(make())
+                status = 0
+            except BaseException:
+                # In the worker's log; the parent only sees the status.
+                logger.exception("The child setting part of a table failed.")
+            finally:
+                os._exit(status)  # never back into the parent's code, not even after an error
+        os.close(writer)
+        self.pipe = os.fdopen(reader, "rb")
+
+    def result(self):
+        """The child's bytes once it has ended; ``b""`` if it failed."""
+        data = self.pipe.read()
+        self.pipe.close()
+        _pid, status = os.waitpid(self.pid, 0)
+        self.pid = None
         return data if os.waitstatus_to_exitcode(status) == 0 else b""
 
-    return result
+    def stop(self):
+        """End the child if it still runs (its bytes are not wanted any more) and reap it:
+        a worker child that was stopped (a time limit) must leave no process behind."""
+        if self.pid is None:
+            return
+        self.pipe.close()
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(self.pid, signal.SIGKILL)
+        os.waitpid(self.pid, 0)
+        self.pid = None
 
 
 def join_pdfs(first, second, *, numbers=None):
@@ -479,17 +508,15 @@ def join_pdfs(first, second, *, numbers=None):
         document.K.append(kid)
     nums = source_root.ParentTree.Nums
     for index in range(0, len(nums), 2):
-        value = nums[index + 1]
-        copied = (
-            target.copy_foreign(value)
-            if value.is_indirect
-            else pikepdf.Array([target.copy_foreign(element) for element in value])
-        )
-        root.ParentTree.Nums.extend([int(nums[index]) + offset, copied])
+        root.ParentTree.Nums.extend([int(nums[index]) + offset, _copied(target, nums[index + 1])])
     for page in target.pages[pages:]:
         if "/StructParents" in page.obj:
             page.obj.StructParents = int(page.obj.StructParents) + offset
+        for annotation in page.obj.get("/Annots", []):  # a link's own entry
+            if "/StructParent" in annotation:
+                annotation.StructParent = int(annotation.StructParent) + offset
     root.ParentTreeNextKey = offset + _next_key(source_root)
+    _join_navigation(target, source)
     if numbers is not None:
         _draw_onto(target, pikepdf.open(io.BytesIO(numbers(len(target.pages)))))
     output = io.BytesIO()
@@ -514,6 +541,56 @@ def _draw_onto(target, overlay):
             pikepdf.Stream(target, b"\nQ /Artifact BMC q " + bytes(name) + b" Do Q EMC\n"),
             prepend=False,
         )
+
+
+def _join_navigation(target, source):
+    """``source``'s bookmarks after ``target``'s and its named destinations among
+    ``target``'s (a heading's, an ``id``'s), pointing to the pages copied from it.
+
+    The bookmarks go under ``target``'s last one: the rest of a table follows it under the
+    heading the table is under (the overview's "Erläuterungen" under its title), which is
+    where WeasyPrint puts them in the whole."""
+    import pikepdf
+
+    with source.open_outline() as theirs, target.open_outline() as ours:
+        under = ours.root[-1].children if ours.root else ours.root
+        under.extend(_copied_bookmark(target, item) for item in theirs.root)
+    names = source.Root.get("/Names")
+    if names is None or "/Dests" not in names:
+        return
+    if "/Names" not in target.Root:
+        target.Root.Names = pikepdf.Dictionary()
+    if "/Dests" not in target.Root.Names:
+        target.Root.Names.Dests = target.make_indirect(pikepdf.Dictionary(Names=pikepdf.Array()))
+    ours = pikepdf.NameTree(target.Root.Names.Dests)
+    for name, destination in pikepdf.NameTree(names.Dests).items():
+        ours[name] = _copied(target, destination)
+
+
+def _copied_bookmark(target, item):
+    import pikepdf
+
+    action = None if item.action is None else _copied(target, item.action)
+    copied = pikepdf.OutlineItem(item.title, _copied(target, item.destination), action=action)
+    copied.is_closed = item.is_closed
+    copied.children.extend(_copied_bookmark(target, child) for child in item.children)
+    return copied
+
+
+def _copied(target, value):
+    """``value`` of another PDF in ``target``: what it points to copied once (qpdf maps a
+    foreign object to the copy it made before: a page of the other PDF to its copy here)."""
+    import pikepdf
+
+    if not isinstance(value, pikepdf.Object) or not (
+        value.is_indirect or isinstance(value, pikepdf.Array | pikepdf.Dictionary)
+    ):
+        return value
+    if value.is_indirect:
+        return target.copy_foreign(value)
+    if isinstance(value, pikepdf.Array):
+        return pikepdf.Array([_copied(target, element) for element in value])
+    return pikepdf.Dictionary({key: _copied(target, element) for key, element in value.items()})
 
 
 def _document_element(root):

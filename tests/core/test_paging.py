@@ -191,6 +191,15 @@ class TestLinksAcrossTies:
             assert "JOIN" not in ids and "OFFSET" in ids
             assert "OFFSET" not in captured.captured_queries[2]["sql"]
 
+    def test_a_reversed_list_is_not_read_through_ids_in_the_other_order(self, ties, monkeypatch):
+        monkeypatch.setattr(paging, "DEFERRED_FROM", 100)
+        ordered = sorted_by(Measure.objects.all(), "title")
+        expected = [measure.pk for measure in ordered.reverse()]
+
+        page = page_of(_request({"seite": "4"}), ordered.reverse(), counted=ordered.all())
+
+        assert [measure.pk for measure in page] == expected[3 * PAGE_SIZE : 4 * PAGE_SIZE]
+
     def test_a_page_near_an_end_reads_its_rows_at_once(
         self, ties, monkeypatch, django_assert_num_queries
     ):

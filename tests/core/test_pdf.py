@@ -2,8 +2,10 @@
 
 import gc
 import logging
+import os
 import subprocess
 import threading
+import time
 
 import pytest
 
@@ -152,3 +154,25 @@ def test_the_fetcher_loads_no_certificates(monkeypatch):
     pdf.render_pdf_parts([separator(1), separator(2)])
 
     assert loaded == []
+
+
+# pytest's own threads: the fork warns, and these children only sleep or write bytes.
+@pytest.mark.filterwarnings("ignore:This process .* is multi-threaded:DeprecationWarning")
+def test_a_child_that_is_no_longer_wanted_is_ended_and_reaped():
+    child = pdf._Child(lambda: time.sleep(60) or b"late")
+    pid = child.pid
+    started = time.monotonic()
+
+    child.stop()
+
+    assert time.monotonic() - started < 10
+    with pytest.raises(ChildProcessError):  # reaped: no zombie is left to wait for
+        os.waitpid(pid, os.WNOHANG)
+
+
+@pytest.mark.filterwarnings("ignore:This process .* is multi-threaded:DeprecationWarning")
+def test_a_child_hands_over_its_bytes_and_is_reaped():
+    child = pdf._Child(lambda: b"%PDF-" + b"x" * 200_000)  # more than a pipe holds at once
+
+    assert child.result() == b"%PDF-" + b"x" * 200_000
+    child.stop()  # nothing left to end

@@ -16,6 +16,7 @@ from accessions.models import standing_label
 from accounts.models import RegionKind
 from core.pdf import TWO_PROCESSES_FROM, render_table_pdf
 from jobcenters.models import Jobcenter
+from measures.models import MAX_KEY_FIGURE
 from reports import services
 from reports.contents import jobcenter_profile, status_overview
 from reports.documents import OVERVIEW_PAGE_STYLE, _overview_part, overview_pdf, profile_pdf
@@ -237,6 +238,75 @@ def test_an_overview_set_in_two_processes_is_tagged_as_one_set_whole(wrapping_ro
         assert document.check_pdf_syntax() == []
 
 
+def _navigation(pdf):
+    """The bookmarks (title and page number, nested) and the named destinations' pages."""
+    with pikepdf.open(io.BytesIO(pdf)) as document:
+        pages = {page.obj.objgen: number for number, page in enumerate(document.pages, 1)}
+
+        def marks(items):
+            return [
+                (item.title, pages[item.destination[0].objgen], marks(item.children))
+                for item in items
+            ]
+
+        with document.open_outline() as outline:
+            bookmarks = marks(outline.root)
+        destinations = {
+            str(name): pages[destination[0].objgen]
+            for name, destination in pikepdf.NameTree(document.Root.Names.Dests).items()
+        }
+        return bookmarks, destinations
+
+
+def test_an_overview_set_in_two_processes_keeps_every_bookmark_and_destination(wrapping_rows, nrw):
+    rendering = _overview_rendering(nrw)
+
+    whole, pages = overview_pdf(rendering, processes=1)
+    joined, _pages = overview_pdf(rendering, processes=2)
+
+    bookmarks, destinations = _navigation(joined)
+    assert (bookmarks, destinations) == _navigation(whole)
+    # The title on the first page, the legend under it on the last (the child's part).
+    assert [(title[:15], page) for title, page, _children in bookmarks] == [("Statusübersicht", 1)]
+    assert bookmarks[0][2] == [("Erläuterungen", pages, [])]
+    assert destinations["legende"] == pages
+
+
+def test_the_largest_key_figures_keep_their_rows_as_tall_as_measured(wrapping_rows, nrw, caplog):
+    # Every row of the first part with the largest figures a jobcenter may report.
+    for jobcenter in Jobcenter.objects.order_by("name")[:40]:
+        factories.KeyFiguresFactory(
+            jobcenter=jobcenter,
+            severely_disabled=MAX_KEY_FIGURE,
+            equal_status=MAX_KEY_FIGURE,
+            rehabilitants=MAX_KEY_FIGURE,
+        )
+    caplog.set_level(logging.INFO, logger="core.pdf")
+
+    joined, _pages = overview_pdf(_overview_rendering(nrw), processes=2)
+
+    assert "in two processes" in caplog.text
+    assert "100.000 100.000 100.000" in _text(joined, 1)
+
+
+def test_a_child_that_fails_leaves_the_table_to_one_process(wrapping_rows, nrw, caplog):
+    name, context = _overview_part(nrw.ministry, nrw.agreement)
+    rows = context["overview"].rows
+
+    def failing_in_the_rest(part):
+        if part.rest:  # only the child sets the rest
+            raise RuntimeError("the child's part fails")
+        return {**context, "part": part}
+
+    pdf, pages = render_table_pdf(
+        name, failing_in_the_rest, len(rows), page_style=OVERVIEW_PAGE_STYLE, processes=2
+    )
+
+    assert "the child setting its rest failed" in caplog.text
+    assert f"Seite {pages} von {pages}" in _text(pdf, pages)
+    assert "Erläuterungen" in _text(pdf, pages)
+
+
 def _named(jobcenter, name):
     jobcenter = copy.copy(jobcenter)
     jobcenter.name = name
@@ -262,7 +332,7 @@ def test_a_part_that_breaks_other_than_measured_is_set_in_one_process(wrapping_r
         name, measured_wrongly, len(rows), page_style=OVERVIEW_PAGE_STYLE, processes=1
     )
 
-    assert "did not break as it was measured" in caplog.text
+    assert "its first part broke other than measured" in caplog.text
     assert pages == whole_pages
     assert [_text(pdf, page) for page in range(1, pages + 1)] == [
         _text(whole, page) for page in range(1, pages + 1)
