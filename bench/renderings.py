@@ -582,8 +582,8 @@ def finished(rendering, seconds=300):
 
 def page_polls():
     """When the rendering page's script asks for the state (static/js/rendering-status.js:
-    after 1.5 s, then each wait 1.5 times the last, at most 10 s): seconds after loading."""
-    at, delay = 0.0, 1.5
+    after 1 s, then each wait 1.5 times the last, at most 10 s): seconds after loading."""
+    at, delay = 0.0, 1.0
     while True:
         at += delay
         yield at
@@ -872,7 +872,7 @@ def report(args, circular, request, overview, worker, counts):
         f"Broker {'Redis' if settings.REDIS_URL else 'memory://'}, kein Worker. Klick bis "
         "Download: mit einem echten Worker (`--pool=solo`, sonst leer), Anfrage, Warteschlange, "
         "Erstellung, dann die Seite und die Datei; 'Nutzer' rechnet die Abfragen des Skripts "
-        "der Seite ein (nach 1,5 s, dann je 1,5-mal länger, höchstens 10 s)."
+        "der Seite ein (nach 1 s, dann je 1,5-mal länger, höchstens 10 s)."
     )
     if "memory" in worker:
         memory, seconds = worker["memory"], worker["seconds"]

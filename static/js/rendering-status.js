@@ -12,7 +12,9 @@
   var progress = document.getElementById("job-progress");
   var url = box.getAttribute("data-status-url");
   var stage = box.getAttribute("data-stage");
-  var delay = 1500;
+  // The first look after a second: an overview of 404 jobcenters is done after about two,
+  // and each wait after is half as long again (1, 2.5, 4.75 s …), at most 10 s.
+  var delay = 1000;
 
   function check() {
     fetch(url, { headers: { Accept: "application/json" }, credentials: "same-origin" })
@@ -26,7 +28,7 @@
         }
         if (state && progress && state.progress) {
           progress.textContent = state.progress;
-          delay = 1500; // it moves on: keep up with it
+          delay = 1000; // it moves on: keep up with it
         }
         delay = Math.min(delay * 1.5, 10000);
         window.setTimeout(check, delay);

@@ -284,3 +284,35 @@ def test_screenshots_of_the_key_pages(browser, demo, tmp_path):
     finally:
         anonymous.close()
     assert len(list(directory.glob("0*.png"))) >= 7
+
+
+def test_the_rendering_page_offers_the_pdf_by_itself_as_soon_as_it_is_done(demo):
+    """The page's script (static/js/rendering-status.js) asks after a second and reloads
+    the page once the worker is done: nobody has to press "Stand jetzt prüfen"."""
+    from accounts.models import User
+    from agreements.models import FrameworkAgreement
+    from reports import services
+    from reports.models import Rendering, RenderingKind
+    from tests import factories
+
+    ministry = User.objects.get(username=DEMO_LOGINS["ministry"])
+    agreement = FrameworkAgreement.objects.filter(state=ministry.organisation.state).first()
+    rendering = factories.RenderingFactory(
+        kind=RenderingKind.OVERVIEW,
+        circular=None,
+        agreement=agreement,
+        organisation=ministry.organisation,
+        running=True,
+    )
+    page = demo.context("ministry").new_page()
+    page.goto(demo.base_url + rendering.get_absolute_url())
+    assert page.get_by_text("Das PDF wird erstellt.").is_visible()
+
+    # What the worker does when it is done.
+    services.rendering_finish(rendering=rendering, pdf=b"%PDF-1.7\n%%EOF\n", page_count=1)
+    download = page.get_by_role("link", name="PDF herunterladen")
+    # Asked after 1 s, then 2.5 s: within 3 s of the page, whenever it is done before.
+    download.wait_for(timeout=4000)
+
+    assert Rendering.objects.get(pk=rendering.pk).status == "done"
+    page.close()
