@@ -329,13 +329,14 @@ def render_table_pdf(
     many rows the table has; ``page_style`` the stylesheets (under ``static/``) whose
     ``@page`` rules number the template's pages. A long table is set in two processes at
     once (WeasyPrint uses one core): its first half measured, each row with its header
-    cell only (a tenth of the time), for the page break nearest the middle; then this
+    cell only (a sixth of the time), for the page break nearest the middle; then this
     process sets the rows before it and a forked child the rows after, both without page
     numbers; the two PDFs are joined with their structure trees (WeasyPrint tags a table
     per page anyway), and each page gets "Seite x von y" as WeasyPrint sets it, from a
     document of as many pages with nothing but their numbers, marked as an artifact. It
     reads page for page as the whole set in one process, which is what it falls back to
-    when the first part comes out with other pages than measured or the child fails.
+    when the first part comes out with other pages than measured, the child fails, no
+    child can be forked or the parts cannot be joined.
 
     ``processes``: 1 or 2; by default 2 for a long table where this process may fork (one
     thread: a worker child; never the web process with its threads).
@@ -410,11 +411,7 @@ def _two_processes(template_name, context_for, rows, page_style, language):
 def _page_starts(template_name, context, rows, language):
     """The index of the first row on each page of the measuring part, as far as the part
     goes (``rows``); ``[]`` if a row is on none."""
-    roots = [static_root()]
-    with collector_paused():
-        document = _document(
-            template_name, context, roots=roots, language=language, fetcher=_fetcher_class()(roots)
-        )
+    document = _laid_out(template_name, context, language)
     anchors = [row_anchor(index) for index in range(rows)]
     starts, row = [], 0
     for page in document.pages:
@@ -430,16 +427,20 @@ PAGE_NUMBERS_TEMPLATE = "core/page_numbers_pdf.html"
 def _numbers(page_style, pages):
     """A PDF of ``pages`` empty pages that carry only their numbers, as ``page_style``
     (its ``@page`` rules) sets them: untagged, it is put on tagged pages as an artifact."""
+    document = _laid_out(
+        PAGE_NUMBERS_TEMPLATE, {"stylesheets": page_style, "pages": range(pages)}, "de"
+    )
+    with collector_paused():
+        return document.write_pdf()
+
+
+def _laid_out(template_name, context, language):
+    """``template_name`` laid out by WeasyPrint, not written: its pages and their anchors."""
     roots = [static_root()]
     with collector_paused():
-        document = _document(
-            PAGE_NUMBERS_TEMPLATE,
-            {"stylesheets": page_style, "pages": range(pages)},
-            roots=roots,
-            language="de",
-            fetcher=_fetcher_class()(roots),
+        return _document(
+            template_name, context, roots=roots, language=language, fetcher=_fetcher_class()(roots)
         )
-        return document.write_pdf()
 
 
 class _Child:

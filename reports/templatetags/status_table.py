@@ -21,7 +21,7 @@ def status_rows(overview, link_profiles=False, part=None):
     field and its latest key figures, or "–" for each of those it has not reported.
 
     ``part`` (a ``core.pdf.TablePart``, in a PDF): only its rows; a measuring part writes
-    each row's header cell and one empty cell for the rest, the row's place its ``id``."""
+    each row's header cell only, the row's place its ``id``."""
     if part and part.measuring:
         return _measuring_rows(overview, part)
     number = grouped_integers()
