@@ -7,6 +7,7 @@ reversed order (the same index backwards): the last page costs what the first co
 however long the list, instead of an ``OFFSET`` over every row before it.
 """
 
+from django.core.exceptions import FieldDoesNotExist
 from django.core.paginator import Paginator
 from django.db import connections
 from django.db.models import Case, Q, Value, When
@@ -75,8 +76,8 @@ class ListPaginator(Paginator):
         else:
             start, stop, backwards = bottom, top, False
         if start >= DEFERRED_FROM and self._ids_in_order():
-            ids = self.counted.reverse() if backwards else self.counted
-            ids = list(ids.values_list("pk", flat=True)[start:stop])
+            counted = self.counted.reverse() if backwards else self.counted
+            ids = list(counted.values_list("pk", flat=True)[start:stop])
             # The same order as the list's: the rows come as the page shows them.
             rows = list(self.object_list.filter(pk__in=ids))
         elif backwards:
@@ -118,13 +119,14 @@ class ListPaginator(Paginator):
         bottom = (number - 1) * self.per_page
         size = min(self.per_page, self.count - bottom)
         nulls_largest = connections[self.object_list.db].features.nulls_order_largest
+        bounded = _never_empty(self.object_list.model, names[0])
         if direction == "nach":
             rows = self.object_list.filter(
-                _beyond(order, values[0], later=True, nulls_largest=nulls_largest)
+                _beyond(order, values[0], later=True, nulls_largest=nulls_largest, bounded=bounded)
             )
             return list(rows[skip * self.per_page : skip * self.per_page + size])
         rows = self.object_list.reverse().filter(
-            _beyond(order, values[0], later=False, nulls_largest=nulls_largest)
+            _beyond(order, values[0], later=False, nulls_largest=nulls_largest, bounded=bounded)
         )
         # Read backwards from the anchor: the page ends ``skip`` pages before it.
         end = list(rows[skip * self.per_page : (skip + 1) * self.per_page])
@@ -156,10 +158,24 @@ def _order(queryset):
     return order
 
 
-def _beyond(order, values, *, later, nulls_largest=True):
+def _never_empty(model, name):
+    """The sort key ``name`` is a column of ``model``'s own that holds no NULL."""
+    try:
+        field = model._meta.get_field(name)
+    except FieldDoesNotExist:
+        return False  # an annotation or a related column: it may be empty
+    return getattr(field, "concrete", False) and not field.null
+
+
+def _beyond(order, values, *, later, nulls_largest=True, bounded=False):
     """The rows after (``later``) or before the row with sort ``values`` in ``order``: a
     comparison the index of the sort key serves. Empty values sort where the database puts
-    them: PostgreSQL as if larger than any (last ascending), SQLite as if smaller."""
+    them: PostgreSQL as if larger than any (last ascending), SQLite as if smaller.
+
+    ``bounded``: the first key holds no empty value, so the rows beyond lie on one side of
+    its value too; said besides (``title >= …``), it is where the index scan begins. Without
+    it PostgreSQL read the index from its start and filtered the rows before: page 800 of
+    the measures at 4× Germany skipped 39,950 of them."""
     nothing = Q(pk__in=[])
     condition, equal = nothing, Q()
     for (name, ascending), value in zip(order, values, strict=True):
@@ -178,6 +194,10 @@ def _beyond(order, values, *, later, nulls_largest=True):
                 beyond = beyond if nulls_largest else beyond | isnull
         condition |= equal & beyond
         equal &= isnull if value is None else Q(**{name: value})
+    (name, ascending), value = order[0], values[0]
+    if bounded and value is not None:
+        side = "gte" if later == ascending else "lte"
+        condition = Q(**{f"{name}__{side}": value}) & condition
     return condition
 
 

@@ -172,6 +172,22 @@ class TestLinksAcrossTies:
             assert "OFFSET" not in captured.captured_queries[-1]["sql"] or number in (3, 7)
             assert page.number == number
 
+    @pytest.mark.parametrize(
+        ("key", "after", "before"),
+        [("title", '"title" >=', '"title" <='), ("-title", '"title" <=', '"title" >=')],
+    )
+    def test_a_nearby_page_by_a_key_that_is_never_empty_starts_the_index_at_its_anchor(
+        self, ties, key, after, before, django_assert_num_queries
+    ):
+        ordered = sorted_by(Measure.objects.all(), key)
+        middle = page_of(_request({"seite": "5"}), ordered.all())
+
+        for number, bound in ((6, after), (4, before)):
+            with django_assert_num_queries(3) as captured:  # the count, the anchor row, the page
+                list(page_of(_request(_link_query(middle, number)), ordered.all()))
+            # Besides the comparison row by row: where the index scan may begin.
+            assert bound in captured.captured_queries[-1]["sql"], number
+
     @pytest.mark.parametrize("key", ["title", "-title", "starts_on", "-starts_on"])
     def test_a_page_far_from_both_ends_reads_its_ids_first_without_the_joins(
         self, ties, key, monkeypatch, django_assert_num_queries
