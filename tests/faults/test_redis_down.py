@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
+from core.pdf import TWO_PROCESSES_FROM
 from outbox.models import MailStatus, OutgoingEmail
 from outbox.tasks import sweep as outbox_sweep
 from reports.models import Export, JobStatus, Rendering
@@ -70,6 +71,34 @@ def test_a_pdf_asked_for_while_redis_is_down_is_made_once_it_is_back(
         f"{rendering.pk}.pdf"
     ]
     assert "PDF herunterladen" in client.get(first.url).content.decode()
+
+
+def test_a_long_overview_asked_for_while_redis_is_down_is_set_in_two_processes_once_it_is_back(
+    celery_worker, back_up, redis_server, wait_for, client, users, nrw, private_media
+):
+    for number in range(TWO_PROCESSES_FROM):
+        jobcenter = factories.JobcenterFactory(name=f"Jobcenter Beispiel {number:03d}")
+        factories.AccessionFactory(jobcenter=jobcenter, agreement=nrw.agreement, joined=True)
+    client.force_login(users.ministry)
+    redis_server.stop()
+
+    asked = client.post(reverse("overviews:status-pdf", args=[nrw.agreement.pk]))
+
+    assert asked.status_code == 302
+    assert "Das PDF wartet auf den Hintergrunddienst." in client.get(asked.url).content.decode()
+    back_up()
+    _a_minute_passes()
+    sweep_renderings.delay()
+    assert wait_for(lambda: Rendering.objects.get().status == JobStatus.DONE, 90), (
+        celery_worker.log.read_text()
+    )
+    rendering = Rendering.objects.get()
+    assert rendering.attempts == 1
+    assert "rows in two processes" in celery_worker.log.read_text()
+    assert [path.name for path in (private_media / "renderings").iterdir()] == [
+        f"{rendering.pk}.pdf"
+    ]
+    assert "PDF herunterladen" in client.get(asked.url).content.decode()
 
 
 def test_a_circular_sent_while_redis_is_down_reaches_every_address_once(
