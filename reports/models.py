@@ -407,6 +407,18 @@ class DataVersion(models.Model):
     class Meta:
         verbose_name = _("Datenstand")
         verbose_name_plural = _("Datenstände")
+        indexes = [
+            # What every list's GET reads (``reports.states._list_versions``): the counters
+            # but the jobcenters' own, in order. Without it PostgreSQL read and dropped a
+            # row per jobcenter on every list page (0.24 ms at 4× Germany, growing with
+            # the jobcenters); with it, the 77 rows it returns (0.03 ms).
+            models.Index(
+                fields=["scope"],
+                include=["version"],
+                condition=~Q(scope__startswith="jobcenter:"),
+                name="dataversion_list_scopes",
+            ),
+        ]
 
     def __str__(self):
         return f"{self.scope}: {self.version}"

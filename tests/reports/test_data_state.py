@@ -356,3 +356,24 @@ def test_every_change_of_a_circular_moves_its_associations_counter(accession_wor
 
     assert f"reports_count_{table}_{event}" in _triggers(table)
     assert DataVersion.objects.get(scope=scope).version == before + 1
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's planner")
+def test_the_lists_read_their_counters_from_an_index_not_one_row_per_jobcenter():
+    # Every list's GET reads these (``_list_versions``); without the partial index, a row
+    # per jobcenter is read and dropped. With sequential scans off, the planner takes the
+    # index only if its condition is the query's own.
+    from django.test.utils import CaptureQueriesContext
+
+    from reports.states import _list_versions
+
+    with CaptureQueriesContext(connection) as queries:
+        _list_versions()
+    (read,) = queries.captured_queries
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE reports_dataversion")
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute(f"EXPLAIN {read['sql']}")
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+
+    assert "dataversion_list_scopes" in plan
