@@ -50,8 +50,7 @@ class ListPaginator(Paginator):
         counted = self.object_list if self.counted is None else self.counted
         if self.count_state is None or not hasattr(counted, "query"):
             return super().count if self.counted is None else counted.count()
-        # The key without the order: every sort of the list has the same count.
-        return counts(lambda: self.count_state(counted.order_by(), "count"), counted.count)
+        return counts(lambda: self.count_state(_rows_counted(counted), "count"), counted.count)
 
     anchor = None  # (direction, page number, row id) of a link from a nearby page
 
@@ -132,6 +131,18 @@ class ListPaginator(Paginator):
         end = list(rows[skip * self.per_page : (skip + 1) * self.per_page])
         end.reverse()
         return end[len(end) - size :] if size < len(end) else end
+
+
+def _rows_counted(queryset):
+    """What the key of ``queryset``'s count is written from: its rows without their order
+    (every sort of a list has the same count) and, where its columns cannot change how
+    many rows there are (no ``DISTINCT``, no grouping), without its columns: compiling the
+    subqueries of the columns was most of the key's cost (0.5 ms of "Jobcenter mit Stand",
+    0.1 without them). The filters and the joins they need stay in it."""
+    query = queryset.query
+    if query.distinct or query.group_by is not None or query.combinator:
+        return queryset.order_by()
+    return queryset.order_by().values("pk")
 
 
 # Pages either side of this one whose links read on from one of its rows (``page_links``).

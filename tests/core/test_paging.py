@@ -283,3 +283,31 @@ def test_nearby_pages_read_on_across_empty_and_given_dates_as_the_database_sorts
             page = page_of(_request(_link_query(here, number)), ordered.all())
             shown = [measure.pk for measure in page]
             assert shown == expected[(number - 1) * PAGE_SIZE : number * PAGE_SIZE], number
+
+
+def test_a_count_is_keyed_by_its_rows_not_by_the_columns_read(db):
+    from jobcenters.models import Jobcenter
+    from reports.states import rows_state
+
+    plain = paging._rows_counted(Jobcenter.objects.filter(state="NW"))
+    with_columns = paging._rows_counted(
+        Jobcenter.objects.filter(state="NW").with_association().order_by("-name")
+    )
+    elsewhere = paging._rows_counted(Jobcenter.objects.filter(state="HE").with_association())
+
+    assert rows_state(plain, "count") == rows_state(with_columns, "count")
+    assert rows_state(plain, "count") != rows_state(elsewhere, "count")
+
+
+def test_a_distinct_count_keeps_the_columns_that_make_its_rows(db):
+    from reports.states import rows_state
+
+    jobcenter = factories.JobcenterFactory()
+    factories.MeasureFactory.create_batch(2, jobcenter=jobcenter)
+    per_jobcenter = Measure.objects.values("jobcenter").distinct()
+    per_measure = Measure.objects.values("pk").distinct()
+
+    assert (per_jobcenter.count(), per_measure.count()) == (1, 2)
+    assert rows_state(paging._rows_counted(per_jobcenter), "count") != rows_state(
+        paging._rows_counted(per_measure), "count"
+    )
