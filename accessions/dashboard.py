@@ -75,7 +75,7 @@ def accession_overview(jobcenters, agreement):
     total = Tally(_("alle Jobcenter"))
     by_association = {}
     by_form = {form: Tally(label, {"form": form}) for form, label in JobcenterForm.choices}
-    rows = with_accession(jobcenters, agreement).values_list(
+    rows = with_accession(jobcenters, agreement, ("status",)).values_list(
         "form", "region_kind", "accession_status"
     )
     for form, region_kind, standing in rows:

@@ -17,7 +17,7 @@ from accessions.access import (
 )
 from accessions.dashboard import accession_overview, bar_chart, membership_course
 from accessions.forms import AccessionFilterForm
-from accessions.models import STANDINGS, standing_label, with_accession
+from accessions.models import ACCESSION_COLUMNS, STANDINGS, standing_label, with_accession
 from accounts.roles import is_state_wide
 from core.exports import CHUNK_SIZE, Column, Table, list_export
 from core.paging import page_of, query_without, row_urls, sorted_values, without_paging
@@ -50,14 +50,15 @@ def accession_dashboard(request, agreement_pk):
 
 
 # Where a jobcenter stands, beside the columns of every list of jobcenters (``with_accession``).
-STANDING_FIELDS = ("accession_id", "accession_status", "accession_joined_on")
+STANDING_COLUMNS = ("id", "status", "joined_on")
+STANDING_FIELDS = tuple(f"accession_{column}" for column in STANDING_COLUMNS)
 
 
 @login_required
 def accession_jobcenters(request, agreement_pk):
     """Every jobcenter with where it stands: filtered, searched, sorted, paginated."""
     agreement = get_overview_agreement_for_user(request.user, agreement_pk)
-    filters, jobcenters = _filtered(request, agreement)
+    filters, jobcenters = _filter(request.user, request.GET, agreement, STANDING_COLUMNS)
     page = page_of(
         request, sorted_values(jobcenters, *ROW_FIELDS, *STANDING_FIELDS), count_state=rows_state
     )
@@ -127,13 +128,11 @@ def accession_table(user, query, agreement):
     return Table(_("Beitritte"), EXPORT_COLUMNS, rows, jobcenters.count, (agreement.short_title,))
 
 
-def _filtered(request, agreement):
-    return _filter(request.user, request.GET, agreement)
-
-
-def _filter(user, query, agreement):
+def _filter(user, query, agreement, columns=ACCESSION_COLUMNS):
+    """The filter form of ``query`` and the jobcenters it leaves, with their association
+    and their newest accession's ``columns`` (``with_accession``)."""
     scope = overview_jobcenters(user, agreement)
     # The filter's choices from the plain queryset: the annotations' subqueries cost a
     # clone each time the choices' subqueries take the jobcenters' states and region kinds.
     filters = AccessionFilterForm(query, jobcenters=scope)
-    return filters, filters.filter(with_accession(scope.with_association(), agreement))
+    return filters, filters.filter(with_accession(scope.with_association(), agreement, columns))

@@ -69,3 +69,18 @@ def test_many_bars_label_only_every_nth_and_the_last():
     shown = [index for index, bar in enumerate(chart.bars) if bar.show_label]
     assert shown == [*range(0, 40, 2), 39]
     assert not chart.values_shown
+
+
+def test_with_accession_annotates_the_columns_asked_for_of_the_newest_accession(nrw):
+    from accessions.models import NOT_STARTED, with_accession
+    from jobcenters.models import Jobcenter
+
+    _joined(nrw.agreement, datetime.date(2024, 3, 1))
+    joined = Accession.objects.get().jobcenter
+
+    rows = with_accession(Jobcenter.objects.order_by("pk"), nrw.agreement, ("status", "joined_on"))
+    values = {row.pk: (row.accession_status, row.accession_joined_on) for row in rows}
+
+    assert values[joined.pk] == (AccessionStatus.ACCEPTED, datetime.date(2024, 3, 1))
+    assert values[nrw.city_jobcenter.pk] == (NOT_STARTED, None)
+    assert not hasattr(rows[0], "accession_submitted_at")
