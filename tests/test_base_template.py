@@ -17,6 +17,14 @@ def test_every_page_links_its_favicon(client, db):
     assert path and Path(path).read_text(encoding="utf-8").startswith("<svg")
 
 
+def test_the_admin_links_the_same_favicon(client, db):
+    page = client.get(reverse("admin:login")).content.decode()
+
+    assert '<link rel="icon" href="/static/favicon.svg" type="image/svg+xml">' in page
+    # Django's own title and branding are kept.
+    assert "<title>" in page and 'id="site-name"' in page
+
+
 BOX = re.compile(
     r'<div class="table-responsive" tabindex="0" role="region" aria-labelledby="([^"]+)">\s*<table'
 )
