@@ -365,6 +365,26 @@ def test_csv_has_german_headers_and_dates(ministry_client, world):
     assert rows[0][4:] == ["Städtetag NRW", "beigetreten", "", "20.03.2018", ""]
 
 
+def test_csv_asked_for_in_english_is_english(ministry_client, world):
+    # Streamed after the view returned: its headers and values were German, the language
+    # the page's was reset to before the rows were written.
+    from django.conf import settings
+    from django.utils import translation
+
+    from accessions.dashboard_views import EXPORT_COLUMNS
+
+    ministry_client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    response = ministry_client.get(export(world, "csv"), {"standing": "accepted"})
+
+    header, *rows = csv_rows(response)
+    with translation.override("en"):
+        english = [str(column.header) for column in EXPORT_COLUMNS]
+        joined = str(standing_label(AccessionStatus.ACCEPTED))
+    assert header == english
+    assert header[5] != "Stand" and joined != "beigetreten"
+    assert rows[0][5] == joined
+
+
 def test_export_holds_exactly_the_filtered_rows_of_all_pages(ministry_client, world):
     _make_jobcenters(world.agreement, 200)
     query = {"form": "gE", "sort": "-standing"}
