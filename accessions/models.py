@@ -205,7 +205,7 @@ def with_accession(jobcenters, agreement, columns=ACCESSION_COLUMNS):
     )
     annotations = {}
     for column in columns:
-        value = Subquery(newest.values("pk" if column == "id" else column)[:1])
+        value = Subquery(newest.values(column)[:1])
         if column == "status":
             value = Coalesce(value, Value(NOT_STARTED), output_field=CharField())
         annotations[f"accession_{column}"] = value

@@ -21,5 +21,15 @@ class LanguageMiddleware:
         request.LANGUAGE_CODE = language
         response = self.get_response(request)
         response.headers.setdefault("Content-Language", language)
+        # A stream is written as it is sent, after this returns: in the page's language
+        # too (an English page's CSV export had German headers and values). Not a file
+        # (``FileResponse``): it has no text, and the server sends it itself.
+        if response.streaming and getattr(response, "file_to_stream", None) is None:
+            response.streaming_content = _in_language(language, response.streaming_content)
         translation.deactivate()
         return response
+
+
+def _in_language(language, chunks):
+    with translation.override(language):
+        yield from chunks

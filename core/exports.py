@@ -17,7 +17,7 @@ from urllib.parse import quote
 from django.contrib import messages
 from django.http import StreamingHttpResponse
 from django.shortcuts import redirect
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
@@ -100,17 +100,10 @@ CSV_ROWS_PER_CHUNK = 500
 def csv_response(table):
     """The table as a CSV download, streamed: written row by row as it is sent, so the
     web worker holds a chunk of rows at a time, never the file (``_csv_chunks``)."""
-    chunks = _in_language(translation.get_language(), _csv_chunks(table.columns, table.rows))
-    response = StreamingHttpResponse(chunks, content_type="text/csv; charset=utf-8")
+    response = StreamingHttpResponse(
+        _csv_chunks(table.columns, table.rows), content_type="text/csv; charset=utf-8"
+    )
     return _attachment(response, table.filename("csv"))
-
-
-def _in_language(language, chunks):
-    """``chunks`` written in ``language``: a streamed file is written after its view
-    returned, when the middleware has reset the language, so an English page's CSV had
-    German headers and values."""
-    with translation.override(language):
-        yield from chunks
 
 
 def _csv_chunks(columns, rows):

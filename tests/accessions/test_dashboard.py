@@ -3,7 +3,8 @@
 import datetime
 
 from accessions.dashboard import bar_chart, membership_course
-from accessions.models import Accession, AccessionStatus
+from accessions.models import NOT_STARTED, Accession, AccessionStatus, with_accession
+from jobcenters.models import Jobcenter
 from tests import factories
 
 
@@ -72,9 +73,6 @@ def test_many_bars_label_only_every_nth_and_the_last():
 
 
 def test_with_accession_annotates_the_columns_asked_for_of_the_newest_accession(nrw):
-    from accessions.models import NOT_STARTED, with_accession
-    from jobcenters.models import Jobcenter
-
     _joined(nrw.agreement, datetime.date(2024, 3, 1))
     joined = Accession.objects.get().jobcenter
 

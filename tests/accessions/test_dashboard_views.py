@@ -6,11 +6,14 @@ import io
 import re
 
 import pytest
+from django.conf import settings
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import translation
 from openpyxl import load_workbook
 
+from accessions.dashboard_views import EXPORT_COLUMNS
 from accessions.models import AccessionStatus, standing_label
 from tests import factories
 from tests.downloads import ask_for_xlsx, download
@@ -368,11 +371,6 @@ def test_csv_has_german_headers_and_dates(ministry_client, world):
 def test_csv_asked_for_in_english_is_english(ministry_client, world):
     # Streamed after the view returned: its headers and values were German, the language
     # the page's was reset to before the rows were written.
-    from django.conf import settings
-    from django.utils import translation
-
-    from accessions.dashboard_views import EXPORT_COLUMNS
-
     ministry_client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     response = ministry_client.get(export(world, "csv"), {"standing": "accepted"})
 

@@ -11,7 +11,9 @@ from django.urls import reverse
 
 from core import paging
 from core.paging import PAGE_SIZE, Row, page_of, row_urls, sorted_by
+from jobcenters.models import Jobcenter
 from measures.models import Measure
+from reports.states import rows_state
 from tests import factories
 
 
@@ -286,9 +288,6 @@ def test_nearby_pages_read_on_across_empty_and_given_dates_as_the_database_sorts
 
 
 def test_a_count_is_keyed_by_its_rows_not_by_the_columns_read(db):
-    from jobcenters.models import Jobcenter
-    from reports.states import rows_state
-
     plain = paging._rows_counted(Jobcenter.objects.filter(state="NW"))
     with_columns = paging._rows_counted(
         Jobcenter.objects.filter(state="NW").with_association().order_by("-name")
@@ -300,8 +299,6 @@ def test_a_count_is_keyed_by_its_rows_not_by_the_columns_read(db):
 
 
 def test_a_distinct_count_keeps_the_columns_that_make_its_rows(db):
-    from reports.states import rows_state
-
     jobcenter = factories.JobcenterFactory()
     factories.MeasureFactory.create_batch(2, jobcenter=jobcenter)
     per_jobcenter = Measure.objects.values("jobcenter").distinct()

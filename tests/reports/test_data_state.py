@@ -7,6 +7,7 @@ import importlib
 
 import pytest
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from accessions.models import Accession
 from accounts.audit import AuditAction, new_event, record_event
@@ -18,7 +19,7 @@ from jobcenters.models import Jobcenter
 from measures.models import KeyFigures, Measure, MeasureStatus
 from outbox.models import OutgoingEmail
 from reports.models import DataVersion
-from reports.states import COUNTED_TABLES, overview_state, profile_state, rows_state
+from reports.states import COUNTED_TABLES, _list_versions, overview_state, profile_state, rows_state
 from tests import factories
 
 # The worlds (nrw, hessen, accession_world, users) are made once for the module: _worlds.
@@ -364,10 +365,6 @@ def test_the_lists_read_their_counters_from_an_index_not_one_row_per_jobcenter()
     # table with its indexes and 2,000 jobcenters' counters: the suite's other tests leave
     # the real table in no state a plan can be asserted on (one CI run planned the primary
     # key there, with a filter, though sequential scans were off).
-    from django.test.utils import CaptureQueriesContext
-
-    from reports.states import _list_versions
-
     with CaptureQueriesContext(connection) as queries:
         _list_versions()
     (read,) = queries.captured_queries
